@@ -1,0 +1,28 @@
+"""acutrack: a private journal of self-acupressure for back pain, and honest analysis of it.
+
+The public API is re-exported here. Heavy modules load on first use, so that logging from
+the command line does not import pandas or matplotlib.
+"""
+
+from .catalog import CAUTIONS, POINTS, ROUTINES, Catalog, Point, Routine
+from .errors import AcutrackError, InvalidValue, JournalError
+from .journal import Journal, JournalWarning
+from .records import Problem, Rating, Session
+
+__all__ = [
+    "CAUTIONS",
+    "POINTS",
+    "ROUTINES",
+    "AcutrackError",
+    "Catalog",
+    "InvalidValue",
+    "Journal",
+    "JournalError",
+    "JournalWarning",
+    "Point",
+    "Problem",
+    "Rating",
+    "Routine",
+    "Session",
+]
+__version__ = "0.1.0"

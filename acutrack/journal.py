@@ -1,0 +1,415 @@
+"""The journal: a folder of append-only CSV files that the user owns.
+
+``sessions.csv`` holds treatment sessions, ``ratings.csv`` pain check-ins, and
+``journal.json`` the format version. Logging validates every field, then appends one row
+under a lock (constant time, fsynced). Corrections and deletions append too, so the files
+keep the whole history; loading keeps the latest row for each id.
+
+This module imports pandas only when a table is loaded, so logging from the command line
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import warnings
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import Timeout
+
+from .catalog import Catalog
+from .csvstore import append_row, read_records, write_private
+from .errors import InvalidValue, JournalError
+from .records import Problem, Rating, Session
+from .schema import SCHEMA_VERSION, TableSpec, TimeField, rating_spec, session_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Journal", "JournalWarning"]
+
+META_FILE = "journal.json"
+
+
+class JournalWarning(UserWarning):
+    """Rows of a journal file could not be loaded (see `Journal.problems`)."""
+
+
+class Journal:
+    """A journal folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder. It is created, readable by its owner only, on the first write.
+    read_only : bool
+        Refuse every write (used for the bundled sample journal).
+
+    Notes
+    -----
+    Times without a UTC offset (a naive ``datetime`` or ``"2026-11-25 09:30"``) are taken
+    as the computer's local time and stored with that offset. Times more than a day in the
+    future are rejected as typos.
+
+    Examples
+    --------
+    >>> j = Journal(tmp_path)                                      # doctest: +SKIP
+    >>> s = j.log_session(pain_before=6, pain_after=3, routine="back")  # doctest: +SKIP
+    >>> j.correct(s.id, pain_after=4)                              # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        self.read_only = read_only
+
+    @classmethod
+    def default(cls) -> Journal:
+        """The journal in ``$ACUTRACK_HOME``, or ``~/acutrack`` when that is not set."""
+        return cls(os.environ.get("ACUTRACK_HOME") or Path.home() / "acutrack")
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r}{', read_only=True' if self.read_only else ''})"
+
+    # -- layout --------------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The points and routines this journal may use."""
+        return Catalog()
+
+    def _specs(self) -> tuple[TableSpec, TableSpec]:
+        return session_spec(self.catalog), rating_spec()
+
+    def file(self, spec: TableSpec) -> Path:
+        """Path of the CSV file for ``spec``."""
+        return self.path / spec.filename
+
+    def _check_version(self) -> None:
+        meta = self.path / META_FILE
+        if not meta.exists():
+            return
+        try:
+            version = int(json.loads(meta.read_text(encoding="utf-8"))["schema_version"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise JournalError(f"{meta}: cannot read the schema version ({err})") from None
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"{self.path} was written by a newer acutrack (format {version}; this one reads "
+                f"up to {SCHEMA_VERSION}). Upgrade acutrack to use it."
+            )
+
+    # -- writing -------------------------------------------------------------------------
+    def _append(self, spec: TableSpec, values: dict[str, Any], action: str) -> None:
+        if self.read_only:
+            raise JournalError(f"{self.path} is read-only; open your own journal to write.")
+        self._check_version()
+        row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
+        row.update(values.get("_extra", {}))
+        row["action"] = action
+        row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        # A file made by hand may lack the bookkeeping columns; only what carries meaning
+        # must find its column (an "add" is what a row without an action means anyway).
+        droppable = {"recorded_at"} | ({"action"} if action == "add" else set())
+        needed = {*spec.required_columns, *(k for k, v in row.items() if v and k not in droppable)}
+        try:
+            append_row(self.file(spec), row, spec.columns, sorted(needed))
+            if not (self.path / META_FILE).exists():
+                meta = {"format": "acutrack journal", "schema_version": SCHEMA_VERSION}
+                write_private(self.path / META_FILE, json.dumps(meta, indent=2) + "\n")
+        except Timeout as err:
+            raise JournalError(
+                f"cannot write to {self.path}: another program held its lock for "
+                f"{err.timeout:g} s; try again"
+            ) from err
+        except OSError as err:
+            raise JournalError(f"cannot write to {self.path}: {err.strerror or err}") from err
+
+    @staticmethod
+    def _new_id(spec: TableSpec) -> str:
+        return f"{spec.id_prefix}-{secrets.token_hex(5)}"
+
+    def _session_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
+        """Validate a whole session, filling points, minutes and condition from its routine."""
+        routine = self.catalog.routine(given["routine"])
+        filled = dict(given, routine=routine.key)
+        if filled.get("points") is None:
+            if not routine.points:
+                raise InvalidValue(
+                    "points",
+                    None,
+                    f"expected the points pressed: {routine.key!r} has none of its own",
+                )
+            filled["points"] = routine.points
+        if filled.get("duration_min") is None:
+            filled["duration_min"] = routine.default_minutes
+        if filled.get("condition") is None:
+            filled["condition"] = routine.condition or "real"
+        values = {f.name: f.parse(filled.get(f.name)) for f in spec.fields}
+        if routine.condition and values["condition"] != routine.condition:
+            raise InvalidValue(
+                "condition",
+                filled["condition"],
+                f"expected {routine.condition!r} for routine {routine.key!r} "
+                f"(use routine {routine.twin!r} for a {values['condition']} session)",
+            )
+        return values
+
+    def _rating_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
+        return {f.name: f.parse(given.get(f.name)) for f in spec.fields}
+
+    def _validated(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
+        check = self._session_values if spec.name == "sessions" else self._rating_values
+        values = check(spec, given)
+        time_field = spec.field(spec.time)
+        assert isinstance(time_field, TimeField)
+        time_field.check_not_future(values[spec.time])
+        return values
+
+    def log_session(
+        self,
+        pain_before: int,
+        pain_after: int,
+        routine: str = "back",
+        condition: str | None = None,
+        points: list[str] | tuple[str, ...] | str | None = None,
+        duration_min: float | None = None,
+        location: str = "lower-back",
+        started_at: datetime | str | None = None,
+        notes: str = "",
+    ) -> Session:
+        """Record one treatment session.
+
+        Parameters
+        ----------
+        pain_before, pain_after : int
+            Pain from 0 (none) to 10 (worst imaginable) before and after the session.
+        routine : str
+            A built-in routine (``back``, ``stress``, their ``-sham`` twins, ``custom``) or
+            one of the user's.
+        condition : {"real", "sham"}, optional
+            Defaults to the routine's own (``sham`` for a sham routine), else ``real``.
+        points : list of str or str, optional
+            Point codes pressed; defaults to the routine's points.
+        duration_min : float, optional
+            Minutes, more than 0; defaults to the routine's timing.
+        location : str
+            Where it hurts.
+        started_at : datetime or str, optional
+            When it started; defaults to now. Without an offset, local time is assumed.
+        notes : str
+            Any text.
+
+        Returns
+        -------
+        Session
+            The stored record, with its new ``id``.
+
+        Raises
+        ------
+        InvalidValue
+            A ``ValueError`` naming the field, the value and what is allowed.
+        """
+        spec = session_spec(self.catalog)
+        given = dict(
+            id=self._new_id(spec),
+            started_at=started_at if started_at is not None else datetime.now().astimezone(),
+            routine=routine,
+            points=points,
+            condition=condition,
+            duration_min=duration_min,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            location=location,
+            notes=notes,
+        )
+        values = self._validated(spec, given)
+        self._append(spec, values, "add")
+        return Session(**values)
+
+    def log_rating(
+        self,
+        pain: int,
+        rated_at: datetime | str | None = None,
+        location: str = "lower-back",
+        session_id: str | None = None,
+        stress: int | None = None,
+        notes: str = "",
+    ) -> Rating:
+        """Record a pain check-in.
+
+        Parameters
+        ----------
+        pain : int
+            Pain now, 0–10.
+        rated_at : datetime or str, optional
+            When; defaults to now. Without an offset, local time is assumed.
+        location : str
+            Where it hurts.
+        session_id : str, optional
+            The session this rating follows up (e.g. two hours later). Whether that session
+            exists is checked by `problems`, not here, so that logging stays constant-time.
+        stress : int, optional
+            Stress now, 0–10.
+        notes : str
+            Any text.
+
+        Returns
+        -------
+        Rating
+            The stored record, with its new ``id``.
+        """
+        spec = rating_spec()
+        given = dict(
+            id=self._new_id(spec),
+            rated_at=rated_at if rated_at is not None else datetime.now().astimezone(),
+            pain=pain,
+            location=location,
+            session_id=session_id,
+            stress=stress,
+            notes=notes,
+        )
+        values = self._validated(spec, given)
+        self._append(spec, values, "add")
+        return Rating(**values)
+
+    def _latest(self, entry_id: str) -> tuple[TableSpec, dict[str, str]]:
+        """The table holding ``entry_id`` and the cells of its latest usable row."""
+        for spec in self._specs():
+            path = self.file(spec)
+            if not path.exists():
+                continue
+            text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+            header, good, _ = read_records(text)
+            for record in reversed(good):
+                cells = dict(zip(header, record.cells, strict=True))
+                if cells.get("id", "").strip() != entry_id:
+                    continue
+                if cells.get("action", "").strip().lower() == "delete":
+                    raise InvalidValue("id", entry_id, "that entry was deleted")
+                try:
+                    for f in spec.fields:
+                        f.from_text(cells.get(f.name, ""))
+                except InvalidValue:
+                    continue  # a damaged row: the one before it is what loading shows
+                return spec, cells
+        raise InvalidValue("id", entry_id, "expected the id of an entry in this journal")
+
+    def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
+        """Change fields of an entry by appending a corrected row with the same id.
+
+        Parameters
+        ----------
+        entry_id : str
+            The id of a session or rating.
+        **changes
+            New values by field name, e.g. ``pain_after=4``.
+
+        Returns
+        -------
+        Session or Rating
+            The entry as it now stands.
+        """
+        spec, cells = self._latest(entry_id)
+        unknown = [k for k in changes if k == "id" or k not in spec.columns[:-2]]
+        if unknown:
+            allowed = ", ".join(spec.columns[1:-2])
+            raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
+        given = {f.name: f.from_text(cells.get(f.name, "")) for f in spec.fields}
+        given.update(changes)
+        values = self._validated(spec, given)
+        values["_extra"] = {k: v for k, v in cells.items() if k not in spec.columns}
+        self._append(spec, values, "correct")
+        values.pop("_extra")
+        return (Session if spec.name == "sessions" else Rating)(**values)
+
+    def delete(self, entry_id: str) -> None:
+        """Delete an entry by appending a tombstone row; earlier rows stay in the file."""
+        spec, cells = self._latest(entry_id)
+        values = {f.name: f.from_text(cells.get(f.name, "")) for f in spec.fields}
+        self._append(spec, values, "delete")
+
+    # -- reading -------------------------------------------------------------------------
+    def _load(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+        from .loading import load_table
+
+        self._check_version()
+        return load_table(self.file(spec), spec)
+
+    def _table(self, spec: TableSpec) -> pd.DataFrame:
+        table, problems = self._load(spec)
+        if problems:
+            warnings.warn(
+                f"{len(problems)} problem(s) in {self.file(spec)}; unreadable rows were left "
+                "out. See Journal.problems() or `acutrack validate`.",
+                JournalWarning,
+                stacklevel=3,
+            )
+        return table
+
+    def sessions(self) -> pd.DataFrame:
+        """All current sessions, one row each, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``started_at`` (tz-aware, UTC); ``local_time`` (the wall-clock time
+            as recorded, naive); ``routine``; ``points`` (tuple of codes); ``condition``
+            (categorical: real, sham); ``duration_min`` (float); ``pain_before`` and
+            ``pain_after`` (int, 0–10); ``location``; ``notes``; then any column the user
+            added to the file (text). Rows that could not be read are left out and warned
+            about (`JournalWarning`); `problems` lists them.
+        """
+        return self._table(self._specs()[0])
+
+    def ratings(self) -> pd.DataFrame:
+        """All current pain check-ins, one row each, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``rated_at`` (tz-aware, UTC); ``local_time``; ``pain`` (int, 0–10);
+            ``location``; ``session_id`` (the followed-up session, or None); ``stress``
+            (nullable Int64, 0–10); ``notes``; then any column the user added.
+        """
+        return self._table(self._specs()[1])
+
+    def problems(self) -> pd.DataFrame:
+        """Everything wrong in the journal's files, without changing them.
+
+        Returns
+        -------
+        DataFrame
+            One row per problem: ``file``, ``line`` (1 is the header), ``field``,
+            ``value`` (as written) and ``why``.
+        """
+        import pandas as pd
+
+        sessions_spec, ratings_spec = self._specs()
+        sessions, found = self._load(sessions_spec)
+        _, in_ratings = self._load(ratings_spec)
+        found += in_ratings
+        ratings_file = self.file(ratings_spec)
+        if ratings_file.exists():
+            known = set(sessions["id"])
+            text = ratings_file.read_bytes().decode("utf-8", errors="surrogateescape")
+            header, good, _ = read_records(text)
+            if "session_id" in header:
+                at = header.index("session_id")
+                found += [
+                    Problem(
+                        ratings_file.name,
+                        r.line,
+                        "session_id",
+                        r.cells[at],
+                        "no session in this journal has this id",
+                    )
+                    for r in good
+                    if r.cells[at].strip() and r.cells[at].strip() not in known
+                ]
+        columns = ["file", "line", "field", "value", "why"]
+        table = pd.DataFrame([asdict(p) for p in found], columns=columns)
+        return table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,91 @@
+"""`acutrack lab` starts JupyterLab privately: 127.0.0.1 only, with a token."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from conftest import ROOT, subprocess_env, venv_bin
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def get(url: str, token: str | None = None) -> int:
+    """HTTP status of a GET (0 when nothing answers)."""
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with DIRECT.open(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except urllib.error.URLError:
+        return 0
+
+
+@pytest.fixture
+def lab(tmp_path):
+    port, token = free_port(), "test-token-123"
+    env = subprocess_env(JUPYTER_TOKEN=token)
+    proc = subprocess.Popen(
+        [venv_bin("acutrack"), "--journal", str(tmp_path / "j"), "lab", "--no-browser"]
+        + ["--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while get(f"{base}/api/status", token) != 200:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
+        time.sleep(0.3)
+    yield proc, base, token, port
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_lab_is_private_and_stops_cleanly(lab, tmp_path):
+    proc, base, token, port = lab
+    assert get(f"{base}/api/status") == 403  # no token, no entry
+    assert get(f"{base}/api/status", "wrong") == 403
+    assert get(f"{base}/api/contents", token) == 200
+
+    listening = [
+        c.laddr
+        for c in psutil.Process(proc.pid).net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    assert listening, "the server listens on no socket"
+    assert {addr.ip for addr in listening} == {"127.0.0.1"}
+    assert {addr.port for addr in listening} == {port}
+
+    # The token is not on the command line, where other users could read it.
+    assert token not in " ".join(psutil.Process(proc.pid).cmdline())
+    # The kernel gets the journal chosen on the command line, and the notebooks folder.
+    environ = psutil.Process(proc.pid).environ()
+    assert environ["ACUTRACK_HOME"] == str(tmp_path / "j")
+    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in psutil.Process(proc.pid).cmdline()
+
+    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)  # JupyterLab asks for confirmation on the first one
+    assert proc.wait(timeout=30) == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2)
