@@ -11,7 +11,6 @@ import urllib.request
 
 import psutil
 import pytest
-
 from conftest import ROOT, subprocess_env, venv_bin
 
 
@@ -43,8 +42,15 @@ def lab(tmp_path):
     port, token = free_port(), "test-token-123"
     env = subprocess_env(JUPYTER_TOKEN=token)
     proc = subprocess.Popen(
-        [venv_bin("acutrack"), "--journal", str(tmp_path / "j"), "lab", "--no-browser"]
-        + ["--port", str(port)],
+        [
+            venv_bin("acutrack"),
+            "--journal",
+            str(tmp_path / "j"),
+            "lab",
+            "--no-browser",
+            "--port",
+            str(port),
+        ],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
