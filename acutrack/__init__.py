@@ -8,6 +8,7 @@ from .catalog import CAUTIONS, POINTS, ROUTINES, Catalog, Point, Routine
 from .errors import AcutrackError, InvalidValue, JournalError
 from .journal import Journal, JournalWarning
 from .records import Problem, Rating, Session
+from .sample import sample_journal, write_sample
 
 __all__ = [
     "CAUTIONS",
@@ -24,5 +25,7 @@ __all__ = [
     "Rating",
     "Routine",
     "Session",
+    "sample_journal",
+    "write_sample",
 ]
 __version__ = "0.1.0"

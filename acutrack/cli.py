@@ -1,20 +1,29 @@
 """The ``acutrack`` command.
 
 Each command imports what it needs when it runs, so that ``acutrack log`` and
-``acutrack rate`` start without pandas or matplotlib.
+``acutrack rate`` start without pandas or matplotlib. Exit status: 0 done, 1 a problem
+with the journal's data or files, 2 a usage error (including a value acutrack does not
+accept); errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
-from .errors import AcutrackError
+from .errors import AcutrackError, InvalidValue
 
 __all__ = ["main"]
+
+
+class _Usage(Exception):
+    """A mistake in how the command was called (exit status 2)."""
 
 
 def _journal(args: argparse.Namespace):
@@ -22,6 +31,147 @@ def _journal(args: argparse.Namespace):
 
     folder = getattr(args, "journal", None)
     return Journal(folder) if folder else Journal.default()
+
+
+def _time(text: str | None) -> datetime | str | None:
+    """``--at``: an ISO 8601 time, or ``HH:MM`` for today (local time when no offset)."""
+    if text and re.fullmatch(r"\d{1,2}:\d\d", text.strip()):
+        hour, minute = map(int, text.split(":"))
+        try:
+            return (
+                datetime.now()
+                .astimezone()
+                .replace(hour=hour, minute=minute, second=0, microsecond=0)
+            )
+        except ValueError:
+            raise InvalidValue("at", text, "expected HH:MM or an ISO 8601 time") from None
+    return text
+
+
+def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    session = _journal(args).log_session(
+        pain_before=args.before,
+        pain_after=args.after,
+        routine=args.routine,
+        condition=args.condition,
+        points=";".join(args.points) if args.points else None,
+        duration_min=args.minutes,
+        location=args.location,
+        started_at=_time(args.at),
+        notes=args.note,
+    )
+    print(f"stored session {session.describe()}")
+    return 0
+
+
+def _cmd_rate(args: argparse.Namespace) -> int:
+    rating = _journal(args).log_rating(
+        pain=args.pain,
+        rated_at=_time(args.at),
+        location=args.location,
+        session_id=args.after_session,
+        stress=args.stress,
+        notes=args.note,
+    )
+    print(f"stored rating {rating.describe()}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    sessions, ratings = journal.sessions(), journal.ratings()
+    rows = [
+        (t, "session", i, f"{r} ({c})", f"{b} → {a}", n)
+        for t, i, r, c, b, a, n in zip(
+            sessions["local_time"],
+            sessions["id"],
+            sessions["routine"],
+            sessions["condition"],
+            sessions["pain_before"],
+            sessions["pain_after"],
+            sessions["notes"],
+            strict=True,
+        )
+    ] + [
+        (t, "rating", i, f"after {s}" if s else "", str(p), n)
+        for t, i, s, p, n in zip(
+            ratings["local_time"],
+            ratings["id"],
+            ratings["session_id"].fillna(""),
+            ratings["pain"],
+            ratings["notes"],
+            strict=True,
+        )
+    ]
+    if not rows:
+        print(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
+        return 0
+    rows = sorted(rows, key=lambda row: row[0])[-args.last :]
+    shown = [
+        (f"{t:%Y-%m-%d %H:%M}", kind, i, what, pain, textwrap.shorten(n, 40) if n else "")
+        for t, kind, i, what, pain, n in rows
+    ]
+    print(_table(shown, ("when", "entry", "id", "what", "pain", "notes")))
+    return 0
+
+
+def _cmd_routines(args: argparse.Namespace) -> int:
+    catalog = _journal(args).catalog
+    rows = []
+    for r in catalog.routines.values():
+        timing = f"{r.seconds_per_point:g} s/point x {r.rounds}" if r.points else "—"
+        minutes = f"{r.default_minutes:g}" if r.default_minutes else "—"
+        points = " ".join(r.points) or "(you name them)"
+        rows.append((r.key, r.condition or "either", points, timing, minutes))
+    print(_table(rows, ("routine", "condition", "points", "timing", "minutes")))
+    return 0
+
+
+def _cmd_points(args: argparse.Namespace) -> int:
+    from .catalog import CAUTIONS
+
+    for p in _journal(args).catalog.points.values():
+        uses = f" — for {', '.join(p.uses)}" if p.uses else ""
+        print(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
+        for text in (p.location, p.how, p.caution):
+            if text:
+                print(textwrap.fill(text, 88, initial_indent="    ", subsequent_indent="    "))
+    print("\nCautions:")
+    print("\n".join(f"  - {c}" for c in CAUTIONS))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    problems = journal.problems()
+    if problems.empty:
+        print(f"no problems in {journal.path}")
+        return 0
+    rows = [
+        (p.file, p.line, p.field or "(line)", textwrap.shorten(p.value, 30) or '""', p.why)
+        for p in problems.itertuples()
+    ]
+    print(_table(rows, ("file", "line", "field", "value", "why")))
+    print(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
+    return 1
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    try:
+        journal = write_sample(args.out, seed=args.seed, real_advantage=args.real_advantage)
+    except FileExistsError as err:
+        raise _Usage(str(err)) from None
+    print(f"wrote a sample journal to {journal.path} (seed {args.seed})")
+    return 0
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -35,6 +185,8 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .sample import DEFAULT_SEED
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--journal",
@@ -55,6 +207,44 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
+    where = {"default": "lower-back", "help": "where it hurts (default: lower-back)"}
+    log = command("log", _cmd_log, "record a session: pain before and after, routine, points")
+    log.add_argument("--before", required=True, metavar="PAIN", help="pain before, 0-10")
+    log.add_argument("--after", required=True, metavar="PAIN", help="pain after, 0-10")
+    log.add_argument("--routine", default="back", help="routine (see `acutrack routines`)")
+    log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
+    log.add_argument("--points", nargs="+", metavar="CODE", help="points pressed, e.g. BL23 GB30")
+    log.add_argument("--minutes", help="duration (default: the routine's timing)")
+    log.add_argument("--at", help="when it started: ISO 8601 or HH:MM today (default: now)")
+    log.add_argument("--location", **where)
+    log.add_argument("--note", default="", help="any text")
+
+    rate = command("rate", _cmd_rate, "record how much it hurts now, 0-10")
+    rate.add_argument("pain", help="pain now, 0-10")
+    rate.add_argument("--after-session", metavar="ID", help="the session this follows up")
+    rate.add_argument("--stress", help="stress now, 0-10")
+    rate.add_argument("--at", help="when: ISO 8601 or HH:MM today (default: now)")
+    rate.add_argument("--location", **where)
+    rate.add_argument("--note", default="", help="any text")
+
+    show = command("show", _cmd_show, "list the latest entries")
+    show.add_argument("--last", type=int, default=10, metavar="N", help="how many (default 10)")
+
+    command("routines", _cmd_routines, "list the routines, built-in and your own")
+    command("points", _cmd_points, "list the points: where they are and how to press them")
+    command("validate", _cmd_validate, "check the journal's files; exit 1 when anything is wrong")
+
+    sample = command("sample", _cmd_sample, "write the sample journal (16 weeks) to a folder")
+    sample.add_argument("--out", required=True, type=Path, metavar="DIR", help="an empty folder")
+    sample.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    sample.add_argument(
+        "--real-advantage",
+        type=float,
+        default=1.0,
+        metavar="POINTS",
+        help="how much more real pressure relieves than sham (0: no difference)",
+    )
+
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
     lab.add_argument("--port", type=int, help="port to listen on (default: a free one)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
@@ -62,13 +252,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``acutrack`` command; returns the exit status (2 usage, 1 data problems)."""
+    """Run the ``acutrack`` command and return its exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except AcutrackError as err:
-        print(f"acutrack: {err}", file=sys.stderr)
+    except BrokenPipeError:  # e.g. `acutrack points | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (InvalidValue, _Usage) as err:
+        print(f"acutrack {args.command}: {err}", file=sys.stderr)
+        return 2
+    except (AcutrackError, OSError) as err:
+        print(f"acutrack {args.command}: {err}", file=sys.stderr)
         return 1
 
 

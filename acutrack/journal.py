@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +23,20 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import Timeout
 
-from .catalog import Catalog
+from .catalog import POINTS, ROUTINES, Catalog, Point, Routine
 from .csvstore import append_row, read_records, write_private
 from .errors import InvalidValue, JournalError
+from .loading import Row, read_rows
 from .records import Problem, Rating, Session
-from .schema import SCHEMA_VERSION, TableSpec, TimeField, rating_spec, session_spec
+from .schema import (
+    SCHEMA_VERSION,
+    TableSpec,
+    TimeField,
+    point_spec,
+    rating_spec,
+    routine_spec,
+    session_spec,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +59,11 @@ class Journal:
         The folder. It is created, readable by its owner only, on the first write.
     read_only : bool
         Refuse every write (used for the bundled sample journal).
+    clock : callable, optional
+        Returns the current time (aware); the default reads the computer's clock. The
+        sample generator and tests pass their own.
+    make_id : callable, optional
+        Makes a new id from a prefix (``"s"`` or ``"r"``); the default is random.
 
     Notes
     -----
@@ -63,9 +78,18 @@ class Journal:
     >>> j.correct(s.id, pain_after=4)                              # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        make_id: Callable[[str], str] | None = None,
+    ) -> None:
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._make_id = make_id or (lambda prefix: f"{prefix}-{secrets.token_hex(5)}")
 
     @classmethod
     def default(cls) -> Journal:
@@ -78,11 +102,106 @@ class Journal:
     # -- layout --------------------------------------------------------------------------
     @property
     def catalog(self) -> Catalog:
-        """The points and routines this journal may use."""
-        return Catalog()
+        """The points and routines this journal may use: the built-ins and the user's own."""
+        return self._catalog()[0]
+
+    def _catalog(self) -> tuple[Catalog, list[Problem]]:
+        spec = point_spec()
+        rows, problems = read_rows(self.file(spec), spec)
+        points = dict(POINTS)
+        for code, row in rows.items():
+            if code in POINTS:
+                why = "a built-in point has this code; choose another"
+                problems.append(Problem(spec.filename, row.line, "code", code, why))
+            else:
+                points[code] = Point(sham=False, **row.values)
+        catalog = Catalog(points=points)
+        spec = routine_spec(catalog)
+        rows, found = read_rows(self.file(spec), spec)
+        problems += found
+        routines = dict(ROUTINES)
+        for key, row in rows.items():
+            if key in ROUTINES:
+                why = "a built-in routine has this key; choose another"
+                problems.append(Problem(spec.filename, row.line, "key", key, why))
+            else:
+                routines[key] = Routine(**row.values)
+        return Catalog(points=points, routines=routines), problems
 
     def _specs(self) -> tuple[TableSpec, TableSpec]:
         return session_spec(self.catalog), rating_spec()
+
+    def add_point(self, code: str, name: str, location: str = "", how: str = "") -> Point:
+        """Declare a point of your own, so that routines and sessions may use its code.
+
+        Parameters
+        ----------
+        code : str
+            Letters, digits, ``-`` or ``_``, starting with a letter; not a built-in code.
+        name, location, how : str
+            What to call it, where it is and how to press it.
+
+        Returns
+        -------
+        Point
+        """
+        spec = point_spec()
+        values = {
+            f.name: f.parse(v)
+            for f, v in zip(spec.fields, (code, name, location, how), strict=True)
+        }
+        if values["code"] in POINTS:
+            raise InvalidValue("code", code, "expected a code that is not a built-in point")
+        known = values["code"] in self.catalog.points
+        self._append(spec, values, "correct" if known else "add")
+        return Point(**values)
+
+    def add_routine(
+        self,
+        key: str,
+        points: list[str] | tuple[str, ...] | str,
+        seconds_per_point: float = 60,
+        rounds: int = 1,
+        condition: str | None = None,
+        title: str = "",
+    ) -> Routine:
+        """Define a routine of your own (stored in ``routines.csv`` in the journal).
+
+        Parameters
+        ----------
+        key : str
+            Its name: lower-case letters, digits, ``-`` or ``_``; not a built-in routine.
+        points : list of str or str
+            Point codes in the order they are pressed: built-in ones or ones declared
+            with `add_point`.
+        seconds_per_point : float
+            How long each point is pressed (more than 0, at most 3600).
+        rounds : int
+            How many times the sequence is repeated (1–100).
+        condition : {"real", "sham"}, optional
+            Fix the condition of its sessions, or leave either possible.
+        title : str
+            A human title.
+
+        Returns
+        -------
+        Routine
+        """
+        catalog = self.catalog
+        spec = routine_spec(catalog)
+        given = dict(
+            key=key,
+            title=title,
+            points=points,
+            seconds_per_point=seconds_per_point,
+            rounds=rounds,
+            condition=condition,
+        )
+        values = {f.name: f.parse(given[f.name]) for f in spec.fields}
+        if values["key"] in ROUTINES:
+            raise InvalidValue("key", key, "expected a name that is not a built-in routine")
+        self._append(spec, values, "correct" if values["key"] in catalog.routines else "add")
+        return Routine(**values)
 
     def file(self, spec: TableSpec) -> Path:
         """Path of the CSV file for ``spec``."""
@@ -110,7 +229,7 @@ class Journal:
         row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
         row.update(values.get("_extra", {}))
         row["action"] = action
-        row["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        row["recorded_at"] = self._clock().astimezone(UTC).isoformat(timespec="seconds")
         # A file made by hand may lack the bookkeeping columns; only what carries meaning
         # must find its column (an "add" is what a row without an action means anyway).
         droppable = {"recorded_at"} | ({"action"} if action == "add" else set())
@@ -127,10 +246,6 @@ class Journal:
             ) from err
         except OSError as err:
             raise JournalError(f"cannot write to {self.path}: {err.strerror or err}") from err
-
-    @staticmethod
-    def _new_id(spec: TableSpec) -> str:
-        return f"{spec.id_prefix}-{secrets.token_hex(5)}"
 
     def _session_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
         """Validate a whole session, filling points, minutes and condition from its routine."""
@@ -166,7 +281,7 @@ class Journal:
         values = check(spec, given)
         time_field = spec.field(spec.time)
         assert isinstance(time_field, TimeField)
-        time_field.check_not_future(values[spec.time])
+        time_field.check_not_future(values[spec.time], self._clock())
         return values
 
     def log_session(
@@ -215,8 +330,8 @@ class Journal:
         """
         spec = session_spec(self.catalog)
         given = dict(
-            id=self._new_id(spec),
-            started_at=started_at if started_at is not None else datetime.now().astimezone(),
+            id=self._make_id(spec.id_prefix),
+            started_at=started_at if started_at is not None else self._clock(),
             routine=routine,
             points=points,
             condition=condition,
@@ -264,8 +379,8 @@ class Journal:
         """
         spec = rating_spec()
         given = dict(
-            id=self._new_id(spec),
-            rated_at=rated_at if rated_at is not None else datetime.now().astimezone(),
+            id=self._make_id(spec.id_prefix),
+            rated_at=rated_at if rated_at is not None else self._clock(),
             pain=pain,
             location=location,
             session_id=session_id,
@@ -276,27 +391,13 @@ class Journal:
         self._append(spec, values, "add")
         return Rating(**values)
 
-    def _latest(self, entry_id: str) -> tuple[TableSpec, dict[str, str]]:
-        """The table holding ``entry_id`` and the cells of its latest usable row."""
+    def _latest(self, entry_id: str) -> tuple[TableSpec, Row]:
+        """The table holding ``entry_id`` and its latest usable row."""
         for spec in self._specs():
-            path = self.file(spec)
-            if not path.exists():
-                continue
-            text = path.read_bytes().decode("utf-8", errors="surrogateescape")
-            header, good, _ = read_records(text)
-            for record in reversed(good):
-                cells = dict(zip(header, record.cells, strict=True))
-                if cells.get("id", "").strip() != entry_id:
-                    continue
-                if cells.get("action", "").strip().lower() == "delete":
-                    raise InvalidValue("id", entry_id, "that entry was deleted")
-                try:
-                    for f in spec.fields:
-                        f.from_text(cells.get(f.name, ""))
-                except InvalidValue:
-                    continue  # a damaged row: the one before it is what loading shows
-                return spec, cells
-        raise InvalidValue("id", entry_id, "expected the id of an entry in this journal")
+            rows, _ = read_rows(self.file(spec), spec)
+            if entry_id in rows:
+                return spec, rows[entry_id]
+        raise InvalidValue("id", entry_id, "expected the id of a journal entry that is not deleted")
 
     def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
         """Change fields of an entry by appending a corrected row with the same id.
@@ -313,24 +414,21 @@ class Journal:
         Session or Rating
             The entry as it now stands.
         """
-        spec, cells = self._latest(entry_id)
+        spec, row = self._latest(entry_id)
         unknown = [k for k in changes if k == "id" or k not in spec.columns[:-2]]
         if unknown:
             allowed = ", ".join(spec.columns[1:-2])
             raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
-        given = {f.name: f.from_text(cells.get(f.name, "")) for f in spec.fields}
-        given.update(changes)
-        values = self._validated(spec, given)
-        values["_extra"] = {k: v for k, v in cells.items() if k not in spec.columns}
+        values = self._validated(spec, {**row.values, **changes})
+        values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
         self._append(spec, values, "correct")
         values.pop("_extra")
         return (Session if spec.name == "sessions" else Rating)(**values)
 
     def delete(self, entry_id: str) -> None:
         """Delete an entry by appending a tombstone row; earlier rows stay in the file."""
-        spec, cells = self._latest(entry_id)
-        values = {f.name: f.from_text(cells.get(f.name, "")) for f in spec.fields}
-        self._append(spec, values, "delete")
+        spec, row = self._latest(entry_id)
+        self._append(spec, row.values, "delete")
 
     # -- reading -------------------------------------------------------------------------
     def _load(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -372,7 +470,7 @@ class Journal:
         -------
         DataFrame
             ``id``; ``rated_at`` (tz-aware, UTC); ``local_time``; ``pain`` (int, 0–10);
-            ``location``; ``session_id`` (the followed-up session, or None); ``stress``
+            ``location``; ``session_id`` (the followed-up session, or missing); ``stress``
             (nullable Int64, 0–10); ``notes``; then any column the user added.
         """
         return self._table(self._specs()[1])
@@ -388,8 +486,10 @@ class Journal:
         """
         import pandas as pd
 
+        _, found = self._catalog()
         sessions_spec, ratings_spec = self._specs()
-        sessions, found = self._load(sessions_spec)
+        sessions, in_sessions = self._load(sessions_spec)
+        found += in_sessions
         _, in_ratings = self._load(ratings_spec)
         found += in_ratings
         ratings_file = self.file(ratings_spec)

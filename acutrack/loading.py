@@ -7,19 +7,101 @@ usable row for each id wins.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .csvstore import read_records
+from .csvstore import Record, read_records
+from .errors import InvalidValue
 from .records import Problem
-from .schema import ACTIONS, CONDITIONS, ChoiceField, IntField, MinutesField, TableSpec, TimeField
+from .schema import ACTIONS, CONDITIONS, ChoiceField, IntField, PositiveField, TableSpec, TimeField
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["empty_table", "load_table"]
+__all__ = ["Row", "empty_table", "load_table", "read_rows"]
 
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
+_REUSED = "this id was already used by an earlier row; this later row replaces it"
+
+
+def _broken(name: str, header: list[str], broken: list[Record]) -> list[Problem]:
+    return [
+        Problem(
+            name,
+            r.line,
+            "",
+            ",".join(r.cells)[:120],
+            f"expected {len(header)} cells but found {len(r.cells)}: a damaged or torn line",
+        )
+        for r in broken
+    ]
+
+
+def _header_problems(name: str, spec: TableSpec, header: list[str], rows: int) -> list[Problem]:
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    missing = [c for c in spec.required_columns if c not in header]
+    return [
+        Problem(name, 1, c, "", "this column appears twice in the header") for c in repeated
+    ] + [
+        Problem(
+            name, 1, c, "", f"the header lacks this column, so none of the {rows} rows can be read"
+        )
+        for c in missing
+    ]
+
+
+@dataclass(frozen=True)
+class Row:
+    """The latest usable row for one key: its line, parsed values and cells as written."""
+
+    line: int
+    values: dict[str, Any]
+    cells: dict[str, str]
+
+
+def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem]]:
+    """Load a small file row by row, without pandas (user routines, points, corrections).
+
+    Same rules as `load_table`: bad rows are reported, the latest usable row for each key
+    wins, and a tombstone removes the key.
+    """
+    if not path.exists():
+        return {}, []
+    header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
+    problems = _broken(path.name, header, broken)
+    problems += _header_problems(path.name, spec, header, len(good))
+    if problems and problems[-1].line == 1:
+        return {}, problems
+    latest: dict[str, Row] = {}
+    for record in good:
+        cells = dict(zip(header, record.cells, strict=True))
+        errors = []
+        try:
+            action = _ACTION.from_text(cells.get("action", "")) or "add"
+        except InvalidValue as err:
+            errors.append(err)
+            action = "add"
+        values = {}
+        for f in spec.fields:
+            if action == "delete" and f.name != spec.key:
+                continue
+            try:
+                values[f.name] = f.from_text(cells.get(f.name, ""))
+            except InvalidValue as err:
+                errors.append(err)
+        problems += [
+            Problem(path.name, record.line, e.field, str(e.value), e.allowed) for e in errors
+        ]
+        if errors:
+            continue
+        key = values[spec.key]
+        if action == "add" and key in latest:
+            problems.append(Problem(path.name, record.line, spec.key, key, _REUSED))
+        latest.pop(key, None)
+        if action != "delete":
+            latest[key] = Row(record.line, values, cells)
+    return latest, problems
 
 
 def _typed(spec: TableSpec, values: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -30,7 +112,7 @@ def _typed(spec: TableSpec, values: dict[str, pd.Series]) -> dict[str, pd.Series
         col = values[f.name]
         if isinstance(f, IntField):
             col = col.astype("int64" if f.required else "Int64")
-        elif isinstance(f, MinutesField):
+        elif isinstance(f, PositiveField):
             col = col.astype("float64")
         elif isinstance(f, ChoiceField) and f.choices == CONDITIONS:
             col = pd.Categorical(col, categories=CONDITIONS)
@@ -89,25 +171,10 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     name = path.name
     text = path.read_bytes().decode("utf-8", errors="surrogateescape")
     header, good, broken = read_records(text)
-    problems = [
-        Problem(
-            name,
-            r.line,
-            "",
-            ",".join(r.cells)[:120],
-            f"expected {len(header)} cells but found {len(r.cells)}: a damaged or torn line",
-        )
-        for r in broken
-    ]
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    missing = [c for c in spec.required_columns if c not in header]
-    for column, why in [(c, "this column appears twice in the header") for c in repeated] + [
-        (c, f"the header lacks this column, so none of the {len(good)} rows can be read")
-        for c in missing
-    ]:
-        problems.append(Problem(name, 1, column, "", why))
-    if missing or repeated:
-        return empty_table(spec), problems
+    problems = _broken(name, header, broken)
+    in_header = _header_problems(name, spec, header, len(good))
+    if in_header:
+        return empty_table(spec), problems + in_header
 
     raw = pd.DataFrame([r.cells for r in good], columns=header, dtype=object).astype(str)
     lines = np.array([r.line for r in good], dtype=np.int64)
@@ -130,21 +197,13 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     values = {}
     for f in spec.fields:
         values[f.name], why = f.column(raw[f.name])
-        report(f.name, why, np.ones(len(raw), dtype=bool) if f.name == "id" else ~deleting)
+        report(f.name, why, np.ones(len(raw), dtype=bool) if f.name == spec.key else ~deleting)
 
-    ids = values["id"]
+    ids = values[spec.key]
     added = actions.fillna("add").eq("add").to_numpy()
     again = (ids.duplicated() & added & ~bad).to_numpy()
     for i in np.flatnonzero(again):
-        problems.append(
-            Problem(
-                name,
-                int(lines[i]),
-                "id",
-                ids.iat[i],
-                "this id was already used by an earlier row; this later row replaces it",
-            )
-        )
+        problems.append(Problem(name, int(lines[i]), spec.key, ids.iat[i], _REUSED))
 
     usable = ~bad
     latest = ids[usable].drop_duplicates(keep="last").index

@@ -8,6 +8,10 @@ from datetime import datetime
 __all__ = ["Problem", "Rating", "Session"]
 
 
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 @dataclass(frozen=True)
 class Session:
     """One treatment session as stored in ``sessions.csv``."""
@@ -28,6 +32,13 @@ class Session:
         """Pain before minus pain after: positive when pain went down."""
         return self.pain_before - self.pain_after
 
+    def describe(self) -> str:
+        """One line for people: ``s-… 2026-11-25 09:30 back (real) pain 6 → 3, 2.5 min``."""
+        return (
+            f"{self.id} {_when(self.started_at)} {self.routine} ({self.condition}) "
+            f"pain {self.pain_before} → {self.pain_after}, {self.duration_min:g} min"
+        )
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -40,6 +51,12 @@ class Rating:
     session_id: str | None
     stress: int | None
     notes: str
+
+    def describe(self) -> str:
+        """One line for people: ``r-… 2026-11-25 11:30 pain 4 (lower-back)``."""
+        extra = f", stress {self.stress}" if self.stress is not None else ""
+        follow = f", after session {self.session_id}" if self.session_id else ""
+        return f"{self.id} {_when(self.rated_at)} pain {self.pain} ({self.location}{extra}{follow})"
 
 
 @dataclass(frozen=True)

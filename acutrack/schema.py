@@ -153,8 +153,15 @@ class IntField(Field):
 
 
 @dataclass(frozen=True)
-class MinutesField(Field):
-    allowed: str = "expected minutes greater than 0 and at most 600"
+class PositiveField(Field):
+    """A number greater than 0, up to ``high`` (minutes of a session, seconds on a point)."""
+
+    high: float = 600
+    unit: str = "minutes"
+
+    def __post_init__(self) -> None:
+        allowed = f"expected {self.unit} greater than 0 and at most {self.high:g}"
+        object.__setattr__(self, "allowed", allowed)
 
     def _parse(self, value: object) -> float:
         if isinstance(value, bool):
@@ -163,7 +170,7 @@ class MinutesField(Field):
             number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise self.reject(value) from None
-        if not 0 < number <= 600:  # also false for NaN
+        if not 0 < number <= self.high:  # also false for NaN
             raise self.reject(value)
         return number
 
@@ -313,8 +320,9 @@ class TableSpec:
 
     name: str
     id_prefix: str
-    time: str
+    time: str | None
     fields: tuple[Field, ...]
+    key: str = "id"
 
     @property
     def filename(self) -> str:
@@ -349,7 +357,7 @@ def session_spec(catalog: Catalog) -> TableSpec:
             RoutineField("routine", catalog=catalog),
             PointsField("points", catalog=catalog),
             ChoiceField("condition", choices=CONDITIONS),
-            MinutesField("duration_min"),
+            PositiveField("duration_min"),
             IntField("pain_before"),
             IntField("pain_after"),
             TextField("location", default="lower-back", max_length=200),
@@ -373,4 +381,44 @@ def rating_spec() -> TableSpec:
             IntField("stress", required=False),
             TextField("notes"),
         ),
+    )
+
+
+KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
+CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,19}"
+
+
+def point_spec() -> TableSpec:
+    """Columns of ``points.csv``: points the user declares beside the built-in ones."""
+    allowed = "expected a code of letters, digits, '-' or '_' starting with a letter (≤ 20)"
+    return TableSpec(
+        "points",
+        "",
+        None,
+        (
+            IdField("code", allowed=allowed, pattern=CODE_PATTERN),
+            TextField("name", max_length=100),
+            TextField("location", max_length=500),
+            TextField("how", max_length=500),
+        ),
+        key="code",
+    )
+
+
+def routine_spec(catalog: Catalog) -> TableSpec:
+    """Columns of ``routines.csv``: the user's own routines."""
+    allowed = "expected lower-case letters, digits, '-' or '_' (at most 40)"
+    return TableSpec(
+        "routines",
+        "",
+        None,
+        (
+            IdField("key", allowed=allowed, pattern=KEY_PATTERN),
+            TextField("title", max_length=200),
+            PointsField("points", catalog=catalog),
+            PositiveField("seconds_per_point", high=3600, unit="seconds"),
+            IntField("rounds", low=1, high=100),
+            ChoiceField("condition", choices=CONDITIONS, required=False),
+        ),
+        key="key",
     )

@@ -1,0 +1,193 @@
+"""A realistic, deterministic sample journal: 16 weeks of one person's acupressure diary.
+
+The story: pain eases slowly over the weeks with flare-ups and day-to-day noise; morning
+check-ins on most days, a few evening ones; the back and stress routines, open at first,
+then a randomised phase in which each week holds a block of real and sham sessions in
+random order; follow-up ratings a few hours after many sessions. Real pressure relieves
+somewhat more than sham, and for longer, by ``real_advantage`` points (0 gives a journal
+where real and sham differ by chance only).
+
+Everything is written through `Journal`, so the sample obeys the same rules as a user's
+journal, and the same seed always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import tempfile
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from .journal import Journal
+
+__all__ = ["DEFAULT_SEED", "SAMPLE_DIR", "sample_journal", "write_sample"]
+
+DEFAULT_SEED = 2026
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+START = date(2026, 6, 1)  # a Monday
+TZ = timezone(timedelta(hours=2))
+
+_NOTES = (
+    "long drive, stiff after",
+    'tried "gentle" pressure as the article says',
+    "slept badly 😴",
+    "-2 after stretching too",
+    "gardening yesterday; sore",
+    "calm evening",
+    "busy day at work, tense shoulders",
+    "warm bath first",
+)
+_LOCATIONS = ("lower-back",) * 16 + ("buttock-leg",) * 3 + ("upper-back",)
+
+
+def _clip(x: float) -> int:
+    return max(0, min(10, round(x)))
+
+
+def _at(day: date, hour: float) -> datetime:
+    return datetime.combine(day, time(), TZ) + timedelta(hours=hour)
+
+
+def write_sample(
+    folder: str | Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    weeks: int = 16,
+    real_advantage: float = 1.0,
+) -> Journal:
+    """Write a sample journal into ``folder`` (which must not hold a journal yet).
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where to write.
+    seed : int
+        Same seed, same files, byte for byte.
+    weeks : int
+        Length of the diary; the randomised real/sham phase runs from week 5 to two weeks
+        before the end.
+    real_advantage : float
+        How many points more real pressure relieves than sham, on average; 0 for none.
+
+    Returns
+    -------
+    Journal
+        The journal written.
+    """
+    folder = Path(folder)
+    if any((folder / name).exists() for name in ("sessions.csv", "ratings.csv")):
+        raise FileExistsError(f"{folder} already holds a journal; choose an empty folder")
+    rng = random.Random(seed)
+    id_rng = random.Random(f"ids-{seed}")
+    now = [datetime.combine(START, time(), TZ)]
+    journal = Journal(
+        folder, clock=lambda: now[0], make_id=lambda p: f"{p}-{id_rng.getrandbits(40):010x}"
+    )
+    days = weeks * 7
+    trial_weeks = range(4, max(4, weeks - 2))
+    retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
+
+    # Which sessions happen on which day: (hour, routine).
+    plan: dict[int, list[tuple[float, str]]] = {d: [] for d in range(days)}
+    for week in range(weeks):
+        week_days = list(range(week * 7, week * 7 + 7))
+        if week in trial_weeks:
+            # One randomised block a week: two real and two sham back sessions in random
+            # order on four different days, and one of each stress routine.
+            back = ["back", "back", "back-sham", "back-sham"]
+            rng.shuffle(back)
+            for day, routine in zip(sorted(rng.sample(week_days, 4)), back, strict=True):
+                plan[day].append((rng.uniform(18.5, 21.5), routine))
+            stress = ["stress", "stress-sham"]
+            rng.shuffle(stress)
+            for day, routine in zip(sorted(rng.sample(week_days, 2)), stress, strict=True):
+                plan[day].append((rng.uniform(12.0, 13.5), routine))
+        else:
+            for day in week_days:
+                if rng.random() < 0.55:
+                    plan[day].append((rng.uniform(18.5, 21.5), "back"))
+                if rng.random() < 0.25:
+                    plan[day].append((rng.uniform(12.0, 13.5), "stress"))
+
+    flare = 0.0
+    for d in range(days):
+        day = START + timedelta(days=d)
+        if rng.random() < 0.04:
+            flare += rng.uniform(2.0, 3.0)
+        level = 6.3 - 2.2 * d / days + flare + rng.gauss(0, 0.6)
+        flare *= 0.7
+        stress_level = _clip(4 + 2 * (day.weekday() < 5) + rng.gauss(0, 1.2))
+        location = rng.choice(_LOCATIONS)
+        events: list[tuple[float, str]] = [(rng.uniform(7.0, 9.5), "morning")]
+        if rng.random() < 0.3:
+            events.append((rng.uniform(21.6, 22.9), "evening"))
+        events += plan[d]
+        for hour, what in sorted(events):
+            when = _at(day, hour)
+            now[0] = when + timedelta(minutes=1)
+            note = rng.choice(_NOTES) if rng.random() < 0.12 else ""
+            if what in ("morning", "evening"):
+                if what == "morning" and rng.random() >= 0.85:
+                    continue  # some mornings go unrecorded
+                stress = stress_level if rng.random() < 0.6 else None
+                journal.log_rating(
+                    _clip(level + rng.gauss(0, 0.5)),
+                    rated_at=when,
+                    location=location,
+                    stress=stress,
+                    notes=note,
+                )
+                continue
+            real = not what.endswith("-sham")
+            sham_drop = 1.0 if what.startswith("back") else 0.8
+            drop = sham_drop + (real_advantage if real else 0.0) + rng.gauss(0, 1.0)
+            before = _clip(level + 0.4 + rng.gauss(0, 0.6))
+            after = _clip(before - drop)
+            minutes = journal.catalog.routine(what).default_minutes or 5.0
+            session = journal.log_session(
+                before,
+                after,
+                routine=what,
+                duration_min=round(minutes * rng.uniform(0.8, 1.4) * 2) / 2 or 0.5,
+                location=location,
+                started_at=when,
+                notes=note,
+            )
+            if rng.random() < 0.6:
+                later = when + timedelta(hours=rng.uniform(2.0, 3.5))
+                if later.date() != day:
+                    continue
+                retained = (retention_real if real else 0.3) * (before - after)
+                now[0] = later + timedelta(minutes=1)
+                journal.log_rating(
+                    _clip(before - retained + rng.gauss(0, 0.5)),
+                    rated_at=later,
+                    location=location,
+                    session_id=session.id,
+                )
+    return journal
+
+
+@functools.cache
+def _generated() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="acutrack-sample-")) / "journal"
+    write_sample(folder)
+    return folder
+
+
+def sample_journal() -> Journal:
+    """The bundled sample journal, read-only.
+
+    It is the ``sample_data/`` folder of the kit, written by `write_sample` with the
+    default seed; where acutrack is installed without that folder, the same journal is
+    generated into a temporary folder.
+
+    Examples
+    --------
+    >>> import acutrack as at
+    >>> len(at.sample_journal().sessions()) > 50
+    True
+    """
+    folder = SAMPLE_DIR if (SAMPLE_DIR / "sessions.csv").exists() else _generated()
+    return Journal(folder, read_only=True)
