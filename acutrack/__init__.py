@@ -9,6 +9,7 @@ from .errors import AcutrackError, InvalidValue, JournalError
 from .journal import Journal, JournalWarning
 from .records import Problem, Rating, Session
 from .sample import sample_journal, write_sample
+from .timeline import Entry, latest_entries
 
 __all__ = [
     "CAUTIONS",
@@ -16,6 +17,7 @@ __all__ = [
     "ROUTINES",
     "AcutrackError",
     "Catalog",
+    "Entry",
     "InvalidValue",
     "Journal",
     "JournalError",
@@ -25,6 +27,7 @@ __all__ = [
     "Rating",
     "Routine",
     "Session",
+    "latest_entries",
     "sample_journal",
     "write_sample",
 ]

@@ -85,40 +85,18 @@ def _cmd_rate(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from .timeline import latest_entries
+
     journal = _journal(args)
-    sessions, ratings = journal.sessions(), journal.ratings()
-    rows = [
-        (t, "session", i, f"{r} ({c})", f"{b} → {a}", n)
-        for t, i, r, c, b, a, n in zip(
-            sessions["local_time"],
-            sessions["id"],
-            sessions["routine"],
-            sessions["condition"],
-            sessions["pain_before"],
-            sessions["pain_after"],
-            sessions["notes"],
-            strict=True,
-        )
-    ] + [
-        (t, "rating", i, f"after {s}" if s else "", str(p), n)
-        for t, i, s, p, n in zip(
-            ratings["local_time"],
-            ratings["id"],
-            ratings["session_id"].fillna(""),
-            ratings["pain"],
-            ratings["notes"],
-            strict=True,
-        )
-    ]
-    if not rows:
+    entries = latest_entries(journal, args.last)
+    if not entries:
         print(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
         return 0
-    rows = sorted(rows, key=lambda row: row[0])[-args.last :]
-    shown = [
-        (f"{t:%Y-%m-%d %H:%M}", kind, i, what, pain, textwrap.shorten(n, 40) if n else "")
-        for t, kind, i, what, pain, n in rows
+    rows = [
+        (f"{e.when:%Y-%m-%d %H:%M}", e.kind, e.id, e.what, e.pain, textwrap.shorten(e.notes, 40))
+        for e in entries
     ]
-    print(_table(shown, ("when", "entry", "id", "what", "pain", "notes")))
+    print(_table(rows, ("when", "entry", "id", "what", "pain", "notes")))
     return 0
 
 

@@ -1,0 +1,150 @@
+"""Correcting or deleting a recent entry (both append to the journal; nothing is erased)."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..journal import Journal
+from ..timeline import latest_entries
+from .widgets import WIDE, Form, PainSlider, location_box, notes_box
+
+__all__ = ["CorrectionForm"]
+
+
+class CorrectionForm(Form):
+    """Pick a recent entry, change its fields and save a correction, or delete it.
+
+    Attributes
+    ----------
+    entry : Dropdown
+        The latest entries, newest first.
+    pain_before, pain_after, minutes, condition : controls for a session
+    pain, stress : controls for a check-in
+    location, notes : controls for both
+    save, confirm_delete, delete : the actions; delete needs ``confirm_delete`` ticked.
+    """
+
+    def __init__(self, journal: Journal, *, count: int = 15) -> None:
+        super().__init__(journal)
+        self.count = count
+        self.entry = w.Dropdown(description="Entry", style=WIDE, layout=w.Layout(width="40em"))
+        self.pain_before = PainSlider("Pain before")
+        self.pain_after = PainSlider("Pain after")
+        self.minutes = w.BoundedFloatText(
+            min=0, max=600, step=0.5, description="Minutes", style=WIDE
+        )
+        self.condition = w.ToggleButtons(
+            options=["real", "sham"], description="Real or sham", style=WIDE
+        )
+        self.pain = PainSlider("Pain")
+        self.stress = w.Dropdown(
+            options=[("not recorded", None), *[(str(i), i) for i in range(11)]],
+            description="Stress 0–10",
+            style=WIDE,
+        )
+        self.location = location_box()
+        self.notes = notes_box()
+        self.save = w.Button(description="Save correction", button_style="primary", icon="pencil")
+        self.confirm_delete = w.Checkbox(description="Yes, delete this entry", indent=False)
+        self.delete = w.Button(description="Delete", button_style="danger", icon="trash")
+        self.session_box = w.VBox(
+            [self.pain_before.widget, self.pain_after.widget, self.minutes, self.condition]
+        )
+        self.rating_box = w.VBox([self.pain.widget, self.stress])
+        self.entry.observe(self._load, names="value")
+        self.save.on_click(lambda _: self._save())
+        self.delete.on_click(lambda _: self._delete())
+        self.widget = w.VBox(
+            [
+                w.HTML("<h4>Correct or delete an entry</h4>"),
+                self.entry,
+                self.session_box,
+                self.rating_box,
+                self.location,
+                self.notes,
+                w.HBox([self.save, self.confirm_delete, self.delete]),
+                self.feedback,
+            ]
+        )
+        self.widget.add_class("acutrack-correction-form")  # a handle for styling and tests
+        self.reload()
+
+    def reload(self) -> None:
+        """List the latest entries again and show the newest one."""
+        entries = list(reversed(latest_entries(self.journal, self.count)))
+        self.entry.options = [(e.label(), e.id) for e in entries]
+        self.entry.value = entries[0].id if entries else None
+        self._load()
+
+    def _current(self) -> tuple[str, dict]:
+        """``("sessions" | "ratings", row)`` of the chosen entry, missing values as None."""
+        for kind, table in (
+            ("sessions", self.journal.sessions()),
+            ("ratings", self.journal.ratings()),
+        ):
+            match = table[table["id"] == self.entry.value]
+            if len(match):
+                row = match.astype(object).where(match.notna(), None).iloc[0].to_dict()
+                return kind, row
+        raise LookupError(self.entry.value)
+
+    def _load(self, _change: object = None) -> None:
+        self.confirm_delete.value = False
+        if self.entry.value is None:
+            self.session_box.layout.display = self.rating_box.layout.display = "none"
+            return
+        kind, row = self._current()
+        is_session = kind == "sessions"
+        self.session_box.layout.display = "" if is_session else "none"
+        self.rating_box.layout.display = "none" if is_session else ""
+        if is_session:
+            self.pain_before.value, self.pain_after.value = row["pain_before"], row["pain_after"]
+            self.minutes.value = row["duration_min"]
+            self.condition.value = row["condition"]
+        else:
+            self.pain.value = row["pain"]
+            self.stress.value = None if row["stress"] is None else int(row["stress"])
+        self.location.value, self.notes.value = row["location"], row["notes"]
+
+    def _changes(self) -> dict:
+        kind, row = self._current()
+        if kind == "sessions":
+            wanted = {
+                "pain_before": self.pain_before.value,
+                "pain_after": self.pain_after.value,
+                "duration_min": self.minutes.value,
+                "condition": self.condition.value,
+            }
+        else:
+            wanted = {"pain": self.pain.value, "stress": self.stress.value}
+        wanted |= {"location": self.location.value, "notes": self.notes.value}
+        return {k: v for k, v in wanted.items() if v != row[k]}
+
+    def _save(self) -> None:
+        if self.entry.value is None:
+            self.show_error("There is no entry to correct yet.")
+            return
+        changes = self._changes()
+        if not changes:
+            self.show_error("Nothing was changed, so nothing was saved.")
+            return
+        entry_id = self.entry.value
+        ok, record = self._attempt(lambda: self.journal.correct(entry_id, **changes))
+        if ok:
+            self.show_ok(f"Corrected {record.describe()} (changed: {', '.join(changes)})")
+            self.reload()
+            self.entry.value = entry_id
+
+    def _delete(self) -> None:
+        if self.entry.value is None:
+            self.show_error("There is no entry to delete.")
+            return
+        if not self.confirm_delete.value:
+            self.show_error("Tick “Yes, delete this entry” first.")
+            return
+        entry_id = self.entry.value
+        ok, _ = self._attempt(lambda: self.journal.delete(entry_id))
+        if not ok:
+            return
+        self.show_ok(f"Deleted {entry_id}; its earlier rows stay in the file as history.")
+        self.reload()

@@ -1,0 +1,265 @@
+"""The guided session: walks through a routine's points with a countdown, then logs it."""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from ..catalog import CAUTIONS, Routine
+from ..journal import Journal
+from ..records import Session
+from .widgets import WIDE, Form, PainSlider, notes_box, scale_caption
+
+__all__ = ["GuidedSession"]
+
+_SHOW, _HIDE = "", "none"
+
+
+@dataclass(frozen=True)
+class _Step:
+    round: int
+    code: str
+    seconds: float
+
+
+class GuidedSession(Form):
+    """Choose a routine, rate pain, press each point while a countdown runs, rate again, save.
+
+    Parameters
+    ----------
+    journal : Journal
+        Where the session is written.
+    clock : callable
+        Seconds from a monotonic clock; tests pass a fake one.
+    timer : bool
+        Run a background ticker that calls `tick` a few times a second, so the countdown
+        moves while the notebook stays free for other cells. Tests turn it off and call
+        `tick` themselves.
+
+    Notes
+    -----
+    The minutes saved are the time spent pressing: from Start to the end or Stop, without
+    pauses. Points skipped before they were pressed at all are not recorded.
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        timer: bool = True,
+        tick_seconds: float = 0.25,
+    ) -> None:
+        super().__init__(journal)
+        self.clock = clock
+        self.timer = timer
+        self.tick_seconds = tick_seconds
+        routines = [r for r in journal.catalog.routines.values() if r.points]
+        self.routine = w.Dropdown(
+            options=[(f"{r.title} [{r.key}]", r.key) for r in routines],
+            description="Routine",
+            style=WIDE,
+            layout=w.Layout(width="32em"),
+        )
+        self.before = PainSlider("Pain before")
+        self.start_button = w.Button(description="Start", button_style="success", icon="play")
+        self.point = w.HTML()
+        self.progress = w.FloatProgress(value=1.0, min=0.0, max=1.0, description="Time left")
+        self.status = w.HTML()
+        self.pause_button = w.Button(description="Pause", icon="pause")
+        self.skip_button = w.Button(description="Skip point", icon="forward")
+        self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop")
+        self.after = PainSlider("Pain after")
+        self.notes = notes_box()
+        self.save = w.Button(description="Save session", button_style="primary", icon="check")
+
+        self.start_button.on_click(lambda _: self.start())
+        self.pause_button.on_click(lambda _: self.toggle_pause())
+        self.skip_button.on_click(lambda _: self.skip())
+        self.stop_button.on_click(lambda _: self.stop())
+        self.save.on_click(lambda _: self._save())
+
+        self.setup_box = w.VBox(
+            [self.routine, scale_caption(), self.before.widget, self.start_button]
+        )
+        self.run_box = w.VBox(
+            [
+                self.point,
+                self.progress,
+                self.status,
+                w.HBox([self.pause_button, self.skip_button, self.stop_button]),
+            ]
+        )
+        self.end_box = w.VBox([self.after.widget, self.notes, self.save])
+        self.widget = w.VBox(
+            [
+                w.HTML("<h4>Guided session</h4>"),
+                self.setup_box,
+                self.run_box,
+                self.end_box,
+                self.feedback,
+                self.recent,
+            ]
+        )
+        self.widget.add_class("acutrack-guided-session")  # a handle for styling and tests
+        self.last_saved: Session | None = None
+        self._new()
+
+    # -- state -------------------------------------------------------------------------
+    def _new(self) -> None:
+        self.phase = "setup"  # setup → running → finished → (saved) setup
+        self.paused = False
+        self.steps: list[_Step] = []
+        self.index = 0
+        self.left = 0.0
+        self.active_seconds = 0.0
+        self.pressed: dict[str, float] = {}
+        self._last = 0.0
+        self._ticker: threading.Thread | None = None
+        self._show(setup=True)
+
+    def _show(self, *, setup: bool = False, run: bool = False, end: bool = False) -> None:
+        self.setup_box.layout.display = _SHOW if setup else _HIDE
+        self.run_box.layout.display = _SHOW if run else _HIDE
+        self.end_box.layout.display = _SHOW if end else _HIDE
+
+    @property
+    def routine_spec(self) -> Routine:
+        return self.journal.catalog.routine(self.routine.value)
+
+    def start(self) -> None:
+        """Begin the countdown at the routine's first point."""
+        routine = self.routine_spec
+        self.steps = [
+            _Step(r + 1, code, routine.seconds_per_point)
+            for r in range(routine.rounds)
+            for code in routine.points
+        ]
+        self.pressed = dict.fromkeys(routine.points, 0.0)
+        self.index, self.left = 0, self.steps[0].seconds
+        self.phase, self.paused = "running", False
+        self._last = self.clock()
+        self.feedback.value = ""
+        self._show(run=True)
+        self._render()
+        if self.timer:
+            self._ticker = threading.Thread(target=self._tick_forever, daemon=True)
+            self._ticker.start()
+
+    def _tick_forever(self) -> None:
+        while self.phase == "running":
+            time.sleep(self.tick_seconds)
+            self.tick()
+
+    def tick(self) -> None:
+        """Account for the time since the last tick and move on when a point is done."""
+        now = self.clock()
+        spent, self._last = now - self._last, now
+        if self.phase != "running" or self.paused:
+            return
+        self.active_seconds += spent
+        while spent > 0 and self.phase == "running":
+            used = min(spent, self.left)
+            self.pressed[self.steps[self.index].code] += used
+            self.left -= used
+            spent -= used
+            if self.left <= 1e-9:
+                self._advance()
+        self._render()
+
+    def toggle_pause(self) -> None:
+        """Pause the countdown, or resume it; paused time does not count."""
+        self.tick()
+        self.paused = not self.paused
+        self.pause_button.description = "Resume" if self.paused else "Pause"
+        self.pause_button.icon = "play" if self.paused else "pause"
+        self._render()
+
+    def skip(self) -> None:
+        """Move straight to the next point."""
+        self.tick()
+        if self.phase == "running":
+            self._advance()
+            self._render()
+
+    def stop(self) -> None:
+        """End the session early; it can still be rated and saved."""
+        self.tick()
+        self._finish()
+
+    def _advance(self) -> None:
+        self.index += 1
+        if self.index >= len(self.steps):
+            self._finish()
+        else:
+            self.left = self.steps[self.index].seconds
+
+    def _finish(self) -> None:
+        if self.phase == "running":
+            self.phase = "finished"
+            self.paused = False
+            self.after.value = self.before.value
+            self._show(end=True)
+            done = ", ".join(c for c, s in self.pressed.items() if s > 0) or "no point"
+            self.status.value = (
+                f"Done: {self.minutes:g} min pressing {html.escape(done)}. How is the pain now?"
+            )
+
+    # -- display -----------------------------------------------------------------------
+    def _render(self) -> None:
+        if self.phase != "running":
+            return
+        step = self.steps[self.index]
+        routine = self.routine_spec
+        point = self.journal.catalog.points[step.code]
+        caution = point.caution or CAUTIONS[0]
+        self.point.value = (
+            f"<h3>{html.escape(point.code)} · {html.escape(point.name)}</h3>"
+            f"<p><b>Where:</b> {html.escape(point.location)}</p>"
+            f"<p><b>How:</b> {html.escape(point.how)} "
+            f"Pressure: {html.escape(routine.pressure)}.</p>"
+            f'<p style="color:#8a4b00"><b>Take care:</b> {html.escape(caution)}</p>'
+        )
+        self.progress.value = max(0.0, self.left / step.seconds)
+        paused = " · <b>paused</b>" if self.paused else ""
+        per_round = len(routine.points)
+        self.status.value = (
+            f"Point {self.index % per_round + 1} of {per_round} · round {step.round} of "
+            f"{routine.rounds} · {self.left:.0f} s left{paused}"
+        )
+
+    # -- saving ------------------------------------------------------------------------
+    @property
+    def minutes(self) -> float:
+        """Minutes spent pressing so far (at least 0.1, so that a session is never 0)."""
+        return max(0.1, round(self.active_seconds / 60, 1))
+
+    def _save(self) -> None:
+        if self.phase != "finished":
+            self.show_error("Finish or stop the session before saving it.")
+            return
+        routine = self.routine_spec
+        ok, session = self._attempt(
+            lambda: self.journal.log_session(
+                pain_before=self.before.value,
+                pain_after=self.after.value,
+                routine=routine.key,
+                points=[c for c in routine.points if self.pressed.get(c, 0) > 0],
+                duration_min=self.minutes,
+                notes=self.notes.value,
+            )
+        )
+        if not ok:
+            return
+        self.last_saved = session
+        self.show_ok(f"Saved {session.describe()}")
+        self.before.reset()
+        self.after.reset()
+        self.notes.value = ""
+        self._new()
+        self.refresh_recent()

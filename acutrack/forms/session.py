@@ -1,0 +1,131 @@
+"""The session form: log a treatment session in a few clicks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ..journal import Journal
+from ..records import Session
+from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
+
+__all__ = ["SessionForm", "Suggestion"]
+
+# The seam for an experiment plan: returns the (routine, condition) planned for the next
+# session, or None when nothing is planned.
+Suggestion = Callable[[], tuple[str, str] | None]
+
+
+class SessionForm(Form):
+    """Log a session: routine, points, real or sham, minutes, pain before and after.
+
+    Parameters
+    ----------
+    journal : Journal
+        Where entries are written.
+    suggest : callable, optional
+        Returns the ``(routine, condition)`` an active experiment plan expects next; the
+        form starts on it and returns to it after each save.
+
+    Attributes
+    ----------
+    routine, points, condition, minutes, before, after, location, notes, save
+        The controls, for tests and for people who script their notebooks.
+    last_saved : Session or None
+        What the latest click on Save stored.
+    """
+
+    def __init__(self, journal: Journal, *, suggest: Suggestion | None = None) -> None:
+        super().__init__(journal)
+        self.suggest = suggest
+        catalog = journal.catalog
+        self.routine = w.Dropdown(
+            options=[(f"{r.title} [{r.key}]", r.key) for r in catalog.routines.values()],
+            description="Routine",
+            style=WIDE,
+            layout=w.Layout(width="32em"),
+        )
+        self.points = w.SelectMultiple(
+            options=[(f"{p.code} {p.name}", p.code) for p in catalog.points.values()],
+            rows=6,
+            description="Points",
+            style=WIDE,
+        )
+        self.condition = w.ToggleButtons(
+            options=["real", "sham"], description="Real or sham", style=WIDE
+        )
+        self.minutes = w.BoundedFloatText(
+            value=5, min=0, max=600, step=0.5, description="Minutes", style=WIDE
+        )
+        self.before = PainSlider("Pain before")
+        self.after = PainSlider("Pain after")
+        self.location = location_box()
+        self.notes = notes_box()
+        self.save = w.Button(description="Save session", button_style="primary", icon="check")
+        self.last_saved: Session | None = None
+
+        self.routine.observe(self._fill_from_routine, names="value")
+        self.save.on_click(self._save)
+        self.widget = w.VBox(
+            [
+                w.HTML("<h4>Log a session</h4>"),
+                self.routine,
+                self.points,
+                self.condition,
+                self.minutes,
+                scale_caption(),
+                self.before.widget,
+                self.after.widget,
+                self.location,
+                self.notes,
+                w.HBox([self.save, self.feedback]),
+                self.recent,
+            ]
+        )
+        self.widget.add_class("acutrack-session-form")  # a handle for styling and tests
+        self.reset()
+        self.refresh_recent()
+
+    def _fill_from_routine(self, _change: object = None) -> None:
+        routine = self.journal.catalog.routine(self.routine.value)
+        self.points.value = routine.points
+        self.minutes.value = routine.default_minutes or 5
+        if routine.condition:
+            self.condition.value = routine.condition
+        self.condition.disabled = routine.condition is not None
+
+    def reset(self) -> None:
+        """Back to the defaults (or the plan's next session) for the next entry."""
+        planned = self.suggest() if self.suggest else None
+        routine, condition = planned or ("back", None)
+        if self.routine.value == routine:
+            self._fill_from_routine()
+        else:
+            self.routine.value = routine  # fills points, minutes and condition
+        if condition and not self.condition.disabled:
+            self.condition.value = condition
+        for control in (self.before, self.after):
+            control.reset()
+        self.location.value = "lower-back"
+        self.notes.value = ""
+
+    def _save(self, _button: object = None) -> None:
+        ok, session = self._attempt(
+            lambda: self.journal.log_session(
+                pain_before=self.before.value,
+                pain_after=self.after.value,
+                routine=self.routine.value,
+                condition=self.condition.value,
+                points=list(self.points.value),
+                duration_min=self.minutes.value,
+                location=self.location.value,
+                notes=self.notes.value,
+            )
+        )
+        if not ok:
+            return
+        self.last_saved = session
+        self.show_ok(f"Saved {session.describe()}")
+        self.reset()
+        self.refresh_recent()

@@ -1,0 +1,125 @@
+"""Pieces shared by the forms: pain sliders labelled in words, feedback, recent entries."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import AcutrackError
+from ..journal import Journal
+from ..timeline import latest_entries
+
+__all__ = ["Form", "PainSlider", "pain_words"]
+
+LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
+WIDE = {"description_width": "9em"}
+
+
+def pain_words(pain: int) -> str:
+    """The Numeric Rating Scale in words."""
+    if pain == 0:
+        return "no pain"
+    if pain == 10:
+        return "worst imaginable"
+    return ("mild", "moderate", "severe")[(pain - 1) // 3]
+
+
+class PainSlider:
+    """A 0–10 slider with the value's meaning in words beside it."""
+
+    def __init__(self, description: str, value: int = 5) -> None:
+        self.default = value
+        self.slider = w.IntSlider(
+            value=value, min=0, max=10, description=description, style=WIDE, continuous_update=True
+        )
+        self.words = w.HTML()
+        self.slider.observe(self._show_words, names="value")
+        self._show_words()
+        self.widget = w.HBox([self.slider, self.words])
+
+    def _show_words(self, _change: object = None) -> None:
+        self.words.value = f"<i>{pain_words(self.slider.value)}</i>"
+
+    @property
+    def value(self) -> int:
+        return self.slider.value
+
+    @value.setter
+    def value(self, pain: int) -> None:
+        self.slider.value = pain
+
+    def reset(self) -> None:
+        self.slider.value = self.default
+
+
+def location_box(value: str = "lower-back") -> w.Combobox:
+    """Where it hurts: the usual places, or any words."""
+    return w.Combobox(
+        value=value,
+        options=LOCATIONS,
+        description="Where it hurts",
+        style=WIDE,
+        ensure_option=False,
+    )
+
+
+def notes_box() -> w.Textarea:
+    return w.Textarea(
+        value="", description="Notes", placeholder="anything worth remembering", style=WIDE
+    )
+
+
+def scale_caption() -> w.HTML:
+    return w.HTML(
+        "<small>Pain: 0 no pain · 1–3 mild · 4–6 moderate · 7–9 severe · "
+        "10 worst imaginable</small>"
+    )
+
+
+class Form:
+    """A plain class that owns its widgets and shows itself through ``widget``.
+
+    Subclasses build ``self.widget``; `_attempt` runs a journal call and shows its outcome
+    in ``self.feedback``: the library's message in red when it refuses, nothing written.
+    """
+
+    widget: w.Widget
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.feedback = w.HTML()
+        self.recent = w.HTML()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _attempt(self, action: Callable[[], Any]) -> tuple[bool, Any]:
+        """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``."""
+        try:
+            return True, action()
+        except (AcutrackError, OSError) as err:
+            self.show_error(str(err))
+            return False, None
+
+    def show_error(self, message: str) -> None:
+        self.feedback.value = (
+            f'<span class="acutrack-error" style="color:#b00020">⚠ {html.escape(message)}</span>'
+        )
+
+    def show_ok(self, message: str) -> None:
+        self.feedback.value = (
+            f'<span class="acutrack-ok" style="color:#1b5e20">✓ {html.escape(message)}</span>'
+        )
+
+    def refresh_recent(self, count: int = 5) -> None:
+        """Show the latest sessions and check-ins under the form."""
+        lines = [
+            html.escape(f"{e.label()} ({e.id})")
+            for e in reversed(latest_entries(self.journal, count))
+        ]
+        self.recent.value = (
+            "<b>Recent entries</b><br>" + "<br>".join(lines) if lines else "<i>No entries yet.</i>"
+        )

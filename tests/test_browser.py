@@ -1,0 +1,162 @@
+"""The logging notebook in real JupyterLab, driven in headless Chromium like a person would."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from conftest import subprocess_env, venv_bin
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from test_lab import free_port, get
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _need_chromium() -> None:
+    if os.path.exists(CHROMIUM):
+        return
+    message = f"{CHROMIUM} is missing: `apt-get install chromium` (as .ci/run does) to run this"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)  # on CI the browser test must run
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory):
+    """One JupyterLab server for the module's browser tests, on a temporary journal."""
+    _need_chromium()
+    base_dir = tmp_path_factory.mktemp("lab")
+    port, token = free_port(), "browser-test-token"
+    env = subprocess_env(
+        JUPYTER_TOKEN=token,
+        HOME=str(base_dir / "home"),
+        JUPYTER_CONFIG_DIR=str(base_dir / "home" / ".jupyter"),
+        IPYTHONDIR=str(base_dir / "home" / ".ipython"),
+    )
+    journal = base_dir / "journal"
+    proc = subprocess.Popen(
+        [
+            venv_bin("acutrack"),
+            "--journal",
+            str(journal),
+            "lab",
+            "--no-browser",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while get(f"{url}/api/status", token) != 200:
+        assert proc.poll() is None, "JupyterLab exited"
+        assert time.monotonic() < deadline, "JupyterLab did not start within 90 s"
+        time.sleep(0.3)
+    yield {"url": url, "token": token, "journal": journal}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(base_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def wait_for_idle_kernel(jupyter, timeout: float = 60) -> None:
+    """Wait until the notebook's kernel has started and is idle (through the REST API)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(f"{jupyter['url']}/api/sessions")
+    request.add_header("Authorization", f"token {jupyter['token']}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with opener.open(request, timeout=5) as response:
+            sessions = json.load(response)
+        if any(s["kernel"]["execution_state"] == "idle" for s in sessions):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no idle kernel within {timeout} s")
+
+
+def set_slider(form, label: str, value: int) -> None:
+    readout = form.locator(f".widget-slider:has(label:text-is('{label}')) .widget-readout")
+    readout.click()
+    readout.press("Control+a")
+    readout.type(str(value))
+    readout.press("Enter")
+
+
+def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
+    started = time.monotonic()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors = []
+    page.on("pageerror", lambda err: console_errors.append(str(err)))
+    page.goto(f"{jupyter['url']}/lab/tree/01_log_a_session.ipynb?token={jupyter['token']}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    for toast in page.locator(".jp-Notification-Toast-Close").all():
+        toast.click()
+
+    wait_for_idle_kernel(jupyter)
+
+    form = page.locator(".acutrack-session-form")
+    save = form.locator("button", has_text="Save session")
+    for _attempt in range(3):
+        # Run All can land before the page is connected to the kernel; then it runs nothing.
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            save.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            page.screenshot(path=str(tmp_path / "after-run-all.png"))
+    save.wait_for(timeout=1_000)
+    form.scroll_into_view_if_needed()
+    set_slider(form, "Pain before", 7)
+    set_slider(form, "Pain after", 2)
+    form.locator(".widget-textarea textarea").fill("logged from the browser, 7 → 2")
+    form.locator("button", has_text="Save session").click()
+    ok = form.locator(".acutrack-ok")
+    ok.wait_for(timeout=30_000)
+    assert "pain 7 → 2" in ok.inner_text()
+    page.screenshot(path=str(tmp_path / "logged.png"))
+
+    with (jupyter["journal"] / "sessions.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["pain_before"], row["pain_after"], row["routine"]) == ("7", "2", "back")
+    assert row["notes"] == "logged from the browser, 7 → 2"
+    assert row["id"] in ok.inner_text()
+    assert (tmp_path / "logged.png").stat().st_size > 10_000
+    assert not console_errors, console_errors
+    print(f"browser test took {time.monotonic() - started:.1f} s")
