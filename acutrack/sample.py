@@ -39,6 +39,9 @@ _NOTES = (
     "warm bath first",
 )
 _LOCATIONS = ("lower-back",) * 16 + ("buttock-leg",) * 3 + ("upper-back",)
+# How the real back routine's extra relief over sham is shared among its points, so that
+# sessions that skip a sore point let the points ranking find something.
+_POINT_WEIGHTS = {"BL23": 0.25, "BL52": 0.2, "GB30": 0.3, "CV4": 0.1, "BL57": 0.15}
 
 
 def _clip(x: float) -> int:
@@ -88,8 +91,8 @@ def write_sample(
     trial_weeks = range(4, max(4, weeks - 2))
     retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
 
-    # Which sessions happen on which day: (hour, routine).
-    plan: dict[int, list[tuple[float, str]]] = {d: [] for d in range(days)}
+    # Which sessions happen on which day: (hour, routine, trial?).
+    plan: dict[int, list[tuple[float, str, bool]]] = {d: [] for d in range(days)}
     for week in range(weeks):
         week_days = list(range(week * 7, week * 7 + 7))
         if week in trial_weeks:
@@ -98,17 +101,17 @@ def write_sample(
             back = ["back", "back", "back-sham", "back-sham"]
             rng.shuffle(back)
             for day, routine in zip(sorted(rng.sample(week_days, 4)), back, strict=True):
-                plan[day].append((rng.uniform(18.5, 21.5), routine))
+                plan[day].append((rng.uniform(18.5, 21.5), routine, True))
             stress = ["stress", "stress-sham"]
             rng.shuffle(stress)
             for day, routine in zip(sorted(rng.sample(week_days, 2)), stress, strict=True):
-                plan[day].append((rng.uniform(12.0, 13.5), routine))
+                plan[day].append((rng.uniform(12.0, 13.5), routine, True))
         else:
             for day in week_days:
                 if rng.random() < 0.55:
-                    plan[day].append((rng.uniform(18.5, 21.5), "back"))
+                    plan[day].append((rng.uniform(18.5, 21.5), "back", False))
                 if rng.random() < 0.25:
-                    plan[day].append((rng.uniform(12.0, 13.5), "stress"))
+                    plan[day].append((rng.uniform(12.0, 13.5), "stress", False))
 
     flare = 0.0
     for d in range(days):
@@ -119,11 +122,11 @@ def write_sample(
         flare *= 0.7
         stress_level = _clip(4 + 2 * (day.weekday() < 5) + rng.gauss(0, 1.2))
         location = rng.choice(_LOCATIONS)
-        events: list[tuple[float, str]] = [(rng.uniform(7.0, 9.5), "morning")]
+        events: list[tuple[float, str, bool]] = [(rng.uniform(7.0, 9.5), "morning", False)]
         if rng.random() < 0.3:
-            events.append((rng.uniform(21.6, 22.9), "evening"))
+            events.append((rng.uniform(21.6, 22.9), "evening", False))
         events += plan[d]
-        for hour, what in sorted(events):
+        for hour, what, in_trial in sorted(events):
             when = _at(day, hour)
             now[0] = when + timedelta(minutes=1)
             note = rng.choice(_NOTES) if rng.random() < 0.12 else ""
@@ -140,15 +143,21 @@ def write_sample(
                 )
                 continue
             real = not what.endswith("-sham")
+            routine = journal.catalog.routine(what)
+            points = list(routine.points)
+            if what == "back" and not in_trial and rng.random() < 0.45:
+                points.remove(rng.choice(points))  # a sore point given a break
+            share = sum(_POINT_WEIGHTS[p] for p in points) if what == "back" else 1.0
             sham_drop = 1.0 if what.startswith("back") else 0.8
-            drop = sham_drop + (real_advantage if real else 0.0) + rng.gauss(0, 1.0)
+            drop = sham_drop + (real_advantage * share if real else 0.0) + rng.gauss(0, 1.0)
             before = _clip(level + 0.4 + rng.gauss(0, 0.6))
             after = _clip(before - drop)
-            minutes = journal.catalog.routine(what).default_minutes or 5.0
+            minutes = (routine.default_minutes or 5.0) * len(points) / len(routine.points)
             session = journal.log_session(
                 before,
                 after,
                 routine=what,
+                points=points,
                 duration_min=round(minutes * rng.uniform(0.8, 1.4) * 2) / 2 or 0.5,
                 location=location,
                 started_at=when,

@@ -1,0 +1,242 @@
+"""How pain moves over days and weeks: readings, weekly trend, episode length, red flags.
+
+All dates are in the entry's own local time (the wall-clock time it was logged with), so a
+Monday-morning check-in belongs to that Monday's week wherever the offset was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CLINICIAN_ADVICE",
+    "Episode",
+    "daily_pain",
+    "episode",
+    "pain_readings",
+    "red_flags",
+    "weekly_trend",
+]
+
+CLINICIAN_ADVICE = (
+    "Consider seeing a clinician about this; acutrack's numbers are not medical advice."
+)
+ACUTE_DAYS = 6 * 7  # the article: acute pain lasts up to six weeks
+CHRONIC_DAYS = 91  # ... and chronic pain three months or more
+
+
+def pain_readings(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Every reading of the day's pain level, oldest first.
+
+    Check-ins count, and so does each session's "before" rating (the pain that made the
+    person reach for the routine). Follow-up ratings (those linked to a session) and
+    "after" ratings are left out: they measure relief just after pressing, not the day.
+
+    Returns
+    -------
+    DataFrame
+        ``local_time`` (naive wall-clock time), ``day`` (its date, as a Timestamp at
+        midnight), ``pain`` (int, 0–10) and ``source`` (``"check-in"`` or ``"session"``).
+    """
+    checkins = ratings[ratings["session_id"].isna()]
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "local_time": checkins["local_time"],
+                    "pain": checkins["pain"],
+                    "source": "check-in",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "local_time": sessions["local_time"],
+                    "pain": sessions["pain_before"],
+                    "source": "session",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    frame["pain"] = frame["pain"].astype("int64")
+    frame["local_time"] = pd.to_datetime(frame["local_time"])
+    frame.insert(1, "day", frame["local_time"].dt.normalize())
+    return frame.sort_values("local_time", kind="stable").reset_index(drop=True)
+
+
+def daily_pain(readings: pd.DataFrame) -> pd.DataFrame:
+    """One row per calendar day from the first reading to the last; days without a reading
+    are present with missing values (gaps, never zeros).
+
+    Returns
+    -------
+    DataFrame
+        ``day`` (Timestamp at midnight), ``mean``, ``max`` (float, NaN without readings)
+        and ``count`` (int).
+    """
+    if readings.empty:
+        return pd.DataFrame({"day": pd.to_datetime([]), "mean": [], "max": [], "count": []})
+    per_day = readings.groupby("day")["pain"].agg(["mean", "max", "count"])
+    days = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D", name="day")
+    per_day = per_day.reindex(days)
+    per_day["count"] = per_day["count"].fillna(0).astype("int64")
+    per_day["max"] = per_day["max"].astype(float)
+    return per_day.reset_index()
+
+
+def _week_start(moments: pd.Series) -> pd.Series:
+    days = pd.to_datetime(moments).dt.normalize()
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+
+
+def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Pain per ISO week (Monday to Sunday, local time), with the sessions of each week.
+
+    Parameters
+    ----------
+    sessions, ratings : DataFrame
+        As `Journal.sessions` and `Journal.ratings` return them.
+
+    Returns
+    -------
+    DataFrame
+        One row per week from the first to the last with any entry:
+
+        - ``week_start``: the Monday (Timestamp at midnight);
+        - ``iso_year``, ``iso_week``: the ISO calendar week;
+        - ``mean``, ``median``, ``min``, ``max``: of the week's pain readings (see
+          `pain_readings`: check-ins and session "before" ratings); NaN in a week without
+          readings, never 0 or an interpolation;
+        - ``count``: readings that week;
+        - ``rolling_4w``: mean of the weekly means of this and the three weeks before
+          (weeks with readings only, at least two of them); NaN in a week without readings;
+        - ``sessions``: sessions that week, and ``sessions_<routine>`` for each routine.
+    """
+    readings = pain_readings(sessions, ratings)
+    week_of_reading = _week_start(readings["local_time"])
+    week_of_session = _week_start(sessions["local_time"])
+    starts = pd.concat([week_of_reading, week_of_session])
+    if starts.empty:
+        columns = ["week_start", "iso_year", "iso_week", "mean", "median", "min", "max"]
+        return pd.DataFrame(columns=[*columns, "count", "rolling_4w", "sessions"])
+    weeks = pd.date_range(starts.min(), starts.max(), freq="7D", name="week_start")
+    stats = readings.groupby(week_of_reading)["pain"].agg(["mean", "median", "min", "max", "count"])
+    table = stats.reindex(weeks)
+    table[["min", "max"]] = table[["min", "max"]].astype(float)
+    table["count"] = table["count"].fillna(0).astype("int64")
+    rolling = table["mean"].rolling(4, min_periods=2).mean()
+    table["rolling_4w"] = rolling.where(table["count"] > 0)
+    by_routine = pd.crosstab(week_of_session, sessions["routine"]).reindex(weeks, fill_value=0)
+    table["sessions"] = by_routine.sum(axis=1).astype("int64")
+    for routine in by_routine.columns:
+        table[f"sessions_{routine}"] = by_routine[routine].astype("int64")
+    table = table.reset_index()
+    iso = table["week_start"].dt.isocalendar()
+    table.insert(1, "iso_year", iso["year"].astype("int64"))
+    table.insert(2, "iso_week", iso["week"].astype("int64"))
+    return table
+
+
+@dataclass(frozen=True)
+class Episode:
+    """How long this episode of back pain has lasted, as far as the journal knows.
+
+    Attributes
+    ----------
+    start : date or None
+        The first entry in the journal.
+    days : int
+        Days from the start to ``today`` (0 without entries).
+    label : str
+        ``"acute"`` (up to 6 weeks), ``"subacute"`` (6 weeks to 3 months) or ``"chronic"``
+        (3 months or more); ``"unknown"`` without entries.
+    """
+
+    start: date | None
+    days: int
+    label: str
+
+    def summary(self) -> str:
+        if self.start is None:
+            return "No entries yet, so the episode's length is unknown."
+        weeks = self.days / 7
+        meaning = {
+            "acute": "acute pain lasts up to six weeks",
+            "subacute": "between acute (up to six weeks) and chronic (three months or more)",
+            "chronic": "pain lasting three months or more is called chronic",
+        }[self.label]
+        return (
+            f"Logged since {self.start:%d %b %Y}: {self.days} days ({weeks:.0f} weeks) so far, "
+            f"{self.label} ({meaning}). The journal only knows when logging began, not when "
+            "the pain did."
+        )
+
+
+def episode(sessions: pd.DataFrame, ratings: pd.DataFrame, *, today: date | None = None) -> Episode:
+    """The episode length so far, labelled acute, subacute or chronic.
+
+    Parameters
+    ----------
+    today : date, optional
+        Defaults to the last entry's day (so the sample journal reads as it was written).
+    """
+    readings = pain_readings(sessions, ratings)
+    if readings.empty:
+        return Episode(None, 0, "unknown")
+    start = readings["day"].min().date()
+    end = today or readings["day"].max().date()
+    days = (end - start).days
+    label = "acute" if days <= ACUTE_DAYS else "chronic" if days >= CHRONIC_DAYS else "subacute"
+    return Episode(start, days, label)
+
+
+def red_flags(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Warning signs worth a clinician's look.
+
+    - **severe for three days**: the day's highest reading was 8 or more on at least
+      three consecutive days (one row per run of days);
+    - **rising week**: a week's mean pain rose by 2 points or more over the week before.
+
+    Returns
+    -------
+    DataFrame
+        ``kind``, ``start``, ``end`` (Timestamps at midnight, the days or the week
+        concerned), ``detail`` (what was seen, in words) and ``advice``.
+    """
+    rows = []
+    daily = daily_pain(pain_readings(sessions, ratings))
+    severe = (daily["max"] >= 8).to_numpy()
+    run_id = np.cumsum(~severe)
+    for _, run in daily[severe].groupby(run_id[severe]):
+        if len(run) >= 3:
+            first, last = run["day"].iloc[0], run["day"].iloc[-1]
+            rows.append(
+                (
+                    "severe for three days",
+                    first,
+                    last,
+                    f"pain reached 8 or more on {len(run)} days in a row "
+                    f"({first:%d %b} to {last:%d %b})",
+                )
+            )
+    weekly = weekly_trend(sessions, ratings)
+    if not weekly.empty:
+        rise = weekly["mean"].diff()
+        for i in np.flatnonzero((rise >= 2).to_numpy()):
+            week = weekly.iloc[i]
+            rows.append(
+                (
+                    "rising week",
+                    week["week_start"],
+                    week["week_start"] + pd.Timedelta(days=6),
+                    f"the week of {week['week_start']:%d %b} averaged {week['mean']:.1f}, "
+                    f"{rise.iloc[i]:.1f} points above the week before",
+                )
+            )
+    flags = pd.DataFrame(rows, columns=["kind", "start", "end", "detail"])
+    flags["advice"] = CLINICIAN_ADVICE
+    return flags.sort_values("start", kind="stable").reset_index(drop=True)

@@ -1,0 +1,21 @@
+"""Statistics for one person's pain diary: paired drops, real vs sham, responder rates.
+
+Pure functions on arrays and tables; results are small objects with ``n``, ``estimate``,
+``ci``, ``p_value`` and a plain-language ``summary()`` that states the estimate, its
+uncertainty and whether the data are enough to tell, and never says "works".
+"""
+
+from .adjust import holm
+from .before_after import BeforeAfter, before_after
+from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
+
+__all__ = [
+    "BeforeAfter",
+    "before_after",
+    "bootstrap_ci",
+    "hodges_lehmann",
+    "holm",
+    "meaningful",
+    "rank_biserial",
+    "signed_rank_p",
+]

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures import ratings_frame, sessions_frame
+from scipy import stats as sps
+
+from acutrack import analysis as an
+
+NO_SESSIONS = sessions_frame([])
+
+
+def test_week_follows_local_time_across_an_offset():
+    # Both entries fall on Sunday 29 March in UTC, but on different local days.
+    sessions = sessions_frame([("2026-03-29T23:30:00+02:00", "back", "real", ("BL23",), 6, 3)])
+    ratings = ratings_frame([("2026-03-30T00:30:00+02:00", 4)])
+    weekly = an.weekly_trend(sessions, ratings)
+    assert weekly["week_start"].tolist() == [pd.Timestamp("2026-03-23"), pd.Timestamp("2026-03-30")]
+    assert weekly["iso_week"].tolist() == [13, 14]
+    assert weekly["mean"].tolist() == [6, 4]  # the session's "before" rating, then the check-in
+    assert weekly["sessions"].tolist() == [1, 0]
+
+
+def test_weekly_numbers_gaps_and_rolling_mean():
+    ratings = ratings_frame(
+        [
+            ("2026-06-01T08:00:00+02:00", 4),  # week 1: 4, 6, 8 (+ the session's 6)
+            ("2026-06-03T08:00:00+02:00", 8),
+            ("2026-06-07T21:00:00+02:00", 6),
+            ("2026-06-02T12:00:00+02:00", 1, "s-0000000000"),  # a follow-up: not a reading
+            # week 2 (8 June): nothing at all
+            ("2026-06-15T08:00:00+02:00", 4),  # week 3: 4
+            ("2026-06-22T08:00:00+02:00", 5),  # week 4: 5
+        ]
+    )
+    sessions = sessions_frame(
+        [
+            ("2026-06-02T10:00:00+02:00", "back", "real", ("BL23",), 6, 2),
+            ("2026-06-16T10:00:00+02:00", "stress", "real", ("PC6",), 4, 4),
+            ("2026-06-17T10:00:00+02:00", "stress", "real", ("PC6",), 4, 3),
+        ]
+    )
+    weekly = an.weekly_trend(sessions, ratings)
+    assert len(weekly) == 4
+    first, gap, third, fourth = (weekly.iloc[i] for i in range(4))
+    assert (first["mean"], first["median"], first["min"], first["max"], first["count"]) == (
+        6,
+        6,
+        4,
+        8,
+        4,
+    )
+    assert gap["count"] == 0 and np.isnan(gap["mean"]) and np.isnan(gap["rolling_4w"])
+    assert third["mean"] == 4 and third["sessions_stress"] == 2 and third["sessions"] == 2
+    assert np.isnan(first["rolling_4w"])  # needs two weeks with readings
+    assert third["rolling_4w"] == pytest.approx((6 + 4) / 2)
+    assert fourth["rolling_4w"] == pytest.approx((6 + 4 + 5) / 3)
+    assert weekly["sessions_back"].tolist() == [1, 0, 0, 0]
+
+
+def test_daily_pain_has_gaps_not_zeros():
+    ratings = ratings_frame([("2026-06-01T08:00:00+02:00", 3), ("2026-06-04T08:00:00+02:00", 9)])
+    daily = an.daily_pain(an.pain_readings(NO_SESSIONS, ratings))
+    assert len(daily) == 4
+    assert daily["count"].tolist() == [1, 0, 0, 1]
+    assert np.isnan(daily["mean"].iloc[1]) and daily["max"].iloc[3] == 9
+
+
+def test_empty_journal_tables():
+    empty = ratings_frame([])
+    assert an.weekly_trend(NO_SESSIONS, empty).empty
+    assert an.red_flags(NO_SESSIONS, empty).empty
+    assert an.compare_routines(NO_SESSIONS).empty
+    assert an.rank_points(NO_SESSIONS).empty
+    assert an.episode(NO_SESSIONS, empty).label == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("days", "label"),
+    [(0, "acute"), (42, "acute"), (43, "subacute"), (90, "subacute"), (91, "chronic")],
+)
+def test_episode_labels_follow_the_article(days, label):
+    ratings = ratings_frame([("2026-01-01T08:00:00+01:00", 5)])
+    ep = an.episode(NO_SESSIONS, ratings, today=date(2026, 1, 1) + pd.Timedelta(days=days))
+    assert (ep.start, ep.days, ep.label) == (date(2026, 1, 1), days, label)
+    assert label in ep.summary()
+
+
+def test_red_flags():
+    ratings = ratings_frame(
+        [
+            ("2026-06-01T08:00:00+02:00", 3),
+            ("2026-06-02T08:00:00+02:00", 3),
+            # next week: three days at 8 or more in a row, a weekly rise of ≥ 2
+            ("2026-06-08T08:00:00+02:00", 8),
+            ("2026-06-09T08:00:00+02:00", 2),
+            ("2026-06-09T20:00:00+02:00", 9),  # the day's highest counts
+            ("2026-06-10T08:00:00+02:00", 8),
+            # two severe days only: no flag
+            ("2026-06-20T08:00:00+02:00", 8),
+            ("2026-06-21T08:00:00+02:00", 8),
+        ]
+    )
+    flags = an.red_flags(NO_SESSIONS, ratings)
+    # Weekly means 3, 6.75 (a rise of 3.75), then 8 (a rise of 1.25: no flag).
+    assert flags["kind"].tolist() == ["severe for three days", "rising week"]
+    severe, rising = flags.iloc[0], flags.iloc[1]
+    assert (severe["start"], severe["end"]) == (
+        pd.Timestamp("2026-06-08"),
+        pd.Timestamp("2026-06-10"),
+    )
+    assert (rising["start"], rising["end"]) == (
+        pd.Timestamp("2026-06-08"),
+        pd.Timestamp("2026-06-14"),
+    )
+    assert "6.8" in rising["detail"] and "3.8 points" in rising["detail"]
+    assert all("clinician" in a for a in flags["advice"])
+
+
+def test_compare_routines_numbers_and_holm():
+    rows = [
+        (f"2026-06-{i + 1:02d}T09:00:00+02:00", "back", "real", ("BL23",), b, a)
+        for i, (b, a) in enumerate([(6, 3), (5, 5), (7, 4), (4, 3), (8, 5), (6, 6)])
+    ] + [
+        (f"2026-06-{i + 11:02d}T09:00:00+02:00", "back-sham", "sham", ("SH-LB",), b, a)
+        for i, (b, a) in enumerate([(5, 5), (6, 5), (5, 5), (7, 7)])
+    ]
+    table = an.compare_routines(sessions_frame(rows)).set_index("routine")
+    back, sham = table.loc["back"], table.loc["back-sham"]
+    # drops 3, 0, 3, 1, 3, 0; meaningful: the three 3s (a drop of 1 from 4 is 25 %)
+    assert back["sessions"] == 6 and back["mean_drop"] == pytest.approx(10 / 6)
+    assert back["median_drop"] == 2 and back["meaningful_share"] == pytest.approx(3 / 6)
+    assert back["mean_before"] == 6 and back["mean_after"] == pytest.approx(26 / 6)
+    assert back["p_value"] == pytest.approx(
+        sps.wilcoxon([3, 0, 3, 1, 3, 0], zero_method="pratt").pvalue
+    )
+    assert sham["mean_drop"] == 0.25 and sham["median_drop"] == 0
+    ps = sorted([back["p_value"], sham["p_value"]])
+    assert min(table["p_holm"]) == pytest.approx(2 * ps[0])
+    assert max(table["p_holm"]) == pytest.approx(max(2 * ps[0], ps[1]))
+    assert list(table.index) == ["back", "back-sham"]  # by mean drop
+
+
+def _planted(n=240, seed=3):
+    rng = np.random.default_rng(seed)
+    a, b, c, d = (rng.random(n) < 0.6 for _ in range(4))
+    ef = rng.random(n) < 0.5
+    before = rng.integers(3, 9, n)
+    drop = 1 + 1.5 * a + 0.0 * b + 0.8 * c - 0.5 * d + 1.0 * ef + 0.3 * (before - 5)
+    after = np.clip(np.round(before - drop - rng.normal(0, 0.7, n)), 0, 10).astype(int)
+    points = [
+        tuple(code for code, on in zip("ABCDEFZ", flags, strict=True) if on)
+        for flags in zip(a, b, c, d, ef, ef, np.ones(n, bool), strict=True)
+    ]
+    start = pd.Timestamp("2026-01-01T09:00:00+01:00")
+    rows = [
+        (
+            (start + pd.Timedelta(days=int(i // 2))).isoformat(),
+            "custom",
+            "real",
+            p,
+            int(bb),
+            int(aa),
+        )
+        for i, (p, bb, aa) in enumerate(zip(points, before, after, strict=True))
+    ]
+    return sessions_frame(rows)
+
+
+def test_points_ranking_recovers_planted_effects():
+    ranking = an.rank_points(_planted()).set_index("point")
+    for code, true in {"A": 1.5, "B": 0.0, "C": 0.8, "D": -0.5}.items():
+        row = ranking.loc[code]
+        assert row["separable"]
+        assert row["ci_low"] <= true <= row["ci_high"], (code, row)
+    assert ranking.loc["A", "p_holm"] < 0.001
+    assert list(ranking.index[:2]) == ["A", "C"]  # the strongest first
+    for code in ("E", "F"):
+        assert not ranking.loc[code, "separable"] and np.isnan(ranking.loc[code, "estimate"])
+        assert "always pressed together" in ranking.loc[code, "note"]
+    assert ranking.loc["Z", "note"] == "pressed in every session"
+    assert ranking.loc["A", "sessions_with"] + ranking.loc["A", "sessions_without"] == 240
+
+
+def test_points_ranking_with_too_few_sessions():
+    rows = [
+        ("2026-06-01T09:00:00+02:00", "custom", "real", ("BL23",), 6, 3),
+        ("2026-06-02T09:00:00+02:00", "custom", "real", ("GB30",), 6, 4),
+    ]
+    ranking = an.rank_points(sessions_frame(rows))
+    assert not ranking["separable"].any()
+    assert ranking["estimate"].isna().all()
