@@ -53,6 +53,10 @@ class Point:
         What to take care of at this point.
     sham : bool
         True for a spot that is deliberately not an acupoint.
+    map : tuple of (view, x, y)
+        Where the body map draws it: ``"front"`` or ``"back"``, then x (−1 to 1, the
+        person's left to right as seen) and y (0 feet to 8 top of the head); one entry per
+        side for points on both sides.
     """
 
     code: str
@@ -62,6 +66,11 @@ class Point:
     uses: tuple[str, ...] = ()
     caution: str = ""
     sham: bool = False
+    map: tuple[tuple[str, float, float], ...] = ()
+
+
+def _both(view: str, x: float, y: float) -> tuple[tuple[str, float, float], ...]:
+    return ((view, -x, y), (view, x, y))
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,7 @@ POINTS: dict[str, Point] = {
             "then again leaning back slightly.",
             _BACK_USES,
             "Stay off the spine itself.",
+            map=_both("back", 0.15, 4.6),
         ),
         Point(
             "BL52",
@@ -127,6 +137,7 @@ POINTS: dict[str, Point] = {
             "Press tenderly with the fingertips, in small circles.",
             _BACK_USES,
             "Often tender: press gently and ease off if sore.",
+            map=_both("back", 0.32, 4.6),
         ),
         Point(
             "GB30",
@@ -134,6 +145,7 @@ POINTS: dict[str, Point] = {
             "In the middle of each buttock, in the hollow of the hip.",
             "Rest the palms there and press gently.",
             (*_BACK_USES, "sciatic pain"),
+            map=_both("back", 0.28, 3.75),
         ),
         Point(
             "CV4",
@@ -142,6 +154,7 @@ POINTS: dict[str, Point] = {
             "Press gently with the fingertips.",
             (*_BACK_USES, "menstrual cramps"),
             "Press gently; skip it during pregnancy unless a clinician agrees.",
+            map=(("front", 0.0, 4.05),),
         ),
         Point(
             "BL57",
@@ -150,6 +163,7 @@ POINTS: dict[str, Point] = {
             "Sit on a stool, reach behind the leg and press the calf gently.",
             _BACK_USES,
             "Not too hard: the calf bruises easily.",
+            map=_both("back", 0.22, 1.3),
         ),
         Point(
             "BL40",
@@ -158,6 +172,7 @@ POINTS: dict[str, Point] = {
             "Sit and press gently with the fingertips.",
             _BACK_USES,
             "Press lightly: vessels run close under the skin here.",
+            map=_both("back", 0.22, 2.05),
         ),
         Point(
             "PC6",
@@ -166,6 +181,7 @@ POINTS: dict[str, Point] = {
             "between the two tendons.",
             "Press with the thumb or fingers of the other hand.",
             ("stress", "nausea"),
+            map=_both("front", 0.68, 3.75),
         ),
         Point(
             "Yintang",
@@ -173,6 +189,7 @@ POINTS: dict[str, Point] = {
             'Between the eyebrows, the "third eye".',
             "Press with the index finger in a circular motion.",
             ("stress", "headache"),
+            map=(("front", 0.0, 7.45),),
         ),
         Point(
             "CV17",
@@ -181,6 +198,7 @@ POINTS: dict[str, Point] = {
             "Press with the first three fingers, gently yet firmly.",
             ("stress", "chest tightness"),
             "Usually tender: keep the pressure gentle.",
+            map=(("front", 0.0, 5.9),),
         ),
         # Sham spots: nearby places that are not acupoints, touched lightly.
         Point(
@@ -190,6 +208,7 @@ POINTS: dict[str, Point] = {
             "shoulder blade's lower tip, away from the real back points.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("back", 0.25, 5.4),
         ),
         Point(
             "SH-FLANK",
@@ -197,6 +216,7 @@ POINTS: dict[str, Point] = {
             "On the side of the waist, a hand-width out from BL52.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("back", 0.46, 4.5),
         ),
         Point(
             "SH-HIP",
@@ -204,6 +224,7 @@ POINTS: dict[str, Point] = {
             "On the outer hip bone, above the buttock, away from GB30.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("back", 0.4, 4.05),
         ),
         Point(
             "SH-ABD",
@@ -211,6 +232,7 @@ POINTS: dict[str, Point] = {
             "Three finger-widths to the side of the navel, off the midline.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("front", 0.25, 4.35),
         ),
         Point(
             "SH-SHIN",
@@ -218,6 +240,7 @@ POINTS: dict[str, Point] = {
             "On the outer shin, a hand-width below the knee, away from the calf points.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("front", 0.3, 1.5),
         ),
         Point(
             "SH-ARM",
@@ -225,6 +248,7 @@ POINTS: dict[str, Point] = {
             "Back of the forearm, halfway between wrist and elbow, off the tendons.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("back", 0.68, 4.2),
         ),
         Point(
             "SH-TEMPLE",
@@ -232,6 +256,7 @@ POINTS: dict[str, Point] = {
             "At the hairline above the outer end of the eyebrow.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("front", 0.14, 7.75),
         ),
         Point(
             "SH-CHEST",
@@ -239,6 +264,7 @@ POINTS: dict[str, Point] = {
             "Below the middle of the collarbone, away from the breastbone.",
             "Touch lightly, without circling.",
             sham=True,
+            map=_both("front", 0.3, 6.4),
         ),
     )
 }

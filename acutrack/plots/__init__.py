@@ -1,0 +1,19 @@
+"""Charts of acutrack's tables, in words a patient understands.
+
+Every function takes data (a table from `acutrack.analysis`, or the sessions table) and an
+optional ``ax``, draws on it (or on the current Axes) and returns the Axes. Nothing here
+reads a file.
+"""
+
+from .points import plot_body_map, plot_point_forest
+from .routines import plot_before_after, plot_routine_forest
+from .trend import plot_calendar, plot_weekly_trend
+
+__all__ = [
+    "plot_before_after",
+    "plot_body_map",
+    "plot_calendar",
+    "plot_point_forest",
+    "plot_routine_forest",
+    "plot_weekly_trend",
+]
