@@ -14,7 +14,7 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import AcutrackError, InvalidValue
@@ -56,18 +56,29 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    session = _journal(args).log_session(
+    from .plan import next_slot, record
+
+    journal = _journal(args)
+    routine, condition = args.routine, args.condition
+    if routine is None:
+        slot = next_slot(journal)  # an active plan says what comes next
+        routine = slot.routine if slot else "back"
+        if slot and condition is None:
+            condition = slot.condition
+    session = journal.log_session(
         pain_before=args.before,
         pain_after=args.after,
-        routine=args.routine,
-        condition=args.condition,
+        routine=routine,
+        condition=condition,
         points=";".join(args.points) if args.points else None,
         duration_min=args.minutes,
         location=args.location,
         started_at=_time(args.at),
         notes=args.note,
     )
-    print(f"stored session {session.describe()}")
+    status, slot = record(journal, session)
+    follows = {"on-plan": f", {slot.describe() if slot else ''}", "off-plan": ", off-plan"}
+    print(f"stored session {session.describe()}{follows.get(status, '')}")
     return 0
 
 
@@ -152,6 +163,46 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from .plan import make_plan, plan_slots, to_ics
+
+    journal = _journal(args)
+    if args.new:
+        start = None
+        if args.start:
+            try:
+                start = date.fromisoformat(args.start)
+            except ValueError:
+                raise InvalidValue("start", args.start, "expected a date like 2026-12-01") from None
+        slots = make_plan(
+            journal,
+            args.routine or ["back"],
+            weeks=args.weeks,
+            sessions_per_week=args.per_week,
+            start=start,
+            seed=args.seed,
+        )
+        print(
+            f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
+            f"in {len({s.block for s in slots})} blocks of real and sham in random order "
+            f"(seed {slots[0].seed})"
+        )
+    else:
+        slots = plan_slots(journal)
+        if not slots:
+            print("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
+            return 0
+    rows = [
+        (s.slot, s.block, f"{s.due:%a %d %b %H:%M}", s.routine, s.condition, s.session_id or "")
+        for s in slots
+    ]
+    print(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
+    if args.ics:
+        args.ics.write_text(to_ics(slots), encoding="utf-8")
+        print(f"wrote {len(slots)} calendar events to {args.ics}")
+    return 0
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import lab_command
 
@@ -189,7 +240,9 @@ def _parser() -> argparse.ArgumentParser:
     log = command("log", _cmd_log, "record a session: pain before and after, routine, points")
     log.add_argument("--before", required=True, metavar="PAIN", help="pain before, 0-10")
     log.add_argument("--after", required=True, metavar="PAIN", help="pain after, 0-10")
-    log.add_argument("--routine", default="back", help="routine (see `acutrack routines`)")
+    log.add_argument(
+        "--routine", help="routine (default: the plan's next slot, else back; see `routines`)"
+    )
     log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
     log.add_argument("--points", nargs="+", metavar="CODE", help="points pressed, e.g. BL23 GB30")
     log.add_argument("--minutes", help="duration (default: the routine's timing)")
@@ -222,6 +275,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="POINTS",
         help="how much more real pressure relieves than sham (0: no difference)",
     )
+
+    plan = command("plan", _cmd_plan, "show the experiment plan, or make a randomised one")
+    plan.add_argument("--new", action="store_true", help="make a new plan (it becomes active)")
+    plan.add_argument(
+        "--routine", action="append", help="routine to test against its sham (repeatable)"
+    )
+    plan.add_argument("--weeks", type=int, default=4, help="how many weeks (default 4)")
+    plan.add_argument(
+        "--per-week", type=int, default=4, help="sessions of each routine a week, even (default 4)"
+    )
+    plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
+    plan.add_argument("--seed", type=int, help="random seed (default: a new one)")
+    plan.add_argument("--ics", type=Path, metavar="FILE", help="also write an .ics calendar file")
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
     lab.add_argument("--port", type=int, help="port to listen on (default: a free one)")

@@ -21,7 +21,7 @@ from filelock import FileLock
 
 from .errors import JournalError
 
-__all__ = ["Record", "append_row", "read_records", "write_private"]
+__all__ = ["Record", "append_rows", "read_records", "write_private"]
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -85,15 +85,18 @@ def _row_text(cells: Sequence[str], newline: str) -> str:
     return out.getvalue()[:-2] + newline
 
 
-def append_row(
-    path: Path, row: Mapping[str, str], columns: Sequence[str], required: Sequence[str]
+def append_rows(
+    path: Path,
+    rows: Sequence[Mapping[str, str]],
+    columns: Sequence[str],
+    required: Sequence[str],
 ) -> None:
-    """Append one row to the CSV file at ``path``, creating it with ``columns`` if needed.
+    """Append rows to the CSV file at ``path`` in one write, creating it with ``columns``.
 
-    The row follows the column order of the file's own header; columns the file has but
-    ``row`` lacks (a column the user added) are left empty, and cells of ``row`` whose
-    column the file lacks are not written, so ``required`` must name every column whose
-    value may not be lost.
+    Rows follow the column order of the file's own header; columns the file has but a
+    row lacks (a column the user added) are left empty, and cells whose column the file
+    lacks are not written, so ``required`` must name every column whose value may not be
+    lost. All rows land together or, if the writer dies, as one torn tail.
 
     Raises
     ------
@@ -119,7 +122,9 @@ def append_row(
                     )
                 # A torn last line (a writer killed mid-row) must not swallow this row.
                 prefix = "" if os.pread(fd, 1, size - 1) == b"\n" else newline
-            text = prefix + _row_text([row.get(name, "") for name in header], newline)
+            text = prefix + "".join(
+                _row_text([row.get(name, "") for name in header], newline) for row in rows
+            )
             _write_all(fd, text.encode("utf-8"))
             os.fsync(fd)
         finally:

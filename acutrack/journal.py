@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import Timeout
 
 from .catalog import POINTS, ROUTINES, Catalog, Point, Routine
-from .csvstore import append_row, read_records, write_private
+from .csvstore import append_rows, read_records, write_private
 from .errors import InvalidValue, JournalError
 from .loading import Row, read_rows
 from .records import Problem, Rating, Session
@@ -223,19 +223,28 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------
     def _append(self, spec: TableSpec, values: dict[str, Any], action: str) -> None:
+        self._append_many(spec, [values], action)
+
+    def _append_many(self, spec: TableSpec, records: list[dict[str, Any]], action: str) -> None:
+        """Write validated records to ``spec``'s file in one locked append."""
         if self.read_only:
             raise JournalError(f"{self.path} is read-only; open your own journal to write.")
         self._check_version()
-        row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
-        row.update(values.get("_extra", {}))
-        row["action"] = action
-        row["recorded_at"] = self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        recorded_at = self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        rows = []
+        for values in records:
+            row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
+            row.update(values.get("_extra", {}))
+            row["action"] = action
+            row["recorded_at"] = recorded_at
+            rows.append(row)
         # A file made by hand may lack the bookkeeping columns; only what carries meaning
         # must find its column (an "add" is what a row without an action means anyway).
         droppable = {"recorded_at"} | ({"action"} if action == "add" else set())
-        needed = {*spec.required_columns, *(k for k, v in row.items() if v and k not in droppable)}
+        needed = {*spec.required_columns}
+        needed |= {k for row in rows for k, v in row.items() if v and k not in droppable}
         try:
-            append_row(self.file(spec), row, spec.columns, sorted(needed))
+            append_rows(self.file(spec), rows, spec.columns, sorted(needed))
             if not (self.path / META_FILE).exists():
                 meta = {"format": "acutrack journal", "schema_version": SCHEMA_VERSION}
                 write_private(self.path / META_FILE, json.dumps(meta, indent=2) + "\n")

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from .journal import Journal
+from .plan import make_plan, record
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_DIR", "sample_journal", "write_sample"]
 
@@ -96,12 +97,8 @@ def write_sample(
     for week in range(weeks):
         week_days = list(range(week * 7, week * 7 + 7))
         if week in trial_weeks:
-            # One randomised block a week: two real and two sham back sessions in random
-            # order on four different days, and one of each stress routine.
-            back = ["back", "back", "back-sham", "back-sham"]
-            rng.shuffle(back)
-            for day, routine in zip(sorted(rng.sample(week_days, 4)), back, strict=True):
-                plan[day].append((rng.uniform(18.5, 21.5), routine, True))
+            # The back routine follows a randomised plan (below); stress gets one real and
+            # one sham session a week in random order, off the plan.
             stress = ["stress", "stress-sham"]
             rng.shuffle(stress)
             for day, routine in zip(sorted(rng.sample(week_days, 2)), stress, strict=True):
@@ -112,6 +109,20 @@ def write_sample(
                     plan[day].append((rng.uniform(18.5, 21.5), "back", False))
                 if rng.random() < 0.25:
                     plan[day].append((rng.uniform(12.0, 13.5), "stress", False))
+
+    if trial_weeks:
+        # One block a week: two real and two sham back sessions in random order.
+        slots = make_plan(
+            journal,
+            ["back"],
+            weeks=len(trial_weeks),
+            sessions_per_week=4,
+            start=START + timedelta(weeks=trial_weeks[0]),
+            seed=seed,
+        )
+        for slot in slots:
+            day = (slot.due.date() - START).days
+            plan[day].append((rng.uniform(18.5, 21.5), slot.routine, True))
 
     flare = 0.0
     for d in range(days):
@@ -163,6 +174,8 @@ def write_sample(
                 started_at=when,
                 notes=note,
             )
+            if in_trial and what.startswith("back"):
+                record(journal, session)
             if rng.random() < 0.6:
                 later = when + timedelta(hours=rng.uniform(2.0, 3.5))
                 if later.date() != day:

@@ -422,3 +422,23 @@ def routine_spec(catalog: Catalog) -> TableSpec:
         ),
         key="key",
     )
+
+
+def plan_spec(catalog: Catalog) -> TableSpec:
+    """Columns of ``plan.csv``: the slots of randomised real/sham experiment plans."""
+    return TableSpec(
+        "plan",
+        "",
+        "due",
+        (
+            IdField("slot"),
+            IdField("plan"),
+            IntField("block", low=1, high=100_000),
+            TimeField("due"),
+            RoutineField("routine", catalog=catalog),
+            ChoiceField("condition", choices=CONDITIONS),
+            IntField("seed", low=0, high=2**31 - 1),
+            IdField("session_id", required=False),
+        ),
+        key="slot",
+    )

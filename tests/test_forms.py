@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 
 import acutrack as at
 from acutrack.forms import CheckInForm, CorrectionForm, GuidedSession, SessionForm
+from acutrack.plan import make_plan, next_slot, plan_slots
 
 
 def csv_rows(journal, name):
@@ -107,12 +109,37 @@ def test_session_form_shows_a_failed_write(journal, monkeypatch):
     assert "Permission denied" in form.feedback.value
 
 
-def test_session_form_takes_the_plans_suggestion(journal):
-    form = SessionForm(journal, suggest=lambda: ("back-sham", "sham"))
+def test_session_form_takes_a_suggestion(journal):
+    slot = SimpleNamespace(routine="back-sham", condition="sham")
+    form = SessionForm(journal, suggest=lambda: slot)
     assert (form.routine.value, form.condition.value) == ("back-sham", "sham")
     form.routine.value = "back"
     form.save.click()
     assert (form.routine.value, form.condition.value) == ("back-sham", "sham")  # next slot
+
+
+def test_session_form_follows_the_active_plan(journal):
+    slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=3)
+    form = SessionForm(journal)
+    for slot in slots:
+        assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
+        form.save.click()
+        assert slot.slot in form.feedback.value
+    assert [s.session_id for s in plan_slots(journal, slots[0].plan)] == list(
+        journal.sessions()["id"]
+    )
+    form.routine.value = "stress"
+    form.save.click()  # no plan left: a plain session
+    assert "off-plan" not in form.feedback.value and "slot" not in form.feedback.value
+
+
+def test_session_form_marks_a_session_off_plan(journal):
+    first = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)[0]
+    form = SessionForm(journal)
+    form.routine.value = "back-sham" if first.condition == "real" else "back"
+    form.save.click()
+    assert "off-plan" in form.feedback.value
+    assert next_slot(journal) == first  # still waiting
 
 
 def test_check_in_form_plain_and_follow_up(journal):

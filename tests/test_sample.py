@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 
 import acutrack as at
+from acutrack.plan import plan_slots
 from acutrack.sample import DEFAULT_SEED, SAMPLE_DIR, write_sample
 
-FILES = ("sessions.csv", "ratings.csv", "journal.json")
+FILES = ("sessions.csv", "ratings.csv", "plan.csv", "journal.json")
 
 
 def test_committed_sample_is_exactly_what_the_generator_writes(tmp_path):
@@ -60,17 +61,25 @@ def test_sample_tells_a_realistic_story():
     assert first - last > 1
 
 
-def _mean_drop(journal, condition):
-    s = journal.sessions()
-    s = s[s["routine"].str.startswith("back") & s["condition"].eq(condition)]
-    return (s["pain_before"] - s["pain_after"]).mean()
+def _real_vs_sham(journal):
+    return at.stats.real_vs_sham(journal.sessions(), plan=plan_slots(journal), routine="back")
 
 
 def test_real_advantage_is_planted_and_can_be_removed(tmp_path):
-    sample = at.sample_journal()
-    assert _mean_drop(sample, "real") - _mean_drop(sample, "sham") > 0.5
-    null = write_sample(tmp_path / "null", seed=DEFAULT_SEED, real_advantage=0)
-    assert abs(_mean_drop(null, "real") - _mean_drop(null, "sham")) < 0.5
+    planted = _real_vs_sham(at.sample_journal())
+    assert planted.n_real == planted.n_sham == 20  # ten weekly blocks of two and two
+    assert planted.ci[0] > 0
+    null = _real_vs_sham(write_sample(tmp_path / "null", seed=DEFAULT_SEED, real_advantage=0))
+    assert null.ci[0] < 0 < null.ci[1]
+    assert abs(null.estimate) < planted.estimate
+
+
+def test_the_trial_follows_a_stored_randomised_plan():
+    slots = plan_slots(at.sample_journal())
+    assert len(slots) == 40 and all(s.session_id for s in slots)
+    for block in {s.block for s in slots}:
+        conditions = sorted(s.condition for s in slots if s.block == block)
+        assert conditions == ["real", "real", "sham", "sham"]
 
 
 def test_generator_refuses_to_mix_into_an_existing_journal(tmp_path):

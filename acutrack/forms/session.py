@@ -7,14 +7,15 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..journal import Journal
+from ..plan import Slot, next_slot, record
 from ..records import Session
 from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
 
 __all__ = ["SessionForm", "Suggestion"]
 
-# The seam for an experiment plan: returns the (routine, condition) planned for the next
-# session, or None when nothing is planned.
-Suggestion = Callable[[], tuple[str, str] | None]
+# The seam for an experiment plan: returns the next planned slot (anything with
+# ``routine`` and ``condition``), or None when nothing is planned.
+Suggestion = Callable[[], Slot | None]
 
 
 class SessionForm(Form):
@@ -25,8 +26,10 @@ class SessionForm(Form):
     journal : Journal
         Where entries are written.
     suggest : callable, optional
-        Returns the ``(routine, condition)`` an active experiment plan expects next; the
-        form starts on it and returns to it after each save.
+        Returns the slot (routine and condition) an experiment plan expects next; the form
+        starts on it and returns to it after each save. By default the journal's active
+        plan (`acutrack.plan`); a saved session that is the routine's next slot fulfils it,
+        any other is kept and marked off-plan.
 
     Attributes
     ----------
@@ -38,7 +41,7 @@ class SessionForm(Form):
 
     def __init__(self, journal: Journal, *, suggest: Suggestion | None = None) -> None:
         super().__init__(journal)
-        self.suggest = suggest
+        self.suggest = suggest or (lambda: next_slot(journal))
         catalog = journal.catalog
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in catalog.routines.values()],
@@ -97,8 +100,8 @@ class SessionForm(Form):
 
     def reset(self) -> None:
         """Back to the defaults (or the plan's next session) for the next entry."""
-        planned = self.suggest() if self.suggest else None
-        routine, condition = planned or ("back", None)
+        planned = self.suggest()
+        routine, condition = (planned.routine, planned.condition) if planned else ("back", None)
         if self.routine.value == routine:
             self._fill_from_routine()
         else:
@@ -126,6 +129,11 @@ class SessionForm(Form):
         if not ok:
             return
         self.last_saved = session
-        self.show_ok(f"Saved {session.describe()}")
+        ok, linked = self._attempt(lambda: record(self.journal, session))
+        if not ok:
+            return  # the session is saved; the error about the plan is shown
+        status, slot = linked
+        extra = {"on-plan": f" · {slot.describe()}" if slot else "", "off-plan": " · off-plan"}
+        self.show_ok(f"Saved {session.describe()}{extra.get(status, '')}")
         self.reset()
         self.refresh_recent()

@@ -8,14 +8,23 @@ uncertainty and whether the data are enough to tell, and never says "works".
 from .adjust import holm
 from .before_after import BeforeAfter, before_after
 from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
+from .responders import Responders, compare_responders
+from .two_groups import RealVsSham, hedges_g, randomisation_p, real_vs_sham, sessions_for_power
 
 __all__ = [
     "BeforeAfter",
+    "RealVsSham",
+    "Responders",
     "before_after",
     "bootstrap_ci",
+    "compare_responders",
+    "hedges_g",
     "hodges_lehmann",
     "holm",
     "meaningful",
+    "randomisation_p",
     "rank_biserial",
+    "real_vs_sham",
+    "sessions_for_power",
     "signed_rank_p",
 ]

@@ -34,22 +34,25 @@ def meaningful(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_ci(
-    values: np.ndarray, statistic=np.mean, *, level: float = LEVEL, seed: int = SEED
+    *samples: np.ndarray, statistic=np.mean, level: float = LEVEL, seed: int = SEED
 ) -> tuple[float, float]:
     """Bootstrap confidence interval (BCa, percentile where BCa is undefined).
 
-    Fewer than two values give ``(nan, nan)``; identical values give that value twice.
+    One sample with ``statistic`` (default: its mean), or several resampled independently
+    (e.g. two groups and the difference of their means). A sample with fewer than two
+    values gives ``(nan, nan)``; samples that do not vary give the statistic twice.
     """
-    values = np.asarray(values, dtype=float)
-    if values.size < 2:
+    samples = tuple(np.asarray(s, dtype=float) for s in samples)
+    if any(s.size < 2 for s in samples):
         return (np.nan, np.nan)
-    if np.all(values == values[0]):
-        return (float(values[0]), float(values[0]))
+    if all(np.all(s == s[0]) for s in samples):
+        value = float(statistic(*samples, axis=-1))
+        return (value, value)
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # BCa on very discrete data may be degenerate
             res = sps.bootstrap(
-                (values,),
+                samples,
                 statistic,
                 confidence_level=level,
                 n_resamples=RESAMPLES,

@@ -1,0 +1,281 @@
+"""Randomised real/sham experiment plans: an N-of-1 trial in balanced blocks.
+
+A plan is a list of slots: when, which routine, real or sham. Slots come in blocks that
+each hold as many real as sham sessions in random order, so that a slow drift in pain
+(better weeks, worse weeks) falls on both conditions alike, and a randomisation test that
+shuffles labels only within blocks stays valid although sessions are not independent.
+
+Plans live in ``plan.csv`` in the journal, append-only like everything else: fulfilling a
+slot appends the slot again with the session's id. Pure Python (no pandas), so that
+``acutrack log`` can follow the plan and stay fast.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from .errors import InvalidValue
+from .journal import Journal
+from .loading import read_rows
+from .records import Session
+from .schema import plan_spec
+
+__all__ = [
+    "Slot",
+    "active_plan",
+    "fulfil",
+    "make_plan",
+    "next_slot",
+    "plan_slots",
+    "record",
+    "schedule",
+    "to_ics",
+]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One planned session.
+
+    Attributes
+    ----------
+    slot : str
+        Its id, e.g. ``p20260629-007``.
+    plan : str
+        The plan it belongs to.
+    block : int
+        Its randomisation block: each block holds as many real as sham slots.
+    due : datetime
+        When it is planned (a reminder; slots are taken in order, whenever they happen).
+    routine : str
+        The routine to press: the real routine, or its sham twin.
+    condition : str
+        ``real`` or ``sham``.
+    seed : int
+        The plan's random seed: the same seed and settings give the same plan.
+    session_id : str or None
+        The session that fulfilled it.
+    """
+
+    slot: str
+    plan: str
+    block: int
+    due: datetime
+    routine: str
+    condition: str
+    seed: int
+    session_id: str | None = None
+
+    def describe(self) -> str:
+        return f"slot {self.slot} (block {self.block}): {self.routine} ({self.condition})"
+
+
+def _arms(journal: Journal, routine: str) -> tuple[str, str]:
+    """The routines for the real and the sham arm of ``routine``."""
+    r = journal.catalog.routine(routine)
+    if r.condition == "sham" and r.twin:
+        r = journal.catalog.routine(r.twin)
+    if r.condition is None:
+        if not r.points:
+            raise InvalidValue("routine", routine, "expected a routine with points of its own")
+        return r.key, r.key  # a routine of the user's: same points, sham pressed lightly
+    if not r.twin:
+        raise InvalidValue("routine", routine, "expected a routine with a sham twin")
+    return r.key, r.twin
+
+
+def schedule(
+    journal: Journal,
+    routines: list[str] | tuple[str, ...] = ("back",),
+    *,
+    weeks: int = 4,
+    sessions_per_week: int = 4,
+    start: date | None = None,
+    seed: int | None = None,
+    hour: int = 19,
+) -> list[Slot]:
+    """Make a plan's slots without storing them (see `make_plan`)."""
+    if not isinstance(weeks, int) or not 1 <= weeks <= 52:
+        raise InvalidValue("weeks", weeks, "expected a whole number of weeks from 1 to 52")
+    if not isinstance(sessions_per_week, int) or sessions_per_week not in range(2, 15, 2):
+        raise InvalidValue(
+            "sessions_per_week",
+            sessions_per_week,
+            "expected an even number from 2 to 14 (half real, half sham)",
+        )
+    if not routines:
+        raise InvalidValue("routines", routines, "expected at least one routine")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    rng = random.Random(seed)
+    start = start or (journal._clock().date() + timedelta(days=1))
+    tz = journal._clock().tzinfo
+    plan_id = f"p{start:%Y%m%d}-{seed % 1000:03d}"
+    block_size = 4 if sessions_per_week % 4 == 0 else 2
+    drafts = []
+    block = 0
+    for k, routine in enumerate(routines):
+        real, sham = _arms(journal, routine)
+        for week in range(weeks):
+            labels: list[str] = []
+            for _ in range(sessions_per_week // block_size):
+                block += 1
+                chunk = ["real", "sham"] * (block_size // 2)
+                rng.shuffle(chunk)
+                labels += [f"{block}:{c}" for c in chunk]
+            for i, label in enumerate(labels):
+                day = start + timedelta(days=7 * week + i * 7 // sessions_per_week)
+                due = datetime.combine(day, time(hour=(hour + k) % 24), tz)
+                number, condition = label.split(":")
+                routine_key = real if condition == "real" else sham
+                drafts.append((due, k, int(number), routine_key, condition))
+    drafts.sort(key=lambda d: (d[0], d[1]))
+    return [
+        Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed)
+        for i, (due, _, number, key, condition) in enumerate(drafts)
+    ]
+
+
+def make_plan(
+    journal: Journal,
+    routines: list[str] | tuple[str, ...] = ("back",),
+    *,
+    weeks: int = 4,
+    sessions_per_week: int = 4,
+    start: date | None = None,
+    seed: int | None = None,
+    hour: int = 19,
+) -> list[Slot]:
+    """Make a randomised real/sham plan and store it in the journal (``plan.csv``).
+
+    Parameters
+    ----------
+    journal : Journal
+    routines : list of str
+        Routines to test; each gets its own slots (``back`` is tested against
+        ``back-sham``; a routine of your own against itself pressed lightly).
+    weeks : int
+        How long, 1–52 weeks.
+    sessions_per_week : int
+        Sessions of each routine per week: even, 2–14. Blocks hold four slots (two real,
+        two sham) when this is a multiple of four, else two.
+    start : date, optional
+        The first day; tomorrow by default.
+    seed : int, optional
+        Random seed; a new one by default. It is stored, so the plan can be remade.
+    hour : int
+        Hour of the day the slots are due (a reminder only).
+
+    Returns
+    -------
+    list of Slot
+        In the order they are meant to be done. The newest plan with open slots is the
+        active one: the session form and ``acutrack log`` follow it.
+    """
+    slots = schedule(
+        journal,
+        routines,
+        weeks=weeks,
+        sessions_per_week=sessions_per_week,
+        start=start,
+        seed=seed,
+        hour=hour,
+    )
+    spec = plan_spec(journal.catalog)
+    journal._append_many(spec, [vars(s) for s in slots], "add")
+    return slots
+
+
+def plan_slots(journal: Journal, plan_id: str | None = None) -> list[Slot]:
+    """The slots of a plan as they now stand, in order (the newest plan by default)."""
+    spec = plan_spec(journal.catalog)
+    rows, _ = read_rows(journal.file(spec), spec)
+    if not rows:
+        return []
+    if plan_id is None:
+        # The newest plan is the one whose first row comes last in the file.
+        first_line: dict[str, int] = {}
+        for row in rows.values():
+            plan = row.values["plan"]
+            first_line[plan] = min(first_line.get(plan, row.line), row.line)
+        plan_id = max(first_line, key=first_line.__getitem__)
+    return sorted(
+        (Slot(**row.values) for row in rows.values() if row.values["plan"] == plan_id),
+        key=lambda s: s.slot,
+    )
+
+
+def active_plan(journal: Journal) -> list[Slot]:
+    """The newest plan's slots while any is still open; empty when there is none."""
+    slots = plan_slots(journal)
+    return slots if any(s.session_id is None for s in slots) else []
+
+
+def next_slot(journal: Journal, routine: str | None = None) -> Slot | None:
+    """The first open slot of the active plan: what the next session should be.
+
+    With ``routine``, the first open slot testing that routine (real or sham arm): slots
+    are taken in their random order, so that the person never picks the condition.
+    """
+    slots = [s for s in active_plan(journal) if s.session_id is None]
+    if routine is not None:
+        try:
+            arms = set(_arms(journal, routine))
+        except InvalidValue:
+            return None
+        slots = [s for s in slots if s.routine in arms]
+    return slots[0] if slots else None
+
+
+def fulfil(journal: Journal, slot: Slot, session_id: str) -> Slot:
+    """Record that the session ``session_id`` fulfilled ``slot``."""
+    done = replace(slot, session_id=session_id)
+    journal._append_many(plan_spec(journal.catalog), [vars(done)], "correct")
+    return done
+
+
+def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
+    """Link a just-logged session to the active plan, if it follows it.
+
+    Returns
+    -------
+    status : str
+        ``"on-plan"`` (the session was the routine's next slot: same routine and
+        condition), ``"off-plan"`` (a plan is active but the session is not its next
+        slot; it is kept and left out of the plan's randomised comparison) or
+        ``"no-plan"``.
+    slot : Slot or None
+        The slot fulfilled.
+    """
+    if not active_plan(journal):
+        return "no-plan", None
+    slot = next_slot(journal, session.routine)
+    if slot and (slot.routine, slot.condition) == (session.routine, session.condition):
+        return "on-plan", fulfil(journal, slot, session.id)
+    return "off-plan", None
+
+
+def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:
+    """The slots as an iCalendar file, one event per slot, for a calendar's reminders."""
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    stamp = utc(datetime.now(UTC))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//acutrack//experiment plan//EN"]
+    for s in slots:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{s.slot}@acutrack",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{utc(s.due)}",
+            f"DURATION:PT{minutes}M",
+            f"SUMMARY:acutrack: {s.routine} ({s.condition}) session",
+            f"DESCRIPTION:Plan {s.plan}\\, slot {s.slot}\\, block {s.block}. "
+            "Log it in the session form or with acutrack log.",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+
+import acutrack as at
+from acutrack import plan
+
+
+def test_every_block_is_balanced_and_the_seed_reproduces_the_plan(journal):
+    slots = plan.schedule(
+        journal, ["back", "stress"], weeks=6, sessions_per_week=4, start=date(2026, 12, 7), seed=9
+    )
+    assert len(slots) == 2 * 6 * 4
+    for block in {s.block for s in slots}:
+        members = [s for s in slots if s.block == block]
+        assert Counter(s.condition for s in members) == {"real": 2, "sham": 2}
+        assert len({s.routine.removesuffix("-sham") for s in members}) == 1
+    assert {(s.routine, s.condition) for s in slots} == {
+        ("back", "real"),
+        ("back-sham", "sham"),
+        ("stress", "real"),
+        ("stress-sham", "sham"),
+    }
+    again = plan.schedule(
+        journal, ["back", "stress"], weeks=6, sessions_per_week=4, start=date(2026, 12, 7), seed=9
+    )
+    assert again == slots
+    other = plan.schedule(
+        journal, ["back", "stress"], weeks=6, sessions_per_week=4, start=date(2026, 12, 7), seed=10
+    )
+    assert [s.condition for s in other] != [s.condition for s in slots]
+    assert slots[0].due.date() == date(2026, 12, 7)
+    assert max(s.due.date() for s in slots) < date(2026, 12, 7) + timedelta(weeks=6)
+
+
+def test_two_sessions_a_week_make_blocks_of_two(journal):
+    slots = plan.schedule(journal, ["back"], weeks=3, sessions_per_week=2, seed=1)
+    assert len({s.block for s in slots}) == 3
+    for block in {s.block for s in slots}:
+        assert sorted(s.condition for s in slots if s.block == block) == ["real", "sham"]
+
+
+def test_a_users_routine_is_tested_against_itself_pressed_lightly(journal):
+    journal.add_routine("mine", ["GB30", "BL57"], seconds_per_point=20)
+    slots = plan.schedule(journal, ["mine"], weeks=1, sessions_per_week=2, seed=2)
+    assert {(s.routine, s.condition) for s in slots} == {("mine", "real"), ("mine", "sham")}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"sessions_per_week": 3}, "sessions_per_week"),
+        ({"sessions_per_week": 0}, "sessions_per_week"),
+        ({"weeks": 0}, "weeks"),
+        ({"routines": ["yoga"]}, "routine"),
+        ({"routines": ["custom"]}, "routine"),
+        ({"routines": []}, "routines"),
+    ],
+)
+def test_bad_plans_are_refused(journal, kwargs, field):
+    with pytest.raises(at.InvalidValue) as info:
+        plan.make_plan(journal, **({"routines": ["back"]} | kwargs))
+    assert info.value.field == field
+    assert not (journal.path / "plan.csv").exists()
+
+
+def test_plan_is_stored_followed_in_order_and_completed(journal):
+    slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=5)
+    assert plan.plan_slots(journal) == slots and plan.active_plan(journal) == slots
+    first = plan.next_slot(journal)
+    assert first == slots[0]
+    # A session that is not the next slot is kept, and marked off-plan.
+    wrong = "back-sham" if first.condition == "real" else "back"
+    s = journal.log_session(5, 4, routine=wrong)
+    assert plan.record(journal, s) == ("off-plan", None)
+    other = journal.log_session(5, 4, routine="stress")
+    assert plan.record(journal, other) == ("off-plan", None)
+    for slot in slots:
+        s = journal.log_session(6, 3, routine=slot.routine)
+        status, done = plan.record(journal, s)
+        assert status == "on-plan" and done.slot == slot.slot and done.session_id == s.id
+    assert plan.next_slot(journal) is None and plan.active_plan(journal) == []
+    assert all(slot.session_id for slot in plan.plan_slots(journal))
+    assert plan.record(journal, journal.log_session(5, 4)) == ("no-plan", None)
+    assert journal.problems().empty
+
+
+def test_a_new_plan_becomes_the_active_one(journal):
+    old = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)
+    new = plan.make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=2)
+    assert plan.active_plan(journal) == new
+    assert plan.plan_slots(journal, old[0].plan) == old
+
+
+def test_ics_has_one_event_per_slot(journal):
+    from icalendar import Calendar
+
+    slots = plan.make_plan(journal, ["back"], weeks=2, sessions_per_week=4, seed=3)
+    calendar = Calendar.from_ical(plan.to_ics(slots))
+    events = calendar.walk("VEVENT")
+    assert len(events) == len(slots)
+    for event, slot in zip(events, slots, strict=True):
+        assert str(event["UID"]) == f"{slot.slot}@acutrack"
+        assert event.decoded("DTSTART") == slot.due
+        assert f"{slot.routine} ({slot.condition})" in str(event["SUMMARY"])
+
+
+def run(*args, journal):
+    return subprocess.run(
+        [sys.executable, "-m", "acutrack", "--journal", str(journal), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_plan_and_log_from_the_command_line(tmp_path):
+    j = tmp_path / "j"
+    assert "no plan yet" in run("plan", journal=j).stdout
+    made = run(
+        *("plan", "--new", "--weeks", "2", "--per-week", "2", "--seed", "8"),
+        *("--start", "2026-12-01", "--ics", str(tmp_path / "plan.ics")),
+        journal=j,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "4 sessions over 2 week(s), in 2 blocks" in made.stdout
+    assert (tmp_path / "plan.ics").read_text().count("BEGIN:VEVENT") == 4
+    first = plan.next_slot(at.Journal(j))
+    logged = run("log", "--before", "6", "--after", "4", journal=j)
+    assert logged.returncode == 0, logged.stderr
+    assert f"slot {first.slot} (block {first.block})" in logged.stdout
+    stored = at.Journal(j).sessions().iloc[0]
+    assert (stored["routine"], stored["condition"]) == (first.routine, first.condition)
+    shown = run("plan", journal=j)
+    assert stored["id"] in shown.stdout
+    bad = run("plan", "--new", "--per-week", "3", journal=j)
+    assert bad.returncode == 2 and "sessions_per_week" in bad.stderr
+    bad_date = run("plan", "--new", "--start", "soon", journal=j)
+    assert bad_date.returncode == 2 and "start" in bad_date.stderr
