@@ -9,6 +9,7 @@ from .catalog import CAUTIONS, POINTS, ROUTINES, Catalog, Point, Routine
 from .errors import AcutrackError, InvalidValue, JournalError
 from .journal import Journal, JournalWarning
 from .notebook import journal_for_analysis
+from .plan import Slot, make_plan, plan_slots
 from .records import Problem, Rating, Session
 from .sample import sample_journal, write_sample
 from .timeline import Entry, latest_entries
@@ -29,8 +30,11 @@ __all__ = [
     "Rating",
     "Routine",
     "Session",
+    "Slot",
     "journal_for_analysis",
     "latest_entries",
+    "make_plan",
+    "plan_slots",
     "sample_journal",
     "write_sample",
 ]

@@ -193,3 +193,27 @@ def test_points_ranking_with_too_few_sessions():
     ranking = an.rank_points(sessions_frame(rows))
     assert not ranking["separable"].any()
     assert ranking["estimate"].isna().all()
+
+
+def test_condition_drops_and_responder_rates_by_hand():
+    sessions = sessions_frame(
+        [
+            ("2026-07-01T19:00:00+02:00", "back", "real", ("BL23",), 6, 3),  # -50 %: responds
+            ("2026-07-02T19:00:00+02:00", "back", "real", ("BL23",), 5, 4),  # -20 %
+            ("2026-07-03T19:00:00+02:00", "back-sham", "sham", ("SH-LB",), 6, 4),  # -33 %
+            ("2026-07-04T19:00:00+02:00", "back-sham", "sham", ("SH-LB",), 0, 0),  # nothing to fall
+            ("2026-07-05T19:00:00+02:00", "stress", "real", ("PC6",), 8, 2),  # another routine
+        ]
+    )
+    ids = list(sessions["id"])
+    ratings = ratings_frame([("2026-07-01T21:00:00+02:00", 5, ids[0])])
+    table = an.condition_drops(sessions, ratings, routine="back").set_index(["condition", "moment"])
+    assert table.loc[("real", "after the session"), "mean_drop"] == 2
+    assert table.loc[("sham", "after the session"), "mean_drop"] == 1
+    assert table.loc[("real", "at follow-up"), ["n", "mean_drop"]].tolist() == [1, 1]
+    assert table.loc[("sham", "at follow-up"), "n"] == 0
+    rates = an.responder_rates(sessions, routine="back").set_index("group")
+    assert rates.loc["your real sessions", ["responders", "n"]].tolist() == [1, 2]
+    assert rates.loc["your sham sessions", ["responders", "n"]].tolist() == [1, 2]
+    assert rates.loc["GERAC verum acupuncture", "rate"] == pytest.approx(0.4755, abs=1e-4)
+    assert set(rates["source"]) == {"you", "GERAC 2007"}

@@ -48,6 +48,7 @@ def test_the_notebooks_are_there():
         "01_log_a_session.ipynb",
         "02_weekly_trends.ipynb",
         "03_routines_and_points.ipynb",
+        "04_real_vs_sham.ipynb",
     ]
 
 

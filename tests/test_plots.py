@@ -163,3 +163,21 @@ def test_without_ax_draws_on_the_current_axes(sample):
     ax = _ax()
     plt.sca(ax)
     assert plots.plot_before_after(sessions) is ax
+
+
+def test_condition_drops_and_responders(sample):
+    sessions, ratings = sample
+    slots = at.plan_slots(at.sample_journal())
+    table = an.condition_drops(sessions, ratings, plan=slots, routine="back")
+    ax = _ax()
+    assert plots.plot_condition_drops(table, ax=ax) is ax
+    markers = [line for line in ax.lines if line.get_marker() in ("o", "s")]
+    assert sorted(line.get_ydata()[0] for line in markers) == pytest.approx(
+        sorted(table["mean_drop"])
+    )
+    rates = an.responder_rates(sessions, plan=slots, routine="back")
+    ax = _ax()
+    assert plots.plot_responders(rates, ax=ax) is ax
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == pytest.approx(list(100 * rates["rate"]))
+    assert "GERAC verum acupuncture (184/387)" in [t.get_text() for t in ax.get_yticklabels()]

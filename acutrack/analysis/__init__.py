@@ -5,6 +5,7 @@ tidy DataFrame (or a small object) documented column by column. Pictures of thes
 live in `acutrack.plots`.
 """
 
+from .experiment import GERAC, condition_drops, responder_rates
 from .points import rank_points
 from .routines import compare_routines
 from .trend import (
@@ -19,12 +20,15 @@ from .trend import (
 
 __all__ = [
     "CLINICIAN_ADVICE",
+    "GERAC",
     "Episode",
     "compare_routines",
+    "condition_drops",
     "daily_pain",
     "episode",
     "pain_readings",
     "rank_points",
     "red_flags",
+    "responder_rates",
     "weekly_trend",
 ]

@@ -5,6 +5,7 @@ optional ``ax``, draws on it (or on the current Axes) and returns the Axes. Noth
 reads a file.
 """
 
+from .experiment import plot_condition_drops, plot_responders
 from .points import plot_body_map, plot_point_forest
 from .routines import plot_before_after, plot_routine_forest
 from .trend import plot_calendar, plot_weekly_trend
@@ -13,7 +14,9 @@ __all__ = [
     "plot_before_after",
     "plot_body_map",
     "plot_calendar",
+    "plot_condition_drops",
     "plot_point_forest",
+    "plot_responders",
     "plot_routine_forest",
     "plot_weekly_trend",
 ]

@@ -9,7 +9,14 @@ from .adjust import holm
 from .before_after import BeforeAfter, before_after
 from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
 from .responders import Responders, compare_responders
-from .two_groups import RealVsSham, hedges_g, randomisation_p, real_vs_sham, sessions_for_power
+from .two_groups import (
+    RealVsSham,
+    compared_sessions,
+    hedges_g,
+    randomisation_p,
+    real_vs_sham,
+    sessions_for_power,
+)
 
 __all__ = [
     "BeforeAfter",
@@ -18,6 +25,7 @@ __all__ = [
     "before_after",
     "bootstrap_ci",
     "compare_responders",
+    "compared_sessions",
     "hedges_g",
     "hodges_lehmann",
     "holm",

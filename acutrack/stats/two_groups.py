@@ -17,7 +17,14 @@ import pandas as pd
 from .paired import SEED, bootstrap_ci
 from .results import Result, fmt, fmt_ci, fmt_p
 
-__all__ = ["RealVsSham", "hedges_g", "randomisation_p", "real_vs_sham", "sessions_for_power"]
+__all__ = [
+    "RealVsSham",
+    "compared_sessions",
+    "hedges_g",
+    "randomisation_p",
+    "real_vs_sham",
+    "sessions_for_power",
+]
 
 RESAMPLES = 9999
 POWER, ALPHA = 0.8, 0.05
@@ -206,6 +213,39 @@ def _adjusted(drops, real, before, blocks) -> tuple[float, tuple[float, float]]:
     return float(fit.params[1]), (float(low), float(high))
 
 
+def compared_sessions(
+    sessions: pd.DataFrame,
+    *,
+    plan: pd.DataFrame | list | None = None,
+    routine: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray | None, int]:
+    """The sessions a real/sham comparison uses.
+
+    Returns
+    -------
+    sessions : DataFrame
+        Of ``routine`` and its sham twin (all when None) and, with a plan, only those that
+        fulfilled one of its slots.
+    blocks : array or None
+        Each session's plan block (None without a plan).
+    off_plan : int
+        Sessions of the routine left out because they were not part of the plan.
+    """
+    data = sessions
+    if routine is not None:
+        base = routine.removesuffix("-sham")
+        data = data[data["routine"].isin([base, f"{base}-sham"])]
+    if plan is None:
+        return data, None, 0
+    slots = plan if isinstance(plan, pd.DataFrame) else pd.DataFrame([vars(s) for s in plan])
+    if slots.empty:
+        return data.iloc[:0], np.array([]), len(data)
+    done = slots.dropna(subset=["session_id"]).set_index("session_id")["block"]
+    on_plan = data["id"].isin(done.index)
+    data = data[on_plan]
+    return data, data["id"].map(done).to_numpy(), int((~on_plan).sum())
+
+
 def real_vs_sham(
     sessions: pd.DataFrame,
     *,
@@ -237,18 +277,9 @@ def real_vs_sham(
     -------
     RealVsSham
     """
-    data = sessions
-    if routine is not None:
-        base = routine.removesuffix("-sham")
-        data = data[data["routine"].isin([base, f"{base}-sham"])]
+    data, blocks, off = compared_sessions(sessions, plan=plan, routine=routine)
     note = []
-    blocks = None
-    if plan is not None:
-        slots = plan if isinstance(plan, pd.DataFrame) else pd.DataFrame([vars(s) for s in plan])
-        done = slots.dropna(subset=["session_id"]).set_index("session_id")["block"]
-        off = int((~data["id"].isin(done.index)).sum())
-        data = data[data["id"].isin(done.index)]
-        blocks = data["id"].map(done).to_numpy()
+    if blocks is not None:
         method = "randomisation test within the plan's blocks"
         if off:
             note.append(f"{off} session(s) outside the plan were left out of this comparison.")

@@ -1,0 +1,95 @@
+"""Tables for the real/sham experiment: drops by condition, and responder rates beside GERAC."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..stats import bootstrap_ci, compared_sessions
+
+__all__ = ["GERAC", "condition_drops", "responder_rates"]
+
+# GERAC low-back-pain trial (Haake et al., Arch Intern Med 2007): responders at six months.
+GERAC = {
+    "GERAC verum acupuncture": (184, 387),
+    "GERAC sham acupuncture": (171, 387),
+    "GERAC conventional care": (106, 388),
+}
+RESPONSE = 0.3  # a session responds when pain falls by at least 30 %
+
+
+def condition_drops(
+    sessions: pd.DataFrame,
+    ratings: pd.DataFrame | None = None,
+    *,
+    plan=None,
+    routine: str | None = None,
+) -> pd.DataFrame:
+    """Mean drop in pain for real and sham, right after the session and at follow-up.
+
+    Parameters
+    ----------
+    sessions, ratings : DataFrame
+        As the journal returns them; ratings linked to a session are its follow-ups.
+    plan : list of Slot or DataFrame, optional
+        Keep only sessions that fulfilled the plan's slots.
+    routine : str, optional
+        Keep only this routine and its sham twin.
+
+    Returns
+    -------
+    DataFrame
+        ``condition`` (real, sham), ``moment`` ("after the session", "at follow-up"),
+        ``n``, ``mean_drop`` and its 95 % bootstrap CI ``ci_low``, ``ci_high``. The
+        follow-up drop is pain before the session minus the first follow-up rating.
+    """
+    data, _, _ = compared_sessions(sessions, plan=plan, routine=routine)
+    drops = {"after the session": data.assign(drop=data["pain_before"] - data["pain_after"])}
+    if ratings is not None:
+        first = ratings.dropna(subset=["session_id"]).drop_duplicates("session_id")
+        merged = data.merge(first[["session_id", "pain"]], left_on="id", right_on="session_id")
+        drops["at follow-up"] = merged.assign(drop=merged["pain_before"] - merged["pain"])
+    rows = []
+    for moment, frame in drops.items():
+        for condition in ("real", "sham"):
+            values = frame.loc[frame["condition"] == condition, "drop"].to_numpy(dtype=float)
+            low, high = bootstrap_ci(values)
+            mean = float(values.mean()) if values.size else np.nan
+            rows.append((condition, moment, values.size, mean, low, high))
+    columns = ["condition", "moment", "n", "mean_drop", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def responder_rates(
+    sessions: pd.DataFrame, *, plan=None, routine: str | None = None
+) -> pd.DataFrame:
+    """Responder rates of your real and sham sessions beside the GERAC trial's.
+
+    A session responds when pain fell by at least 30 % (from a starting pain above 0).
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``responders``, ``n``, ``rate`` and its 95 % Wilson interval
+        ``ci_low``, ``ci_high``; ``source`` is "you" or "GERAC 2007". GERAC counted
+        patients after six months, you count sessions: the rates sit side by side, they
+        do not measure the same thing.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    data, _, _ = compared_sessions(sessions, plan=plan, routine=routine)
+    before = data["pain_before"].to_numpy(dtype=float)
+    drop = before - data["pain_after"].to_numpy(dtype=float)
+    responded = (before > 0) & (drop >= RESPONSE * before)
+    counts = {
+        f"your {c} sessions": (int(responded[mask].sum()), int(mask.sum()))
+        for c in ("real", "sham")
+        for mask in [(data["condition"] == c).to_numpy()]
+    }
+    rows = []
+    for source, groups in (("you", counts), ("GERAC 2007", GERAC)):
+        for group, (k, n) in groups.items():
+            low, high = proportion_confint(k, n, method="wilson") if n else (np.nan, np.nan)
+            rows.append((group, k, n, k / n if n else np.nan, low, high, source))
+    columns = ["group", "responders", "n", "rate", "ci_low", "ci_high", "source"]
+    return pd.DataFrame(rows, columns=columns)
