@@ -16,6 +16,7 @@ import random
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from .errors import InvalidValue
 from .journal import Journal
@@ -97,7 +98,32 @@ def schedule(
     seed: int | None = None,
     hour: int = 19,
 ) -> list[Slot]:
-    """Make a plan's slots without storing them (see `make_plan`)."""
+    """Make a plan's slots without storing them (`make_plan` stores them).
+
+    Parameters
+    ----------
+    journal : Journal
+        Whose routines and clock to use.
+    routines : list of str
+        Routines to test; each gets its own slots (``back`` is tested against
+        ``back-sham``; a routine of your own against itself pressed lightly).
+    weeks : int
+        How long, 1–52 weeks.
+    sessions_per_week : int
+        Sessions of each routine per week: even, 2–14. Blocks hold four slots (two real,
+        two sham) when this is a multiple of four, else two.
+    start : date, optional
+        The first day; tomorrow by default.
+    seed : int, optional
+        Random seed; a new one by default. It is stored, so the plan can be remade.
+    hour : int
+        Hour of the day the slots are due (a reminder only).
+
+    Returns
+    -------
+    list of Slot
+        In the order they are meant to be done.
+    """
     if not isinstance(weeks, int) or not 1 <= weeks <= 52:
         raise InvalidValue("weeks", weeks, "expected a whole number of weeks from 1 to 52")
     if not isinstance(sessions_per_week, int) or sessions_per_week not in range(2, 15, 2):
@@ -139,50 +165,19 @@ def schedule(
 
 
 def make_plan(
-    journal: Journal,
-    routines: list[str] | tuple[str, ...] = ("back",),
-    *,
-    weeks: int = 4,
-    sessions_per_week: int = 4,
-    start: date | None = None,
-    seed: int | None = None,
-    hour: int = 19,
+    journal: Journal, routines: list[str] | tuple[str, ...] = ("back",), **settings: Any
 ) -> list[Slot]:
     """Make a randomised real/sham plan and store it in the journal (``plan.csv``).
 
-    Parameters
-    ----------
-    journal : Journal
-    routines : list of str
-        Routines to test; each gets its own slots (``back`` is tested against
-        ``back-sham``; a routine of your own against itself pressed lightly).
-    weeks : int
-        How long, 1–52 weeks.
-    sessions_per_week : int
-        Sessions of each routine per week: even, 2–14. Blocks hold four slots (two real,
-        two sham) when this is a multiple of four, else two.
-    start : date, optional
-        The first day; tomorrow by default.
-    seed : int, optional
-        Random seed; a new one by default. It is stored, so the plan can be remade.
-    hour : int
-        Hour of the day the slots are due (a reminder only).
+    Takes the same settings as `schedule`. The newest plan with open slots is the active
+    one: the session form and ``acutrack log`` follow it.
 
     Returns
     -------
     list of Slot
-        In the order they are meant to be done. The newest plan with open slots is the
-        active one: the session form and ``acutrack log`` follow it.
+        In the order they are meant to be done.
     """
-    slots = schedule(
-        journal,
-        routines,
-        weeks=weeks,
-        sessions_per_week=sessions_per_week,
-        start=start,
-        seed=seed,
-        hour=hour,
-    )
+    slots = schedule(journal, routines, **settings)
     spec = plan_spec(journal.catalog)
     journal._append_many(spec, [vars(s) for s in slots], "add")
     return slots

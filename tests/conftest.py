@@ -1,6 +1,11 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -37,3 +42,47 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, token: str | None = None) -> int:
+    """HTTP status of a GET on this machine (0 when nothing answers)."""
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with DIRECT.open(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except urllib.error.URLError:
+        return 0
+
+
+def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **env: str):
+    """Start `acutrack lab` without a browser; return the process, its URL and port."""
+    port = free_port()
+    command = [venv_bin("acutrack"), "--journal", str(journal), "lab", "--no-browser"]
+    command += ["--port", str(port)]
+    proc = subprocess.Popen(
+        command,
+        env=subprocess_env(JUPYTER_TOKEN=token, **env),
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while get(f"{url}/api/status", token) != 200:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, f"JupyterLab did not start within {timeout} s"
+        time.sleep(0.3)
+    return proc, url, port

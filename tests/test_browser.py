@@ -11,9 +11,8 @@ import time
 import urllib.request
 
 import pytest
-from conftest import subprocess_env, venv_bin
+from conftest import start_lab
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_lab import free_port, get
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,34 +43,16 @@ def jupyter(tmp_path_factory):
     """One JupyterLab server for the module's browser tests, on a temporary journal."""
     _need_chromium()
     base_dir = tmp_path_factory.mktemp("lab")
-    port, token = free_port(), "browser-test-token"
-    env = subprocess_env(
-        JUPYTER_TOKEN=token,
+    token = "browser-test-token"
+    journal = base_dir / "journal"
+    proc, url, _ = start_lab(
+        journal,
+        token,
+        cwd=base_dir,
         HOME=str(base_dir / "home"),
         JUPYTER_CONFIG_DIR=str(base_dir / "home" / ".jupyter"),
         IPYTHONDIR=str(base_dir / "home" / ".ipython"),
     )
-    journal = base_dir / "journal"
-    proc = subprocess.Popen(
-        [
-            venv_bin("acutrack"),
-            "--journal",
-            str(journal),
-            "lab",
-            "--no-browser",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while get(f"{url}/api/status", token) != 200:
-        assert proc.poll() is None, "JupyterLab exited"
-        assert time.monotonic() < deadline, "JupyterLab did not start within 90 s"
-        time.sleep(0.3)
     yield {"url": url, "token": token, "journal": journal}
     proc.terminate()
     try:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 
 import psutil
 import pytest
-from conftest import ROOT, subprocess_env, venv_bin
+from conftest import ROOT, get, start_lab
 
 
 def free_port() -> int:
@@ -20,48 +16,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def get(url: str, token: str | None = None) -> int:
-    """HTTP status of a GET (0 when nothing answers)."""
-    request = urllib.request.Request(url)
-    if token:
-        request.add_header("Authorization", f"token {token}")
-    try:
-        with DIRECT.open(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
-    except urllib.error.URLError:
-        return 0
-
-
 @pytest.fixture
 def lab(tmp_path):
-    port, token = free_port(), "test-token-123"
-    env = subprocess_env(JUPYTER_TOKEN=token)
-    proc = subprocess.Popen(
-        [
-            venv_bin("acutrack"),
-            "--journal",
-            str(tmp_path / "j"),
-            "lab",
-            "--no-browser",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while get(f"{base}/api/status", token) != 200:
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
-        time.sleep(0.3)
+    token = "test-token-123"
+    proc, base, port = start_lab(tmp_path / "j", token, cwd=tmp_path, timeout=60)
     yield proc, base, token, port
     if proc.poll() is None:
         proc.kill()
