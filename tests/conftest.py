@@ -77,12 +77,12 @@ def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **en
         env=subprocess_env(JUPYTER_TOKEN=token, **env),
         cwd=cwd,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(cwd / "lab.log").open("wb"),  # a file: a full pipe would stall the server
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while get(f"{url}/api/status", token) != 200:
-        assert proc.poll() is None, proc.stderr.read().decode()
+        assert proc.poll() is None, (cwd / "lab.log").read_text(errors="replace")
         assert time.monotonic() < deadline, f"JupyterLab did not start within {timeout} s"
         time.sleep(0.3)
     return proc, url, port
