@@ -203,6 +203,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise InvalidValue("since", args.since, "expected a date like 2026-09-01") from None
+    pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
+    out = write_report(_journal(args), args.out, since=since, pdf=pdf)
+    print(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
+    return 0
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import lab_command
 
@@ -288,6 +303,20 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
     plan.add_argument("--seed", type=int, help="random seed (default: a new one)")
     plan.add_argument("--ics", type=Path, metavar="FILE", help="also write an .ics calendar file")
+
+    report = command("report", _cmd_report, "write a one-page report for your clinician")
+    report.add_argument("--since", help="only entries from this day on, YYYY-MM-DD")
+    report.add_argument(
+        "--out", type=Path, default=Path("report.html"), help="HTML file (default report.html)"
+    )
+    report.add_argument(
+        "--pdf",
+        nargs="?",
+        const=True,
+        type=Path,
+        metavar="FILE",
+        help="also write a PDF (default: beside the HTML file)",
+    )
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
     lab.add_argument("--port", type=int, help="port to listen on (default: a free one)")

@@ -141,3 +141,25 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
     assert (tmp_path / "logged.png").stat().st_size > 10_000
     assert not console_errors, console_errors
     print(f"browser test took {time.monotonic() - started:.1f} s")
+
+
+def test_report_renders_in_chromium_without_errors(browser, tmp_path):
+    import acutrack as at
+    from acutrack.report import write_report
+
+    out = write_report(at.sample_journal(), tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("img").count() == 5
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert page.evaluate("document.body.scrollWidth <= window.innerWidth")
+    assert not errors, errors
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    assert (tmp_path / "report.png").stat().st_size > 50_000

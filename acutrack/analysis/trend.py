@@ -15,8 +15,10 @@ import pandas as pd
 __all__ = [
     "CLINICIAN_ADVICE",
     "Episode",
+    "PainChange",
     "daily_pain",
     "episode",
+    "pain_change",
     "pain_readings",
     "red_flags",
     "weekly_trend",
@@ -192,6 +194,54 @@ def episode(sessions: pd.DataFrame, ratings: pd.DataFrame, *, today: date | None
     days = (end - start).days
     label = "acute" if days <= ACUTE_DAYS else "chronic" if days >= CHRONIC_DAYS else "subacute"
     return Episode(start, days, label)
+
+
+@dataclass(frozen=True)
+class PainChange:
+    """Average pain over the first and the last days of the journal.
+
+    Attributes
+    ----------
+    days : int
+        Length of each window.
+    start_mean, end_mean : float
+        Average reading in the first and the last ``days`` days (NaN without readings).
+    start_n, end_n : int
+        Readings in each window.
+    change : float
+        ``end_mean − start_mean`` (negative: less pain now).
+    """
+
+    days: int
+    start_mean: float
+    end_mean: float
+    start_n: int
+    end_n: int
+
+    @property
+    def change(self) -> float:
+        return self.end_mean - self.start_mean
+
+    def summary(self) -> str:
+        if not self.start_n:
+            return "No pain readings yet."
+        return (
+            f"Average pain in the first {self.days} days: {self.start_mean:.1f} "
+            f"({self.start_n} readings); in the last {self.days} days: {self.end_mean:.1f} "
+            f"({self.end_n} readings); change {self.change:+.1f} points."
+        )
+
+
+def pain_change(sessions: pd.DataFrame, ratings: pd.DataFrame, *, days: int = 7) -> PainChange:
+    """Pain now against pain at the start: the first and last ``days`` days of readings."""
+    readings = pain_readings(sessions, ratings)
+    if readings.empty:
+        return PainChange(days, np.nan, np.nan, 0, 0)
+    first = readings[readings["day"] < readings["day"].min() + pd.Timedelta(days=days)]
+    last = readings[readings["day"] > readings["day"].max() - pd.Timedelta(days=days)]
+    return PainChange(
+        days, float(first["pain"].mean()), float(last["pain"].mean()), len(first), len(last)
+    )
 
 
 def red_flags(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:

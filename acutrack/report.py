@@ -1,0 +1,390 @@
+"""A report for the clinician: one self-contained HTML page (and a PDF) from the journal.
+
+Charts are embedded as PNG images and the styles inline, so the file needs nothing from
+the network and can be emailed or printed (the print stylesheet fits A4 and Letter).
+The PDF is drawn by matplotlib's own PDF backend: no browser is involved.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import textwrap
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from . import analysis, plots, stats
+from .analysis.trend import CLINICIAN_ADVICE, Episode, PainChange
+from .journal import Journal
+from .plan import plan_slots
+
+__all__ = ["ReportTables", "report_tables", "write_report"]
+
+CAVEAT = (
+    "These are self-reported pain ratings from a personal acupressure diary kept with "
+    "acutrack. They are not a diagnosis and not medical advice; the statistics describe this "
+    "one person's entries and carry the uncertainty shown."
+)
+MIN_READINGS = 3
+
+
+@dataclass(frozen=True)
+class ReportTables:
+    """Everything the report shows, computed once (the report's analysis).
+
+    Attributes
+    ----------
+    sessions, ratings : DataFrame
+        The entries since ``since``.
+    since : date or None
+    weekly, daily, flags, routines, points : DataFrame
+        From `acutrack.analysis`.
+    change : PainChange
+    episode : Episode
+    real_vs_sham : RealVsSham
+        For the back routine against its sham, within the plan when there is one.
+    """
+
+    sessions: pd.DataFrame
+    ratings: pd.DataFrame
+    since: date | None
+    weekly: pd.DataFrame
+    daily: pd.DataFrame
+    flags: pd.DataFrame
+    change: PainChange
+    episode: Episode
+    routines: pd.DataFrame
+    points: pd.DataFrame
+    real_vs_sham: stats.RealVsSham
+
+    @property
+    def enough(self) -> bool:
+        """Whether there is enough for charts (at least three pain readings)."""
+        return len(analysis.pain_readings(self.sessions, self.ratings)) >= MIN_READINGS
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        days = pd.concat([self.sessions["local_time"], self.ratings["local_time"]])
+        return (days.min().date(), days.max().date()) if len(days) else None
+
+
+def report_tables(journal: Journal, *, since: date | None = None) -> ReportTables:
+    """Run the report's analysis on ``journal`` (entries on or after ``since``).
+
+    Returns
+    -------
+    ReportTables
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a damaged row is for `acutrack validate`
+        sessions, ratings = journal.sessions(), journal.ratings()
+    if since is not None:
+        start = pd.Timestamp(since)
+        sessions = sessions[sessions["local_time"] >= start].reset_index(drop=True)
+        ratings = ratings[ratings["local_time"] >= start].reset_index(drop=True)
+    slots = plan_slots(journal)
+    done = [s for s in slots if s.session_id]
+    return ReportTables(
+        sessions=sessions,
+        ratings=ratings,
+        since=since,
+        weekly=analysis.weekly_trend(sessions, ratings),
+        daily=analysis.daily_pain(analysis.pain_readings(sessions, ratings)),
+        flags=analysis.red_flags(sessions, ratings),
+        change=analysis.pain_change(sessions, ratings),
+        episode=analysis.episode(sessions, ratings),
+        routines=analysis.compare_routines(sessions),
+        points=analysis.rank_points(sessions),
+        real_vs_sham=stats.real_vs_sham(
+            sessions, ratings=ratings, plan=done or None, routine="back"
+        ),
+    )
+
+
+# -- pictures --------------------------------------------------------------------------
+# Each chart: how to draw it, and its size on its own (width, height in inches).
+_CHARTS = {
+    "weekly": (lambda t, ax: plots.plot_weekly_trend(t.weekly, flags=t.flags, ax=ax), (9, 4.2)),
+    "calendar": (lambda t, ax: plots.plot_calendar(t.daily, ax=ax), (9, 3.2)),
+    "routines": (lambda t, ax: plots.plot_routine_forest(t.routines, ax=ax), (9, 3.5)),
+    "points": (lambda t, ax: plots.plot_point_forest(t.points, ax=ax), (9, 5.5)),
+    "body": (lambda t, ax: plots.plot_body_map(t.points, ax=ax), (7, 6)),
+}
+# The PDF's chart pages, two charts (or one) to an A4 page.
+_PDF_PAGES = (("weekly", "calendar"), ("routines", "points"), ("body",))
+
+
+def _figure(t: ReportTables, key: str) -> Figure:
+    """One chart on a figure of its own, which belongs to no window (no GUI, no pyplot)."""
+    draw, size = _CHARTS[key]
+    fig = Figure(figsize=size, layout="tight")
+    draw(t, fig.add_subplot())
+    return fig
+
+
+def _png(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig)
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# -- HTML ------------------------------------------------------------------------------
+_CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 180mm; margin: 1.5em auto; line-height: 1.4; font-size: 11pt; }
+h1 { font-size: 18pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 1.4em; }
+table { border-collapse: collapse; font-size: 9.5pt; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: right; }
+th:first-child, td:first-child, td.text { text-align: left; }
+img { max-width: 100%; height: auto; }
+.caveat { border: 1px solid #d08c2c; background: #fff6e5; padding: 6px 10px; }
+.flag { color: #b71c1c; } .muted { color: #666; }
+@media print {
+  @page { margin: 14mm; }  /* no page size: fits A4 and Letter alike */
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  section { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+}
+"""
+
+
+def _num(x: float, digits: int = 2) -> str:
+    return "—" if pd.isna(x) else f"{x:.{digits}f}"
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    numeric = text.replace(".", "", 1).replace("-", "", 1).isdigit() or text == "—"
+    return (
+        f"<td>{html.escape(text)}</td>" if numeric else f'<td class="text">{html.escape(text)}</td>'
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], name: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
+    return f'<table class="{name}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _routines_table(routines: pd.DataFrame) -> str:
+    rows = [
+        [
+            r.routine,
+            r.condition,
+            r.sessions,
+            _num(r.mean_before),
+            _num(r.mean_after),
+            _num(r.mean_drop),
+            f"{_num(r.ci_low)} to {_num(r.ci_high)}",
+            f"{r.meaningful_share:.0%}",
+            _num(r.p_holm, 3),
+        ]
+        for r in routines.itertuples()
+    ]
+    headers = ["routine", "condition", "sessions", "pain before", "pain after", "mean drop"]
+    headers += ["95 % CI", "meaningful drops", "p (Holm)"]
+    return _table(headers, rows, "routines")
+
+
+def _points_table(points: pd.DataFrame) -> str:
+    rows = [
+        [
+            p.point,
+            p.name,
+            p.sessions_with,
+            p.sessions_without,
+            _num(p.estimate) if p.separable else "cannot be separated",
+            f"{_num(p.ci_low)} to {_num(p.ci_high)}" if p.separable else p.note,
+            _num(p.p_holm, 3) if p.separable else "",
+        ]
+        for p in points.itertuples()
+    ]
+    headers = ["point", "name", "with", "without", "own effect", "95 % CI / why not", "p (Holm)"]
+    return _table(headers, rows, "points")
+
+
+def _flags_html(flags: pd.DataFrame) -> str:
+    if flags.empty:
+        return (
+            "<p>No red flags: pain did not reach 8 on three days in a row, and no week's "
+            "average rose by 2 points or more.</p>"
+        )
+    items = "".join(f"<li>{html.escape(f.detail)}</li>" for f in flags.itertuples())
+    return f'<ul class="flag">{items}</ul><p>{html.escape(CLINICIAN_ADVICE)}</p>'
+
+
+def render_html(t: ReportTables, *, title: str = "Back pain and self-acupressure") -> str:
+    """The report as one self-contained HTML page."""
+    period = t.period
+    covered = f"{period[0]:%d %b %Y} to {period[1]:%d %b %Y}" if period else "no entries yet"
+    head = (
+        f"<h1>{html.escape(title)}</h1>"
+        f'<p class="muted">Period covered: {covered} · {len(t.sessions)} sessions, '
+        f"{len(t.ratings)} pain check-ins · made by acutrack on "
+        f"{datetime.now():%d %b %Y}</p>"
+        f'<p class="caveat">{html.escape(CAVEAT)}</p>'
+    )
+    if not t.enough:
+        body = (
+            "<section><h2>Not enough entries yet</h2><p>This journal holds too few pain "
+            f"ratings for charts or statistics (at least {MIN_READINGS} are needed). Log "
+            "sessions and daily check-ins for a few weeks, then make the report again.</p>"
+            "</section>"
+        )
+    else:
+        figs = {key: _png(_figure(t, key)) for key in _CHARTS}
+
+        def img(key: str, alt: str) -> str:
+            return f'<img src="data:image/png;base64,{figs[key]}" alt="{html.escape(alt)}">'
+
+        body = "".join(
+            [
+                "<section><h2>Pain now and at the start</h2>"
+                f"<p>{html.escape(t.change.summary())}</p>"
+                f"<p>{html.escape(t.episode.summary())}</p></section>",
+                "<section><h2>Pain week by week</h2>"
+                + img("weekly", "weekly pain trend")
+                + "<p class='muted'>Line: weekly average; band: lowest to highest reading; "
+                "dashed: 4-week average; triangles: weeks with sessions.</p>"
+                + img("calendar", "daily pain calendar")
+                + "</section>",
+                "<section><h2>Red flags</h2>" + _flags_html(t.flags) + "</section>",
+                "<section><h2>Routines compared</h2><p>Drop in pain during sessions (before − "
+                "after), with 95 % confidence intervals; 2 points is a clinically meaningful "
+                "change.</p>"
+                + _routines_table(t.routines)
+                + img("routines", "routines")
+                + "</section>",
+                "<section><h2>Which points helped most</h2><p>Each point's own share of the "
+                "relief, adjusted for the other points, the starting pain and the date. Points "
+                "always pressed together cannot be separated.</p>"
+                + _points_table(t.points)
+                + img("points", "points")
+                + img("body", "body map")
+                + "</section>",
+                "<section><h2>Real against sham</h2>"
+                f"<p>{html.escape(t.real_vs_sham.summary())}</p></section>",
+            ]
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
+        f"<body>{head}{body}</body></html>\n"
+    )
+
+
+# -- PDF -------------------------------------------------------------------------------
+_A4 = (8.27, 11.69)
+
+
+def _text_page(t: ReportTables, title: str) -> Figure:
+    fig = Figure(figsize=_A4)
+    period = t.period
+    lines = [
+        (title, 16, "bold"),
+        (
+            f"Period covered: {period[0]:%d %b %Y} to {period[1]:%d %b %Y}"
+            if period
+            else "No entries yet",
+            10,
+            "normal",
+        ),
+        (f"{len(t.sessions)} sessions, {len(t.ratings)} pain check-ins", 10, "normal"),
+        (CAVEAT, 9, "italic"),
+    ]
+    if t.enough:
+        lines += [
+            ("Pain now and at the start", 12, "bold"),
+            (t.change.summary(), 10, "normal"),
+            (t.episode.summary(), 10, "normal"),
+            ("Red flags", 12, "bold"),
+            (
+                "; ".join(t.flags["detail"]) + ". " + CLINICIAN_ADVICE if len(t.flags) else "None.",
+                10,
+                "normal",
+            ),
+            ("Real against sham", 12, "bold"),
+            (t.real_vs_sham.summary(), 10, "normal"),
+        ]
+    else:
+        lines.append(
+            (
+                f"Not enough entries yet for charts (at least {MIN_READINGS} pain ratings).",
+                11,
+                "normal",
+            )
+        )
+    y = 0.95
+    for text, size, style in lines:
+        wrapped = textwrap.fill(text, width=int(1000 / size))
+        fig.text(
+            0.08,
+            y,
+            wrapped,
+            fontsize=size,
+            va="top",
+            style="italic" if style == "italic" else "normal",
+            weight="bold" if style == "bold" else "normal",
+        )
+        y -= 0.018 * (wrapped.count("\n") + 1) * size / 10 + 0.015
+    return fig
+
+
+def render_pdf(
+    t: ReportTables, path: Path, *, title: str = "Back pain and self-acupressure"
+) -> int:
+    """Write the report as an A4 PDF (matplotlib's PDF backend); returns its page count."""
+    pages = [_text_page(t, title)]
+    if t.enough:
+        for keys in _PDF_PAGES:
+            page = Figure(figsize=_A4, layout="tight")
+            for i, key in enumerate(keys):
+                _CHARTS[key][0](t, page.add_subplot(len(keys), 1, i + 1))
+            pages.append(page)
+    with PdfPages(path, metadata={"Title": title, "Creator": "acutrack"}) as pdf:
+        for page in pages:
+            pdf.savefig(page)
+    return len(pages)
+
+
+def write_report(
+    journal: Journal | None = None,
+    out: str | Path = "report.html",
+    *,
+    since: date | None = None,
+    pdf: str | Path | None = None,
+) -> Path:
+    """Write the clinician's report.
+
+    Parameters
+    ----------
+    journal : Journal, optional
+        Defaults to `Journal.default`.
+    out : str or Path
+        The HTML file to write.
+    since : date, optional
+        Only entries on or after this day.
+    pdf : str or Path, optional
+        Also write a PDF there.
+
+    Returns
+    -------
+    Path
+        The HTML file.
+    """
+    journal = journal or Journal.default()
+    tables = report_tables(journal, since=since)
+    out = Path(out)
+    out.write_text(render_html(tables), encoding="utf-8")
+    if pdf is not None:
+        render_pdf(tables, Path(pdf))
+    return out
