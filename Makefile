@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lab lint format clean
+.PHONY: test lab bench format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/acutrack lab
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,13 +164,16 @@ class _Lines:
         return self.lines[self.pos - 1]
 
 
-def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
+def read_records(
+    text: str, starts_record: Callable[[list[str]], bool] | None = None
+) -> tuple[list[str], list[Record], list[Record]]:
     """Split CSV ``text`` into its header, its well-formed records and its broken ones.
 
-    A record is broken when it has another number of cells than the header. When a broken
-    record spans several lines (an unclosed quote, as a torn write leaves), only its first
-    line is taken as broken and reading resumes on the next line, so the rows after it
-    are not lost inside a runaway quoted cell.
+    A record is broken when it has another number of cells than the header, or when it
+    spans several lines one of which reads as a record of its own (``starts_record``,
+    given the cells of that line alone). That is what an unclosed quote leaves behind,
+    such as a torn write: only its first line is taken as broken and reading resumes on
+    the next line, so the rows after it are not lost inside a runaway quoted cell.
 
     Returns
     -------
@@ -187,6 +190,16 @@ def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
     good: list[Record] = []
     broken: list[Record] = []
     reader = csv.reader(lines)
+
+    def runaway(start: int, end: int) -> bool:
+        if starts_record is None:
+            return False
+        for line in lines.lines[start + 1 : end]:
+            cells = next(csv.reader([line]), [])
+            if len(cells) == len(header) and starts_record(cells):
+                return True
+        return False
+
     while lines.pos < len(lines.lines):
         start = lines.pos
         try:
@@ -195,12 +208,14 @@ def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
             break
         except csv.Error:
             cells = None  # e.g. a quote left open at the end of the file
+        spans = lines.pos - start > 1
         if cells is not None and len(cells) == len(header):
-            good.append(Record(start + 1, cells))
+            if not (spans and runaway(start, lines.pos)):
+                good.append(Record(start + 1, cells))
+                continue
+        elif cells is not None and not any(c.strip() for c in cells):
             continue
-        if cells is not None and not any(c.strip() for c in cells):
-            continue
-        if lines.pos - start > 1 or cells is None:
+        if spans or cells is None:
             cells = lines.lines[start].rstrip("\r\n").split(",")
             lines.pos = start + 1
             reader = csv.reader(lines)  # a fresh reader: the old one may be inside a quote

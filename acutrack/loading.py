@@ -7,6 +7,8 @@ usable row for each id wins.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,9 +16,19 @@ from typing import TYPE_CHECKING, Any
 from .csvstore import Record, read_records
 from .errors import InvalidValue
 from .records import Problem
-from .schema import ACTIONS, CONDITIONS, ChoiceField, IntField, PositiveField, TableSpec, TimeField
+from .schema import (
+    ACTIONS,
+    CONDITIONS,
+    ChoiceField,
+    IntField,
+    PositiveField,
+    TableSpec,
+    TimeField,
+    has_surrogates,
+)
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["Row", "empty_table", "load_table", "read_rows"]
@@ -104,44 +116,108 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
     return latest, problems
 
 
-def _typed(spec: TableSpec, values: dict[str, pd.Series]) -> dict[str, pd.Series]:
+def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
     import pandas as pd
 
     out = {}
     for f in spec.fields:
         col = values[f.name]
         if isinstance(f, IntField):
-            col = col.astype("int64" if f.required else "Int64")
+            col = np.array(col, dtype="int64") if f.required else pd.array(col, dtype="Int64")
         elif isinstance(f, PositiveField):
-            col = col.astype("float64")
+            col = np.array(col, dtype="float64")
         elif isinstance(f, ChoiceField) and f.choices == CONDITIONS:
             col = pd.Categorical(col, categories=CONDITIONS)
         elif isinstance(f, TimeField):
-            col = pd.to_datetime(col, utc=True)
+            col = pd.to_datetime(pd.Series(col), utc=True).reset_index(drop=True)
+        else:
+            col = pd.Series(list(col), dtype=object)
         out[f.name] = col
     return out
 
 
-def empty_table(spec: TableSpec, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def empty_table(spec: TableSpec) -> pd.DataFrame:
     """A table with no rows and the columns and dtypes of a loaded one."""
-    import pandas as pd
-
-    empty = pd.Series([], dtype=object)
-    return _frame(spec, {f.name: empty for f in spec.fields}, empty, {c: empty for c in extra})
+    return _frame(spec, {f.name: [] for f in spec.fields}, [], {})
 
 
 def _frame(
-    spec: TableSpec, values: dict[str, pd.Series], local: pd.Series, extra: dict[str, pd.Series]
+    spec: TableSpec, values: dict[str, Any], local: Any, extra: dict[str, list[str]]
 ) -> pd.DataFrame:
+    import numpy as np
     import pandas as pd
 
-    values = {k: v.reset_index(drop=True) for k, v in values.items()}
     frame = pd.DataFrame(_typed(spec, values))
-    local = pd.to_datetime(local.reset_index(drop=True))
-    frame.insert(2, "local_time", local.to_numpy(dtype="datetime64[ns]"))
+    frame.insert(2, "local_time", pd.to_datetime(pd.Series(local)).to_numpy(dtype="datetime64[ns]"))
     for name, col in extra.items():
-        frame[name] = col.to_numpy(dtype=object)
+        frame[name] = np.array(col, dtype=object)
     return frame.sort_values(spec.time, kind="stable").reset_index(drop=True)
+
+
+def _record_start(spec: TableSpec, header: list[str]) -> Callable[[list[str]], bool]:
+    """Whether the cells of one line look like a record of ``spec`` (an id, then a time)."""
+    key, time = header.index(spec.key), header.index(spec.time)
+    id_field, time_field = spec.field(spec.key), spec.field(spec.time)
+
+    def starts(cells: list[str]) -> bool:
+        try:
+            id_field.from_text(cells[key])
+            time_field.from_text(cells[time])
+        except InvalidValue:
+            return False
+        return True
+
+    return starts
+
+
+def _fast_records(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Parse a well-formed file with pandas' C reader; None when anything is unusual.
+
+    Only files whose every record is one line take this path; the result then matches
+    `read_records` (which handles everything else): the same cells and lines, wholly empty
+    rows dropped.
+    """
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    if has_surrogates(text):
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if frame.shape[1] != len(header):
+        return None
+    frame.columns = header
+    physical = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if physical + (0 if text.endswith(("\n", "\r")) else 1) != len(frame) + 1:
+        return None  # a cell holds a line break: the careful reader checks for runaway quotes
+    # pandas fills a short row's missing cells with "", so count the cells of each line.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows = text.split("\n")[1 : len(frame) + 1]
+    commas = len(header) - 1
+    empty = []
+    for i, row in enumerate(rows):
+        if not row.strip(","):
+            empty.append(i)  # a wholly empty row: skipped, as the careful reader does
+        elif row.count(",") != commas and len(next(csv.reader([row]))) != len(header):
+            return None
+    lines = np.arange(2, len(frame) + 2)
+    if not empty:
+        return frame, lines
+    filled = np.ones(len(frame), dtype=bool)
+    filled[empty] = False
+    return frame[filled].reset_index(drop=True), lines[filled]
 
 
 def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -169,47 +245,58 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     if not path.exists():
         return empty_table(spec), []
     name = path.name
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
-    header, good, broken = read_records(text)
-    problems = _broken(name, header, broken)
-    in_header = _header_problems(name, spec, header, len(good))
-    if in_header:
-        return empty_table(spec), problems + in_header
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    first = text.split("\n", 1)[0]
+    header = [c.strip() for c in next(csv.reader([first]), [])]
+    if _header_problems(name, spec, header, 0):
+        rows = len(read_records(text)[1])
+        return empty_table(spec), _header_problems(name, spec, header, rows)
+    problems: list[Problem] = []
+    fast = _fast_records(text, header)
+    if fast is not None:
+        raw, lines = fast
+    else:
+        header, good, broken = read_records(text, _record_start(spec, header))
+        problems += _broken(name, header, broken)
+        raw = pd.DataFrame([r.cells for r in good], columns=header, dtype=object)
+        lines = np.array([r.line for r in good], dtype=np.int64)
 
-    raw = pd.DataFrame([r.cells for r in good], columns=header, dtype=object).astype(str)
-    lines = np.array([r.line for r in good], dtype=np.int64)
-    for column in (*spec.columns, "action"):
-        if column not in raw:
-            raw[column] = ""  # optional columns a hand-made or older file may lack
+    n = len(raw)
+    cells = {c: raw[c].tolist() if c in raw else [""] * n for c in (*spec.columns, "action")}
+    bad = np.zeros(n, dtype=bool)
 
-    bad = np.zeros(len(raw), dtype=bool)
-
-    def report(column: str, why: pd.Series, applies: np.ndarray) -> None:
+    def report(column: str, whys: np.ndarray, applies: np.ndarray) -> None:
         nonlocal bad
-        hit = why.ne("").to_numpy() & applies
+        hit = (whys != "") & applies
         for i in np.flatnonzero(hit):
-            problems.append(Problem(name, int(lines[i]), column, raw[column].iat[i], why.iat[i]))
+            problems.append(Problem(name, int(lines[i]), column, cells[column][i], whys[i]))
         bad |= hit
 
-    actions, why = _ACTION.column(raw["action"])
-    report("action", why, np.ones(len(raw), dtype=bool))
-    deleting = actions.eq("delete").to_numpy()
-    values = {}
+    everyone = np.ones(n, dtype=bool)
+    actions, whys = _ACTION.column(cells["action"])
+    report("action", whys, everyone)
+    deleting = actions == "delete"
+    values: dict[str, Any] = {}
+    local = None
     for f in spec.fields:
-        values[f.name], why = f.column(raw[f.name])
-        report(f.name, why, np.ones(len(raw), dtype=bool) if f.name == spec.key else ~deleting)
+        if f.name == spec.time:
+            values[f.name], local, whys = f.read(cells[f.name])
+        else:
+            values[f.name], whys = f.column(cells[f.name])
+        report(f.name, whys, everyone if f.name == spec.key else ~deleting)
 
-    ids = values[spec.key]
-    added = actions.fillna("add").eq("add").to_numpy()
-    again = (ids.duplicated() & added & ~bad).to_numpy()
+    ids = pd.Series(values[spec.key], dtype=object)
+    added = (actions == "add") | pd.isna(actions)
+    again = ids.duplicated().to_numpy() & added & ~bad
     for i in np.flatnonzero(again):
         problems.append(Problem(name, int(lines[i]), spec.key, ids.iat[i], _REUSED))
+    problems.sort(key=lambda p: p.line)
 
-    usable = ~bad
-    latest = ids[usable].drop_duplicates(keep="last").index
-    keep = np.zeros(len(raw), dtype=bool)
+    latest = ids[~bad].drop_duplicates(keep="last").index.to_numpy()
+    keep = np.zeros(n, dtype=bool)
     keep[latest] = True
     keep &= ~deleting
-    extra = {c: raw[c][keep] for c in header if c not in spec.columns}
-    local = TimeField.wall_clock(raw[spec.time][keep])
-    return _frame(spec, {k: v[keep] for k, v in values.items()}, local, extra), problems
+    rows = np.flatnonzero(keep)
+    kept = {k: (v.iloc[rows] if isinstance(v, pd.Series) else v[rows]) for k, v in values.items()}
+    extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in header if c not in spec.columns}
+    return _frame(spec, kept, local.iloc[rows], extra), problems

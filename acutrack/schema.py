@@ -18,6 +18,7 @@ from .catalog import Catalog
 from .errors import InvalidValue
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 SCHEMA_VERSION = 1
@@ -31,10 +32,20 @@ ACTIONS = ("add", "correct", "delete")
 CONDITIONS = ("real", "sham")
 LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 
-_ISO_WITH_OFFSET = r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)"
-_OFFSET_AT_END = r"(?:Z|[+-]\d\d:?\d\d)$"
+_ISO = re.compile(
+    r"(?P<stamp>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-]\d\d:?\d\d)"
+)
 _SURROGATE = "[\ud800-\udfff]"
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (decoded with surrogateescape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def escape_text(text: str) -> str:
@@ -91,22 +102,25 @@ class Field:
     def reject(self, value: object, allowed: str | None = None) -> InvalidValue:
         return InvalidValue(self.name, value, allowed or self.allowed)
 
-    def column(self, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def column(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Read a whole column of cells.
 
-        Returns the parsed values and, for each row, why the cell is bad (``""`` when good).
-        Columns hold few distinct values (pain, routine, points), so each distinct cell is
-        parsed once.
+        Returns the parsed values and, for each row, why the cell is bad (``""`` when good),
+        as object arrays. Columns hold few distinct values (pain, routine, points), so each
+        distinct cell is parsed once.
         """
-        values: dict[str, Any] = {}
-        whys: dict[str, str] = {}
-        for text in texts.unique():
+        import numpy as np
+        import pandas as pd
+
+        codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
+        values = np.empty(len(uniques), dtype=object)  # filled one by one: tuples stay whole
+        whys = np.full(len(uniques), "", dtype=object)
+        for k, text in enumerate(uniques):
             try:
-                values[text] = self.from_text(text)
+                values[k] = self.from_text(text)
             except InvalidValue as err:
-                whys[text] = err.allowed
-        why = texts.map(whys).astype(object).fillna("") if whys else texts.str.slice(0, 0)
-        return texts.map(values), why
+                whys[k] = err.allowed
+        return values[codes], whys[codes]
 
 
 @dataclass(frozen=True)
@@ -119,13 +133,15 @@ class IdField(Field):
             return value.strip()
         raise self.reject(value)
 
-    def column(self, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-        stripped = texts.str.strip()
-        good = stripped.str.fullmatch(self.pattern)
-        if not self.required:
-            good |= stripped.eq("")
+    def column(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        match = re.compile(self.pattern).fullmatch
+        stripped = [t.strip() for t in texts]
         why = self.allowed if self.required else self.allowed + ", or empty"
-        return stripped.where(stripped.ne(""), None), good.map({True: "", False: why})
+        empty_ok = not self.required
+        whys = ["" if (match(t) or (empty_ok and not t)) else why for t in stripped]
+        return np.array([t or None for t in stripped], dtype=object), np.array(whys, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -246,7 +262,7 @@ class TimeField(Field):
     def from_text(self, text: str) -> datetime:
         # A file must say its offset: a cell without one was changed by hand, and guessing
         # would move the entry silently.
-        if not re.fullmatch(_ISO_WITH_OFFSET, text.strip()):
+        if not _ISO.fullmatch(text.strip()):
             raise self.reject(text, self.allowed + ", with its UTC offset")
         return self.parse(text)
 
@@ -260,23 +276,57 @@ class TimeField(Field):
     def to_text(self, value: Any) -> str:
         return "" if value is None else value.isoformat(timespec="seconds")
 
-    def column(self, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def column(self, texts: list[str]) -> tuple[pd.Series, np.ndarray]:
+        utc, _, whys = self.read(texts)
+        return utc, whys
+
+    def read(self, texts: list[str]) -> tuple[pd.Series, pd.Series, np.ndarray]:
+        """Parse a column at once: UTC times, wall-clock times (NaT where bad), and whys.
+
+        Cells as acutrack writes them (``2026-11-25T09:30:00+01:00``) are recognised by
+        position, all at once; any other spelling is checked one by one.
+        """
+        import numpy as np
         import pandas as pd
 
-        stripped = texts.str.strip()
-        shaped = stripped.str.fullmatch(_ISO_WITH_OFFSET)
-        utc = pd.to_datetime(stripped.where(shaped), format="ISO8601", utc=True, errors="coerce")
-        good = utc.notna() & (utc >= pd.Timestamp(_EARLIEST))
-        why = self.allowed + ", with its UTC offset"
-        return utc.where(good), good.map({True: "", False: why})
+        stripped = np.array([t.strip() for t in texts], dtype="U40")
+        canonical = _canonical_times(stripped)
+        local = pd.Series(pd.NaT, index=range(len(texts)), dtype="datetime64[ns]")
+        offset = np.zeros(len(texts), dtype="timedelta64[m]")
+        if canonical.any():
+            rows = np.flatnonzero(canonical)
+            picked = stripped[rows]
+            local.iloc[rows] = pd.to_datetime(picked.astype("U19"), format="%Y-%m-%dT%H:%M:%S")
+            digits = picked.view(np.uint32).reshape(len(rows), -1)[:, 20:25].astype(np.int64) - 48
+            minutes = (digits[:, 0] * 10 + digits[:, 1]) * 60 + digits[:, 3] * 10 + digits[:, 4]
+            sign = np.where(picked.view(np.uint32).reshape(len(rows), -1)[:, 19] == ord("-"), -1, 1)
+            offset[rows] = (sign * minutes).astype("timedelta64[m]")
+        for i in np.flatnonzero(~canonical):  # other spellings, one by one
+            m = _ISO.fullmatch(str(stripped[i]))
+            if m:
+                parsed = pd.Timestamp(m.group(0))
+                local.iloc[i] = pd.Timestamp(m.group("stamp"))
+                offset[i] = np.timedelta64(int(parsed.utcoffset().total_seconds() // 60), "m")
+        utc = (local - pd.to_timedelta(offset)).dt.tz_localize("UTC")
+        good = (utc >= pd.Timestamp(_EARLIEST)).to_numpy()
+        whys = np.where(good, "", self.allowed + ", with its UTC offset").astype(object)
+        return utc, local, whys
 
-    @staticmethod
-    def wall_clock(texts: pd.Series) -> pd.Series:
-        """The local time each cell states, without its offset (naive datetimes)."""
-        import pandas as pd
 
-        naive = texts.str.strip().str.replace(_OFFSET_AT_END, "", regex=True)
-        return pd.to_datetime(naive, format="ISO8601", errors="coerce")
+def _canonical_times(texts: np.ndarray) -> np.ndarray:
+    """Which cells read ``YYYY-MM-DDTHH:MM:SS±HH:MM`` exactly (checked by position, vectorised)."""
+    import numpy as np
+
+    width = texts.dtype.itemsize // 4
+    chars = texts.view(np.uint32).reshape(len(texts), width)
+    if width < 26:
+        return np.zeros(len(texts), dtype=bool)
+    digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
+    ok = ((chars[:, digits] >= ord("0")) & (chars[:, digits] <= ord("9"))).all(axis=1)
+    for position, allowed in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":")):
+        ok &= chars[:, position] == ord(allowed)
+    ok &= (chars[:, 19] == ord("+")) | (chars[:, 19] == ord("-"))
+    return ok & (chars[:, 25] == 0)  # nothing after the offset
 
 
 @dataclass(frozen=True)
@@ -306,12 +356,6 @@ class TextField(Field):
 
     def to_text(self, value: Any) -> str:
         return escape_text(value)
-
-    def column(self, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-        quoted = texts.str.startswith("'")
-        values = texts.where(~quoted, texts.str.slice(1))
-        bad = texts.str.contains(_SURROGATE, regex=True) | (texts.str.len() > self.max_length)
-        return values, bad.map({True: self.allowed + " (valid UTF-8)", False: ""})
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,13 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import acutrack as at
+from acutrack.schema import session_spec
 
 HAND_MADE = (
     "\ufeffnotes,pain_after,pain_before,id,started_at,routine,points,condition,"
@@ -175,3 +179,44 @@ def test_killed_writer_leaves_a_journal_that_loads(journal):
     assert len(table) - len(returned) <= 1  # at most the row being written when killed
     journal.log_session(4, 2)  # and the journal takes new rows
     assert len(journal.sessions()) == len(table) + 1
+
+
+def test_a_short_row_is_reported_not_padded(journal):
+    journal.log_session(6, 3)
+    path = journal.path / "sessions.csv"
+    path.write_text(path.read_text() + "s-short,2026-11-20T08:00:00+00:00,back\n")
+    problems = journal.problems()
+    assert problems[["line", "field"]].values.tolist() == [[3, ""]]
+    assert "found 3" in problems["why"].iloc[0]
+
+
+ROW_TEXT = st.text(alphabet=st.sampled_from(list("ab ,;'\"=+-\n\r\t\u00e9\u20ac")), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(notes=st.lists(ROW_TEXT, min_size=1, max_size=6), crlf=st.booleans())
+def test_fast_and_careful_readers_agree(notes, crlf):
+    """pandas' C reader (used for clean one-line files) and the careful reader match."""
+    import tempfile
+
+    from acutrack import loading
+
+    with tempfile.TemporaryDirectory() as folder:
+        j = at.Journal(folder)
+        for note in notes:
+            j.log_session(5, 3, notes=note)
+        path = j.path / "sessions.csv"
+        if crlf:
+            path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+        spec = session_spec(j.catalog)
+        fast_table, fast_problems = loading.load_table(path, spec)
+        original = loading._fast_records
+        loading._fast_records = lambda text, header: None
+        try:
+            careful_table, careful_problems = loading.load_table(path, spec)
+        finally:
+            loading._fast_records = original
+        assert fast_problems == careful_problems == []
+        pd.testing.assert_frame_equal(fast_table, careful_table)
+        if not crlf:  # (turning every line end to CRLF changes the notes' own line breaks)
+            assert list(fast_table["notes"]) == notes

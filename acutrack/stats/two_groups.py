@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .paired import SEED, bootstrap_ci
+from .paired import SEED, bootstrap_ci, resamples_for
 from .results import Result, fmt, fmt_ci, fmt_p
 
 __all__ = [
@@ -34,12 +34,19 @@ def _mean_difference(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray
     return np.mean(a, axis=axis) - np.mean(b, axis=axis)
 
 
+def _groups(blocks: np.ndarray) -> list[np.ndarray]:
+    """Positions of each block's sessions."""
+    order = np.argsort(blocks, kind="stable")
+    edges = np.flatnonzero(np.diff(blocks[order])) + 1
+    return np.split(order, edges)
+
+
 def randomisation_p(
     drops: np.ndarray,
     real: np.ndarray,
     blocks: np.ndarray | None = None,
     *,
-    resamples: int = RESAMPLES,
+    resamples: int | None = None,
     seed: int = SEED,
 ) -> float:
     """Two-sided p-value of mean(real) − mean(sham), shuffling labels within blocks.
@@ -51,26 +58,30 @@ def randomisation_p(
         True for real sessions.
     blocks : array, optional
         Block of each session; one block (a plain permutation test) when None.
-    resamples : int
-        Random relabellings (Monte Carlo); p is ``(1 + hits) / (1 + resamples)``.
+    resamples : int, optional
+        Random relabellings (Monte Carlo); p is ``(1 + hits) / (1 + resamples)``. By
+        default 9,999, fewer (at least 1,999) for very long diaries.
     """
     drops = np.asarray(drops, dtype=float)
     real = np.asarray(real, dtype=bool)
     n = drops.size
     if real.all() or not real.any():
         return np.nan
-    ranks = np.unique(np.zeros(n) if blocks is None else np.asarray(blocks), return_inverse=True)[1]
+    resamples = resamples or resamples_for(n, RESAMPLES)
+    groups = [np.arange(n)] if blocks is None else _groups(np.asarray(blocks))
     rng = np.random.default_rng(seed)
-    grouped = np.argsort(ranks, kind="stable")
-    # Sorting block + U(0, 1) orders each block at random: a within-block permutation.
-    shuffled = np.argsort(ranks + rng.random((resamples, n)), axis=1)
-    labels = np.empty((resamples, n), dtype=bool)
-    labels[:, grouped] = real[shuffled]
     n_real = real.sum()
-    sums = labels @ drops
-    stats = sums / n_real - (drops.sum() - sums) / (n - n_real)
     observed = drops[real].mean() - drops[~real].mean()
-    hits = np.count_nonzero(np.abs(stats) >= abs(observed) - 1e-12)
+    hits = 0
+    batch = max(1, 2_000_000 // n)  # bounded memory however long the diary
+    for start in range(0, resamples, batch):
+        size = min(batch, resamples - start)
+        labels = np.empty((size, n), dtype=bool)
+        for members in groups:  # shuffle the labels within each block, all resamples at once
+            labels[:, members] = rng.permuted(np.tile(real[members], (size, 1)), axis=1)
+        sums = labels @ drops
+        stats = sums / n_real - (drops.sum() - sums) / (n - n_real)
+        hits += np.count_nonzero(np.abs(stats) >= abs(observed) - 1e-12)
     return float((1 + hits) / (1 + resamples))
 
 
@@ -252,7 +263,7 @@ def real_vs_sham(
     ratings: pd.DataFrame | None = None,
     plan: pd.DataFrame | list | None = None,
     routine: str | None = None,
-    resamples: int = RESAMPLES,
+    resamples: int | None = None,
     seed: int = SEED,
 ) -> RealVsSham:
     """Compare the drop in pain of real and sham sessions.

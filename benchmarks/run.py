@@ -1,0 +1,238 @@
+"""acutrack benchmarks: each figure is a ratio against a baseline measured in the same run.
+
+Run with ``make bench``. Prints a Markdown table (paste it into the README) with the
+machine it ran on. Nothing here is a test: goals are printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+
+import acutrack as at
+from acutrack.schema import rating_spec, session_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+TZ = timezone(timedelta(hours=1))
+BACK = at.ROUTINES["back"].points
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}, pandas {pd.__version__}"
+    )
+
+
+def synthetic(
+    folder: Path, *, days: int, sessions_per_day: int, ratings_per_day: int
+) -> at.Journal:
+    """A large valid journal, written in big validated appends (not one fsync per row)."""
+    rng = random.Random(days)
+    journal = at.Journal(folder)
+    catalog = journal.catalog
+    sspec, rspec = session_spec(catalog), rating_spec()
+    start = datetime(2026, 11, 1, tzinfo=TZ) - timedelta(days=days)
+    sessions, ratings = [], []
+    for d in range(days):
+        day = start + timedelta(days=d)
+        for k in range(sessions_per_day):
+            routine = rng.choice(["back", "back-sham", "stress", "stress-sham"])
+            points = list(catalog.routine(routine).points)
+            if routine == "back" and rng.random() < 0.3:
+                points.remove(rng.choice(points))
+            before = rng.randint(2, 9)
+            values = {
+                "id": f"s-{len(sessions):010x}",
+                "started_at": day + timedelta(hours=7 + 1.5 * k, minutes=rng.randint(0, 59)),
+                "routine": routine,
+                "points": points,
+                "condition": None,
+                "duration_min": 5,
+                "pain_before": before,
+                "pain_after": max(0, before - rng.randint(-1, 4)),
+                "location": "lower-back",
+                "notes": "",
+            }
+            sessions.append(journal._session_values(sspec, values))
+        for k in range(ratings_per_day):
+            follow = sessions[-1]["id"] if k == 0 and sessions else None
+            values = {
+                "id": f"r-{len(ratings):010x}",
+                "rated_at": day + timedelta(hours=9 + 4 * k, minutes=30),
+                "pain": rng.randint(1, 9),
+                "location": "lower-back",
+                "session_id": follow,
+                "stress": rng.randint(0, 10),
+                "notes": "",
+            }
+            ratings.append(journal._rating_values(rspec, values))
+    for spec, rows in ((sspec, sessions), (rspec, ratings)):
+        for i in range(0, len(rows), 20_000):
+            journal._append_many(spec, rows[i : i + 20_000], "add")
+    return journal
+
+
+def median_seconds(run, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_append(tmp: Path) -> dict:
+    small = synthetic(tmp / "small", days=100, sessions_per_day=1, ratings_per_day=0)
+    large = synthetic(tmp / "large", days=10_000, sessions_per_day=10, ratings_per_day=0)
+    n_large = len(large.sessions())
+    times = {"small": [], "large": []}
+    for _ in range(40):  # alternate, so both see the same disk
+        for name, journal in (("small", small), ("large", large)):
+            start = time.perf_counter()
+            journal.log_session(5, 3)
+            times[name].append(time.perf_counter() - start)
+    small_s, large_s = statistics.median(times["small"]), statistics.median(times["large"])
+    return {"n_large": n_large, "small": small_s, "large": large_s, "ratio": large_s / small_s}
+
+
+def bench_load(tmp: Path) -> dict:
+    journal = at.Journal(tmp / "large")
+    path = journal.path / "sessions.csv"
+    ours = median_seconds(journal.sessions, 5)
+    plain = median_seconds(lambda: pd.read_csv(path, parse_dates=["started_at"]), 5)
+    return {"rows": len(journal.sessions()), "ours": ours, "plain": plain, "ratio": ours / plain}
+
+
+def bench_cli(tmp: Path) -> dict:
+    acutrack = Path(sys.executable).parent / "acutrack"
+    log = [str(acutrack), "--journal", str(tmp / "cli"), "log", "--before", "6", "--after", "3"]
+    base = [sys.executable, "-c", "pass"]
+    ours = median_seconds(lambda: subprocess.run(log, check=True, capture_output=True), 21)
+    plain = median_seconds(lambda: subprocess.run(base, check=True, capture_output=True), 21)
+    return {"ours": ours, "plain": plain, "ratio": ours / plain}
+
+
+ANALYSE = """
+import resource, sys, time
+import acutrack as at
+from acutrack.report import report_tables
+journal = at.Journal(sys.argv[1])
+start = time.perf_counter()
+tables = report_tables(journal)
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(seconds, peak_mb, len(tables.sessions), len(tables.ratings))
+"""
+
+
+def bench_analysis(tmp: Path) -> dict:
+    out = {}
+    for name, days in (("1 year", 365), ("10 years", 3650)):
+        synthetic(tmp / name, days=days, sessions_per_day=3, ratings_per_day=3)
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", ANALYSE, str(tmp / name)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            for _ in range(3)
+        ]
+        out[name] = {
+            "seconds": statistics.median(float(r[0]) for r in runs),
+            "peak_mb": max(float(r[1]) for r in runs),
+            "sessions": int(runs[0][2]),
+            "ratings": int(runs[0][3]),
+        }
+    return out
+
+
+def bench_notebooks(tmp: Path) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    env = {"ACUTRACK_HOME": str(tmp / "nb-journal"), "HOME": str(tmp / "nb-home")}
+    os.environ.update(env)
+    seconds = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+        seconds[path.stem] = time.perf_counter() - start
+    return seconds
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        append = bench_append(tmp)
+        load = bench_load(tmp)
+        cli = bench_cli(tmp)
+        analysis = bench_analysis(tmp)
+        notebooks = bench_notebooks(tmp)
+    ten, one = analysis["10 years"], analysis["1 year"]
+    rows = [
+        (
+            f"append into {append['n_large']:,} sessions ÷ into 100",
+            f"{append['ratio']:.2f}",
+            "≤ 1.3",
+            f"median {1000 * append['large']:.1f} ms vs {1000 * append['small']:.1f} ms per append",
+        ),
+        (
+            f"`Journal.sessions()` on {load['rows']:,} rows ÷ `pandas.read_csv`",
+            f"{load['ratio']:.2f}",
+            "≤ 2.0",
+            f"{load['ours']:.2f} s vs {load['plain']:.2f} s",
+        ),
+        (
+            "cold `acutrack log` ÷ `python -c pass`",
+            f"{cli['ratio']:.2f}",
+            "≤ 4",
+            f"{1000 * cli['ours']:.0f} ms vs {1000 * cli['plain']:.0f} ms",
+        ),
+        (
+            f"report analysis, 10 years ({ten['sessions']:,} sessions, {ten['ratings']:,} ratings)",
+            f"{ten['seconds']:.2f} s",
+            "< 5 s",
+            f"peak memory {ten['peak_mb']:.0f} MB (goal ≤ 400)",
+        ),
+        (
+            "report analysis, 10 years ÷ 1 year",
+            f"{ten['seconds'] / one['seconds']:.2f}",
+            "≤ 3",
+            f"1 year: {one['seconds']:.2f} s, {one['sessions']:,} sessions",
+        ),
+        (
+            "all notebooks, executed headless",
+            f"{sum(notebooks.values()):.1f} s",
+            "—",
+            ", ".join(f"{k.split('_')[0]}: {v:.1f} s" for k, v in notebooks.items()),
+        ),
+    ]
+    print(f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d}\n")
+    print("| measure | figure | goal | detail |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
