@@ -5,14 +5,30 @@ The public API is re-exported here. The statistics, analysis, plots and forms li
 on first use, so that logging from the command line does not import pandas or matplotlib.
 """
 
-from .catalog import CAUTIONS, POINTS, ROUTINES, Catalog, Point, Routine
-from .errors import AcutrackError, InvalidValue, JournalError
-from .journal import Journal, JournalWarning
-from .notebook import journal_for_analysis
-from .plan import Slot, make_plan, plan_slots
-from .records import Problem, Rating, Session
-from .sample import sample_journal, write_sample
-from .timeline import Entry, latest_entries
+_HOMES = {
+    "CAUTIONS": "catalog",
+    "POINTS": "catalog",
+    "ROUTINES": "catalog",
+    "Catalog": "catalog",
+    "Point": "catalog",
+    "Routine": "catalog",
+    "AcutrackError": "errors",
+    "InvalidValue": "errors",
+    "JournalError": "errors",
+    "Journal": "journal",
+    "JournalWarning": "journal",
+    "journal_for_analysis": "notebook",
+    "Slot": "plan",
+    "make_plan": "plan",
+    "plan_slots": "plan",
+    "Problem": "records",
+    "Rating": "records",
+    "Session": "records",
+    "sample_journal": "sample",
+    "write_sample": "sample",
+    "Entry": "timeline",
+    "latest_entries": "timeline",
+}
 
 __all__ = [
     "CAUTIONS",
@@ -40,12 +56,19 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_LAZY = ("analysis", "forms", "plots", "stats")
+_MODULES = ("analysis", "forms", "plan", "plots", "report", "stats")
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    # Everything loads on first use: `acutrack log` imports only what logging needs.
+    import importlib
 
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    if name in _MODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *_MODULES])

@@ -153,13 +153,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import write_sample
+    from .sample import DEFAULT_SEED, write_sample
 
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     try:
-        journal = write_sample(args.out, seed=args.seed, real_advantage=args.real_advantage)
+        journal = write_sample(args.out, seed=seed, real_advantage=args.real_advantage)
     except FileExistsError as err:
         raise _Usage(str(err)) from None
-    print(f"wrote a sample journal to {journal.path} (seed {args.seed})")
+    print(f"wrote a sample journal to {journal.path} (seed {seed})")
     return 0
 
 
@@ -229,8 +230,6 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .sample import DEFAULT_SEED
-
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--journal",
@@ -282,7 +281,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = command("sample", _cmd_sample, "write the sample journal (16 weeks) to a folder")
     sample.add_argument("--out", required=True, type=Path, metavar="DIR", help="an empty folder")
-    sample.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    sample.add_argument("--seed", type=int, help="random seed (default: the bundled sample's)")
     sample.add_argument(
         "--real-advantage",
         type=float,
