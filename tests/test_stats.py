@@ -255,3 +255,12 @@ def test_gerac_responders():
 def test_responders_reject_impossible_counts(k1, n1):
     with pytest.raises(ValueError, match="k1"):
         stats.compare_responders(k1, n1, 1, 4)
+
+
+@pytest.mark.parametrize("kind", ["integers", "continuous"])
+def test_hodges_lehmann_matches_all_walsh_averages(kind):
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 3, 4, 7, 30, 101):
+        x = rng.integers(-3, 7, n).astype(float) if kind == "integers" else rng.normal(size=n)
+        i, j = np.triu_indices(n)
+        assert stats.hodges_lehmann(x) == pytest.approx(np.median((x[i] + x[j]) / 2))
