@@ -56,7 +56,7 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from .plan import next_slot, record
+    from .plan import next_slot, plan_note, record
 
     journal = _journal(args)
     routine, condition = args.routine, args.condition
@@ -76,9 +76,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
         started_at=_time(args.at),
         notes=args.note,
     )
-    status, slot = record(journal, session)
-    follows = {"on-plan": f", {slot.describe() if slot else ''}", "off-plan": ", off-plan"}
-    print(f"stored session {session.describe()}{follows.get(status, '')}")
+    print(f"stored session {session.describe()}{plan_note(*record(journal, session))}")
     return 0
 
 

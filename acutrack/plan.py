@@ -30,6 +30,7 @@ __all__ = [
     "fulfil",
     "make_plan",
     "next_slot",
+    "plan_note",
     "plan_slots",
     "record",
     "schedule",
@@ -250,6 +251,13 @@ def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
     if slot and (slot.routine, slot.condition) == (session.routine, session.condition):
         return "on-plan", fulfil(journal, slot, session.id)
     return "off-plan", None
+
+
+def plan_note(status: str, slot: Slot | None) -> str:
+    """What `record` found, as the end of a confirmation line (empty without a plan)."""
+    if status == "on-plan" and slot:
+        return f" · {slot.describe()}"
+    return " · off-plan" if status == "off-plan" else ""
 
 
 def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:

@@ -220,6 +220,19 @@ def test_guided_pause_skip_and_stop(journal):
     assert row["condition"] == "real"
 
 
+def test_guided_session_follows_the_plan(journal):
+    first = make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=4)[0]
+    clock = FakeClock()
+    guided = GuidedSession(journal, clock=clock, timer=False)
+    assert guided.routine.value == first.routine
+    guided.start_button.click()
+    clock.advance(30, guided)
+    guided.stop_button.click()
+    guided.save.click()
+    assert first.slot in guided.feedback.value
+    assert plan_slots(journal)[0].session_id == guided.last_saved.id
+
+
 def test_guided_save_before_the_end_is_refused(journal):
     guided = GuidedSession(journal, clock=FakeClock(), timer=False)
     guided.start_button.click()

@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from ..catalog import CAUTIONS, Routine
 from ..journal import Journal
+from ..plan import next_slot, plan_note, record
 from ..records import Session
 from .widgets import WIDE, Form, PainSlider, notes_box, scale_caption
 
@@ -121,6 +122,9 @@ class GuidedSession(Form):
         self.pressed: dict[str, float] = {}
         self._last = 0.0
         self._ticker: threading.Thread | None = None
+        slot = next_slot(self.journal)  # an experiment plan says what comes next
+        if slot and slot.routine in [key for _, key in self.routine.options]:
+            self.routine.value = slot.routine
         self._show(setup=True)
 
     def _show(self, *, setup: bool = False, run: bool = False, end: bool = False) -> None:
@@ -257,7 +261,10 @@ class GuidedSession(Form):
         if not ok:
             return
         self.last_saved = session
-        self.show_ok(f"Saved {session.describe()}")
+        ok, linked = self._attempt(lambda: record(self.journal, session))
+        if not ok:
+            return
+        self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
         self.before.reset()
         self.after.reset()
         self.notes.value = ""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..journal import Journal
-from ..plan import Slot, next_slot, record
+from ..plan import Slot, next_slot, plan_note, record
 from ..records import Session
 from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
 
@@ -132,8 +132,6 @@ class SessionForm(Form):
         ok, linked = self._attempt(lambda: record(self.journal, session))
         if not ok:
             return  # the session is saved; the error about the plan is shown
-        status, slot = linked
-        extra = {"on-plan": f" · {slot.describe()}" if slot else "", "off-plan": " · off-plan"}
-        self.show_ok(f"Saved {session.describe()}{extra.get(status, '')}")
+        self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
         self.reset()
         self.refresh_recent()
