@@ -48,6 +48,16 @@ def _time(text: str | None) -> datetime | str | None:
     return text
 
 
+def _date(option: str, text: str | None) -> date | None:
+    """An optional ``YYYY-MM-DD`` option."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(option, text, "expected a date like 2026-12-01") from None
+
+
 def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
     cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
@@ -167,12 +177,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     journal = _journal(args)
     if args.new:
-        start = None
-        if args.start:
-            try:
-                start = date.fromisoformat(args.start)
-            except ValueError:
-                raise InvalidValue("start", args.start, "expected a date like 2026-12-01") from None
+        start = _date("start", args.start)
         slots = make_plan(
             journal,
             args.routine or ["back"],
@@ -205,12 +210,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    since = None
-    if args.since:
-        try:
-            since = date.fromisoformat(args.since)
-        except ValueError:
-            raise InvalidValue("since", args.since, "expected a date like 2026-09-01") from None
+    since = _date("since", args.since)
     pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
     out = write_report(_journal(args), args.out, since=since, pdf=pdf)
     print(f"wrote {out}" + (f" and {pdf}" if pdf else ""))

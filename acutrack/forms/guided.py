@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from ..catalog import CAUTIONS, Routine
 from ..journal import Journal
-from ..plan import next_slot, plan_note, record
+from ..plan import next_slot
 from ..records import Session
 from .widgets import WIDE, Form, PainSlider, notes_box, scale_caption
 
@@ -248,23 +248,16 @@ class GuidedSession(Form):
             self.show_error("Finish or stop the session before saving it.")
             return
         routine = self.routine_spec
-        ok, session = self._attempt(
-            lambda: self.journal.log_session(
-                pain_before=self.before.value,
-                pain_after=self.after.value,
-                routine=routine.key,
-                points=[c for c in routine.points if self.pressed.get(c, 0) > 0],
-                duration_min=self.minutes,
-                notes=self.notes.value,
-            )
+        session = self._log_session(
+            pain_before=self.before.value,
+            pain_after=self.after.value,
+            routine=routine.key,
+            points=[c for c in routine.points if self.pressed.get(c, 0) > 0],
+            duration_min=self.minutes,
+            notes=self.notes.value,
         )
-        if not ok:
+        if session is None:
             return
-        self.last_saved = session
-        ok, linked = self._attempt(lambda: record(self.journal, session))
-        if not ok:
-            return
-        self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
         self.before.reset()
         self.after.reset()
         self.notes.value = ""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..journal import Journal
-from ..plan import Slot, next_slot, plan_note, record
+from ..plan import Slot, next_slot
 from ..records import Session
 from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
 
@@ -114,24 +114,17 @@ class SessionForm(Form):
         self.notes.value = ""
 
     def _save(self, _button: object = None) -> None:
-        ok, session = self._attempt(
-            lambda: self.journal.log_session(
-                pain_before=self.before.value,
-                pain_after=self.after.value,
-                routine=self.routine.value,
-                condition=self.condition.value,
-                points=list(self.points.value),
-                duration_min=self.minutes.value,
-                location=self.location.value,
-                notes=self.notes.value,
-            )
+        session = self._log_session(
+            pain_before=self.before.value,
+            pain_after=self.after.value,
+            routine=self.routine.value,
+            condition=self.condition.value,
+            points=list(self.points.value),
+            duration_min=self.minutes.value,
+            location=self.location.value,
+            notes=self.notes.value,
         )
-        if not ok:
+        if session is None:
             return
-        self.last_saved = session
-        ok, linked = self._attempt(lambda: record(self.journal, session))
-        if not ok:
-            return  # the session is saved; the error about the plan is shown
-        self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
         self.reset()
         self.refresh_recent()

@@ -10,6 +10,8 @@ import ipywidgets as w
 
 from ..errors import AcutrackError
 from ..journal import Journal
+from ..plan import plan_note, record
+from ..records import Session
 from ..timeline import latest_entries
 
 __all__ = ["Form", "PainSlider", "pain_words"]
@@ -103,6 +105,17 @@ class Form:
         except (AcutrackError, OSError) as err:
             self.show_error(str(err))
             return False, None
+
+    def _log_session(self, **fields: Any) -> Session | None:
+        """Log a session, link it to the experiment plan, and confirm both (None on error)."""
+        ok, session = self._attempt(lambda: self.journal.log_session(**fields))
+        if not ok:
+            return None
+        self.last_saved = session
+        ok, linked = self._attempt(lambda: record(self.journal, session))
+        if ok:  # else the session is saved and the error about the plan is shown
+            self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
+        return session
 
     def show_error(self, message: str) -> None:
         self.feedback.value = (
