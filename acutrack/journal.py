@@ -258,7 +258,9 @@ class Journal:
 
     def _session_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
         """Validate a whole session, filling points, minutes and condition from its routine."""
-        routine = self.catalog.routine(given["routine"])
+        # The spec's own catalog: the user's routine and point files are read once per entry.
+        catalog = spec.field("routine").catalog  # type: ignore[attr-defined]
+        routine = catalog.routine(given["routine"])
         filled = dict(given, routine=routine.key)
         if filled.get("points") is None:
             if not routine.points:

@@ -209,13 +209,16 @@ def active_plan(journal: Journal) -> list[Slot]:
     return slots if any(s.session_id is None for s in slots) else []
 
 
-def next_slot(journal: Journal, routine: str | None = None) -> Slot | None:
+def next_slot(
+    journal: Journal, routine: str | None = None, *, plan: list[Slot] | None = None
+) -> Slot | None:
     """The first open slot of the active plan: what the next session should be.
 
     With ``routine``, the first open slot testing that routine (real or sham arm): slots
     are taken in their random order, so that the person never picks the condition.
+    ``plan`` passes the active plan's slots when the caller has read them already.
     """
-    slots = [s for s in active_plan(journal) if s.session_id is None]
+    slots = [s for s in (active_plan(journal) if plan is None else plan) if s.session_id is None]
     if routine is not None:
         try:
             arms = set(_arms(journal, routine))
@@ -245,9 +248,10 @@ def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
     slot : Slot or None
         The slot fulfilled.
     """
-    if not active_plan(journal):
+    plan = active_plan(journal)
+    if not plan:
         return "no-plan", None
-    slot = next_slot(journal, session.routine)
+    slot = next_slot(journal, session.routine, plan=plan)
     if slot and (slot.routine, slot.condition) == (session.routine, session.condition):
         return "on-plan", fulfil(journal, slot, session.id)
     return "off-plan", None
