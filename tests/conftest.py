@@ -76,6 +76,8 @@ def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **en
         command,
         env=subprocess_env(JUPYTER_TOKEN=token, **env),
         cwd=cwd,
+        # Not a terminal: JupyterLab then stops on one Ctrl+C instead of asking to confirm.
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=(cwd / "lab.log").open("wb"),  # a file: a full pipe would stall the server
     )
