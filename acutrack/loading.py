@@ -24,7 +24,6 @@ from .schema import (
     PositiveField,
     TableSpec,
     TimeField,
-    has_surrogates,
 )
 
 if TYPE_CHECKING:
@@ -132,7 +131,7 @@ def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(f, TimeField):
             col = pd.to_datetime(pd.Series(col), utc=True).reset_index(drop=True)
         else:
-            col = pd.Series(list(col), dtype=object)
+            col = pd.Series(col, dtype=object)
         out[f.name] = col
     return out
 
@@ -171,52 +170,91 @@ def _record_start(spec: TableSpec, header: list[str]) -> Callable[[list[str]], b
     return starts
 
 
-def _fast_records(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
+_BOM = b"\xef\xbb\xbf"
+# Every cell as text (categories or numbers inferred by pandas would lose how it was written).
+_CSV = {"dtype": object, "na_filter": False, "skip_blank_lines": False, "engine": "c", "header": 0}
+
+
+def _line_breaks(data: bytes) -> tuple[np.ndarray, bytes]:
+    """Where each physical line ends, in ``data`` with its line breaks made ``\n``."""
+    import numpy as np
+
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    return (ends if data.endswith(b"\n") else np.append(ends, len(data))), data
+
+
+def _skipped_lines(data: bytes, width: int) -> tuple[int, list[int]] | None:
+    """The number of data lines, and those (1 = the first) the careful reader skips as empty.
+
+    None when a line is not a one-line record of ``width`` cells (a short or long row, a
+    line break inside quotes): such files go to the careful reader. Checked for all lines
+    at once by counting commas; only lines holding quotes are read as CSV one by one.
+    """
+    import numpy as np
+
+    ends, data = _line_breaks(data)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    commas = np.diff(np.searchsorted(np.flatnonzero(raw == ord(",")), ends), prepend=0)
+    quoted = np.zeros(len(ends), dtype=bool)
+    quoted[np.searchsorted(ends, np.flatnonzero(raw == ord('"')))] = True
+    odd = np.flatnonzero(quoted | (commas != width - 1))
+    odd = odd[odd > 0]  # the header was read already
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    skipped = []
+    for k in odd:
+        try:
+            cells = next(csv.reader([data[starts[k] : ends[k]].decode("utf-8")]), [])
+        except csv.Error:
+            return None  # a quote left open: the record goes on past this line
+        if len(cells) == width:
+            continue
+        if any(c.strip() for c in cells):
+            return None
+        skipped.append(int(k))
+    return len(ends) - 1, skipped
+
+
+def _fast_records(
+    path: Path, whole: bytes, header: list[str]
+) -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse a well-formed file with pandas' C reader; None when anything is unusual.
 
-    Only files whose every record is one line take this path; the result then matches
-    `read_records` (which handles everything else): the same cells and lines, wholly empty
-    rows dropped.
+    Only valid UTF-8 files whose every record is one line take this path; the result then
+    matches `read_records` (which handles everything else): the same cells and lines,
+    wholly empty rows dropped. pandas reads the file by its path (big files in parallel),
+    and again from ``whole``, the bytes checked here, if the file changed in between.
     """
     import io
 
     import numpy as np
     import pandas as pd
 
-    if has_surrogates(text):
+    data = whole.removeprefix(_BOM)
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    shape = _skipped_lines(data, len(header))
+    if shape is None:
         return None
+    count, skipped = shape
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        frame = pd.read_csv(path, names=header, **_CSV)
+        with path.open("rb") as again:
+            if again.read(len(whole) + 1) != whole:  # a writer came in between
+                frame = pd.read_csv(io.BytesIO(whole), names=header, **_CSV)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None
-    if frame.shape[1] != len(header):
-        return None
-    frame.columns = header
-    physical = text.count("\n") + text.count("\r") - text.count("\r\n")
-    if physical + (0 if text.endswith(("\n", "\r")) else 1) != len(frame) + 1:
-        return None  # a cell holds a line break: the careful reader checks for runaway quotes
-    # pandas fills a short row's missing cells with "", so count the cells of each line.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    rows = text.split("\n")[1 : len(frame) + 1]
-    commas = len(header) - 1
-    empty = []
-    for i, row in enumerate(rows):
-        if not row.strip(","):
-            empty.append(i)  # a wholly empty row: skipped, as the careful reader does
-        elif row.count(",") != commas and len(next(csv.reader([row]))) != len(header):
-            return None
     lines = np.arange(2, len(frame) + 2)
-    if not empty:
+    if frame.shape != (count, len(header)):
+        return None
+    if not skipped:
         return frame, lines
     filled = np.ones(len(frame), dtype=bool)
-    filled[empty] = False
+    filled[np.array(skipped) - 1] = False
     return frame[filled].reset_index(drop=True), lines[filled]
 
 
@@ -245,24 +283,34 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     if not path.exists():
         return empty_table(spec), []
     name = path.name
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    header = [c.strip() for c in next(csv.reader([first]), [])]
+    whole = path.read_bytes()
+    end = whole.find(b"\n")
+    first = whole[: end if end >= 0 else None].removeprefix(_BOM)
+    header = [c.strip() for c in next(csv.reader([first.decode("utf-8", "surrogateescape")]), [])]
+
+    def text() -> str:
+        return whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape")
+
     if _header_problems(name, spec, header, 0):
-        rows = len(read_records(text)[1])
+        rows = len(read_records(text())[1])
         return empty_table(spec), _header_problems(name, spec, header, rows)
     problems: list[Problem] = []
-    fast = _fast_records(text, header)
+    fast = _fast_records(path, whole, header)
     if fast is not None:
         raw, lines = fast
     else:
-        header, good, broken = read_records(text, _record_start(spec, header))
+        header, good, broken = read_records(text(), _record_start(spec, header))
         problems += _broken(name, header, broken)
         raw = pd.DataFrame([r.cells for r in good], columns=header, dtype=object)
         lines = np.array([r.line for r in good], dtype=np.int64)
 
     n = len(raw)
-    cells = {c: raw[c].tolist() if c in raw else [""] * n for c in (*spec.columns, "action")}
+    cells = {
+        f.name: pd.Categorical(raw[f.name] if f.name in raw else [""] * n)
+        if f.few_values
+        else (raw[f.name] if f.name in raw else pd.Series([""] * n)).to_numpy(dtype=object)
+        for f in (*spec.fields, _ACTION)
+    }
     bad = np.zeros(n, dtype=bool)
 
     def report(column: str, whys: np.ndarray, applies: np.ndarray) -> None:
@@ -285,14 +333,18 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
             values[f.name], whys = f.column(cells[f.name])
         report(f.name, whys, everyone if f.name == spec.key else ~deleting)
 
-    ids = pd.Series(values[spec.key], dtype=object)
-    added = (actions == "add") | pd.isna(actions)
-    again = ids.duplicated().to_numpy() & added & ~bad
+    ids = values[spec.key]
+    codes = pd.factorize(ids)[0]
+    again = np.ones(n, dtype=bool)
+    again[np.unique(codes, return_index=True)[1]] = False  # the first row of each id
+    again &= ((actions == "add") | pd.isna(actions)) & ~bad
     for i in np.flatnonzero(again):
-        problems.append(Problem(name, int(lines[i]), spec.key, ids.iat[i], _REUSED))
+        problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
     problems.sort(key=lambda p: p.line)
 
-    latest = ids[~bad].drop_duplicates(keep="last").index.to_numpy()
+    usable = np.flatnonzero(~bad)
+    last_first = np.unique(codes[usable][::-1], return_index=True)[1]
+    latest = usable[len(usable) - 1 - last_first]
     keep = np.zeros(n, dtype=bool)
     keep[latest] = True
     keep &= ~deleting

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .catalog import Catalog
 from .errors import InvalidValue
@@ -37,15 +37,6 @@ _ISO = re.compile(
 )
 _SURROGATE = "[\ud800-\udfff]"
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def has_surrogates(text: str) -> bool:
-    """Whether ``text`` holds bytes that were not UTF-8 (decoded with surrogateescape)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def escape_text(text: str) -> str:
@@ -73,6 +64,9 @@ class Field:
     name: str
     allowed: str = "any text"
     required: bool = True
+    #: Whether a file's column holds few distinct values (pain, routine, points), so that
+    #: it is read as a categorical and each distinct cell is checked once.
+    few_values: ClassVar[bool] = True
 
     def parse(self, value: object) -> Any:
         """Check ``value`` (from Python or from a file cell) and return it in canonical form.
@@ -102,29 +96,29 @@ class Field:
     def reject(self, value: object, allowed: str | None = None) -> InvalidValue:
         return InvalidValue(self.name, value, allowed or self.allowed)
 
-    def column(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Read a whole column of cells.
+    def column(self, cells: pd.Categorical | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Read a whole column of cells (text, or a categorical of it).
 
         Returns the parsed values and, for each row, why the cell is bad (``""`` when good),
-        as object arrays. Columns hold few distinct values (pain, routine, points), so each
-        distinct cell is parsed once.
+        as object arrays. Each distinct cell is parsed once.
         """
         import numpy as np
         import pandas as pd
 
-        codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
-        values = np.empty(len(uniques), dtype=object)  # filled one by one: tuples stay whole
-        whys = np.full(len(uniques), "", dtype=object)
-        for k, text in enumerate(uniques):
+        cells = pd.Categorical(cells)
+        values = np.empty(len(cells.categories), dtype=object)  # one by one: tuples stay whole
+        whys = np.full(len(cells.categories), "", dtype=object)
+        for k, text in enumerate(cells.categories):
             try:
                 values[k] = self.from_text(text)
             except InvalidValue as err:
                 whys[k] = err.allowed
-        return values[codes], whys[codes]
+        return values[cells.codes], whys[cells.codes]
 
 
 @dataclass(frozen=True)
 class IdField(Field):
+    few_values: ClassVar[bool] = False
     allowed: str = "expected letters, digits, '.', '_' or '-' (at most 64, no spaces)"
     pattern: str = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
@@ -133,15 +127,18 @@ class IdField(Field):
             return value.strip()
         raise self.reject(value)
 
-    def column(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def column(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         import numpy as np
 
-        match = re.compile(self.pattern).fullmatch
-        stripped = [t.strip() for t in texts]
-        why = self.allowed if self.required else self.allowed + ", or empty"
-        empty_ok = not self.required
-        whys = ["" if (match(t) or (empty_ok and not t)) else why for t in stripped]
-        return np.array([t or None for t in stripped], dtype=object), np.array(whys, dtype=object)
+        # Ids are all different, so instead of one match per cell, one match of them all
+        # joined by line breaks tells whether every cell is already a clean id.
+        joined = "\n".join(texts.tolist()) + "\n"
+        one = f"(?:{self.pattern})" + ("" if self.required else "?")
+        if joined.count("\n") == len(texts) and re.fullmatch(f"(?:{one}\n)*", joined):
+            values = np.array(texts, dtype=object)
+            values[values == ""] = None
+            return values, np.full(len(texts), "", dtype=object)
+        return super().column(texts)  # stray spaces or bad ids: one by one
 
 
 @dataclass(frozen=True)
@@ -243,6 +240,7 @@ class PointsField(Field):
 
 @dataclass(frozen=True)
 class TimeField(Field):
+    few_values: ClassVar[bool] = False
     allowed: str = "expected an ISO 8601 date and time, e.g. 2026-11-25T09:30:00+01:00"
 
     def _parse(self, value: object) -> datetime:
@@ -276,61 +274,89 @@ class TimeField(Field):
     def to_text(self, value: Any) -> str:
         return "" if value is None else value.isoformat(timespec="seconds")
 
-    def column(self, texts: list[str]) -> tuple[pd.Series, np.ndarray]:
+    def column(self, texts: np.ndarray) -> tuple[pd.Series, np.ndarray]:
         utc, _, whys = self.read(texts)
         return utc, whys
 
-    def read(self, texts: list[str]) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    def read(self, texts: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray]:
         """Parse a column at once: UTC times, wall-clock times (NaT where bad), and whys.
 
-        Cells as acutrack writes them (``2026-11-25T09:30:00+01:00``) are recognised by
-        position, all at once; any other spelling is checked one by one.
+        Cells as acutrack writes them (``2026-11-25T09:30:00+01:00``) are read by position,
+        all at once; any other spelling, and any impossible date, by `from_text`, one by one.
         """
         import numpy as np
         import pandas as pd
 
-        stripped = np.array([t.strip() for t in texts], dtype="U40")
-        canonical = _canonical_times(stripped)
-        local = pd.Series(pd.NaT, index=range(len(texts)), dtype="datetime64[ns]")
-        offset = np.zeros(len(texts), dtype="timedelta64[m]")
-        if canonical.any():
-            rows = np.flatnonzero(canonical)
-            picked = stripped[rows]
-            local.iloc[rows] = pd.to_datetime(picked.astype("U19"), format="%Y-%m-%dT%H:%M:%S")
-            digits = picked.view(np.uint32).reshape(len(rows), -1)[:, 20:25].astype(np.int64) - 48
-            minutes = (digits[:, 0] * 10 + digits[:, 1]) * 60 + digits[:, 3] * 10 + digits[:, 4]
-            sign = np.where(picked.view(np.uint32).reshape(len(rows), -1)[:, 19] == ord("-"), -1, 1)
-            offset[rows] = (sign * minutes).astype("timedelta64[m]")
-        for i in np.flatnonzero(~canonical):  # other spellings, one by one
-            m = _ISO.fullmatch(str(stripped[i]))
-            if m:
-                parsed = pd.Timestamp(m.group(0))
-                local.iloc[i] = pd.Timestamp(m.group("stamp"))
-                offset[i] = np.timedelta64(int(parsed.utcoffset().total_seconds() // 60), "m")
-        utc = (local - pd.to_timedelta(offset)).dt.tz_localize("UTC")
-        good = (utc >= pd.Timestamp(_EARLIEST)).to_numpy()
-        whys = np.where(good, "", self.allowed + ", with its UTC offset").astype(object)
-        return utc, local, whys
+        cells = np.asarray(texts, dtype=object)
+        local, offset, canonical = _canonical_times(cells)
+        whys = np.full(len(cells), "", dtype=object)
+        for i in np.flatnonzero(~canonical):
+            try:
+                value = self.from_text(cells[i])
+            except InvalidValue as err:
+                whys[i] = err.allowed
+                continue
+            local[i] = np.datetime64(value.replace(tzinfo=None), "s")
+            offset[i] = value.utcoffset() // timedelta(minutes=1)
+        utc = local - offset.astype("timedelta64[m]")
+        return (
+            pd.Series(utc.astype("datetime64[ns]")).dt.tz_localize("UTC"),
+            pd.Series(local.astype("datetime64[ns]")),
+            whys,
+        )
 
 
-def _canonical_times(texts: np.ndarray) -> np.ndarray:
-    """Which cells read ``YYYY-MM-DDTHH:MM:SS±HH:MM`` exactly (checked by position, vectorised)."""
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
+_MARKS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":"))
+
+
+def _canonical_times(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read cells of the form ``YYYY-MM-DDTHH:MM:SS±HH:MM`` by position, all at once.
+
+    Returns the wall-clock times (``datetime64[s]``, NaT elsewhere), their UTC offsets in
+    minutes, and which cells were read: possible dates after 1970 in exactly that form.
+    """
     import numpy as np
 
-    width = texts.dtype.itemsize // 4
-    chars = texts.view(np.uint32).reshape(len(texts), width)
-    if width < 26:
-        return np.zeros(len(texts), dtype=bool)
-    digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
-    ok = ((chars[:, digits] >= ord("0")) & (chars[:, digits] <= ord("9"))).all(axis=1)
-    for position, allowed in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":")):
-        ok &= chars[:, position] == ord(allowed)
+    n = len(cells)
+    ok = np.fromiter(map(len, cells), dtype=np.int64, count=n) == 25
+    joined = "".join(cells[ok])
+    if not joined.isascii():
+        ok &= np.fromiter(map(str.isascii, cells), dtype=bool, count=n)
+        joined = "".join(cells[ok])
+    # Bytes, one row per cell: arithmetic on small arrays, instead of parsing strings.
+    chars = np.zeros((n, 25), dtype=np.uint8)
+    chars[ok] = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(-1, 25)
+    d = chars - np.uint8(ord("0"))  # wraps around: anything but a digit is above 9
+    ok &= (d[:, _DIGITS] <= 9).all(axis=1)
+    for position, mark in _MARKS:
+        ok &= chars[:, position] == ord(mark)
     ok &= (chars[:, 19] == ord("+")) | (chars[:, 19] == ord("-"))
-    return ok & (chars[:, 25] == 0)  # nothing after the offset
+
+    def number(*positions: int) -> np.ndarray:
+        value = np.zeros(n, dtype=np.int64)
+        for p in positions:
+            value = value * 10 + d[:, p].astype(np.int64)
+        return np.where(ok, value, 0)
+
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
+    offset = np.where(chars[:, 19] == ord("-"), -1, 1) * (number(20, 21) * 60 + number(23, 24))
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    days = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+    ok &= (hour < 24) & (minute < 60) & (second < 60) & (np.abs(offset) < 24 * 60)
+    seconds = (day - 1) * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
+    ok &= first.astype(np.int64) * 86_400 + seconds >= 0  # after 1970 in UTC
+    local = first.astype("datetime64[s]") + (seconds + offset * 60).astype("timedelta64[s]")
+    local[~ok] = np.datetime64("NaT")
+    return local, np.where(ok, offset, 0), ok
 
 
 @dataclass(frozen=True)
 class TextField(Field):
+    few_values: ClassVar[bool] = False
     required: bool = False
     default: str = ""
     max_length: int = 10_000

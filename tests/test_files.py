@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import acutrack as at
-from acutrack.schema import session_spec
+from acutrack.errors import InvalidValue
+from acutrack.journal import JournalWarning
+from acutrack.schema import TimeField, session_spec
 
 HAND_MADE = (
     "\ufeffnotes,pain_after,pain_before,id,started_at,routine,points,condition,"
@@ -193,13 +195,25 @@ def test_a_short_row_is_reported_not_padded(journal):
 ROW_TEXT = st.text(alphabet=st.sampled_from(list("ab ,;'\"=+-\n\r\t\u00e9\u20ac")), max_size=12)
 
 
+def load_both(path, spec):
+    """The table and problems of the fast reader, then of the careful one."""
+    from acutrack import loading
+
+    fast = loading.load_table(path, spec)
+    original = loading._fast_records
+    loading._fast_records = lambda *args: None
+    try:
+        careful = loading.load_table(path, spec)
+    finally:
+        loading._fast_records = original
+    return fast, careful
+
+
 @settings(max_examples=40, deadline=None)
 @given(notes=st.lists(ROW_TEXT, min_size=1, max_size=6), crlf=st.booleans())
 def test_fast_and_careful_readers_agree(notes, crlf):
     """pandas' C reader (used for clean one-line files) and the careful reader match."""
     import tempfile
-
-    from acutrack import loading
 
     with tempfile.TemporaryDirectory() as folder:
         j = at.Journal(folder)
@@ -208,15 +222,124 @@ def test_fast_and_careful_readers_agree(notes, crlf):
         path = j.path / "sessions.csv"
         if crlf:
             path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-        spec = session_spec(j.catalog)
-        fast_table, fast_problems = loading.load_table(path, spec)
-        original = loading._fast_records
-        loading._fast_records = lambda text, header: None
-        try:
-            careful_table, careful_problems = loading.load_table(path, spec)
-        finally:
-            loading._fast_records = original
+        (fast_table, fast_problems), (careful_table, careful_problems) = load_both(
+            path, session_spec(j.catalog)
+        )
         assert fast_problems == careful_problems == []
         pd.testing.assert_frame_equal(fast_table, careful_table)
         if not crlf:  # (turning every line end to CRLF changes the notes' own line breaks)
             assert list(fast_table["notes"]) == notes
+
+
+ODD_LINES = [
+    "",
+    "   ",
+    ",,,",
+    ",,,,,,,,,,,",  # as many cells as the header, all empty: a row with no id
+    '"",""',
+    "s-x,2026-11-20T08:00:00+00:00,back",  # a short row
+    's-y,2026-11-20T09:00:00+00:00,back,BL23,real,2.5,5,3,neck,"a, b",add,',
+    's-z,2026-11-20T09:00:00+00:00,back,BL23,real,2.5,5,3,neck,"a, b",add,x,y',  # long
+    "s-w,2026-13-40T09:00:00+00:00,back,BL23,real,2.5,5,3,neck,,add,",  # no such date
+    "s-v,2026-11-20 09:00:00+00:00,back,BL23,real,2.5,5,3, neck ,,add,",
+    " s-u ,2026-11-20T09:00:00+01:00,back,BL23,sham,1,5,3,neck,,add,",
+    "s-1,2026-11-21T09:00:00-05:30,back,BL23,real,2,6,6,neck,,correct,",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(odd=st.lists(st.sampled_from(ODD_LINES), max_size=6), crlf=st.booleans())
+def test_fast_and_careful_readers_agree_on_damaged_files(odd, crlf):
+    """Blank, empty, short, long and odd rows: the same table and the same problems."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        counter = iter(range(100))
+        j = at.Journal(folder, make_id=lambda prefix: f"{prefix}-{next(counter)}")
+        for i in range(3):
+            j.log_session(5, i, notes="x, y" if i else "")
+        path = j.path / "sessions.csv"
+        text = path.read_text() + "".join(line + "\n" for line in odd)
+        path.write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+        fast, careful = load_both(path, session_spec(j.catalog))
+        assert fast[1] == careful[1]
+        pd.testing.assert_frame_equal(fast[0], careful[0])
+
+
+def test_the_fast_reader_takes_files_with_blank_and_empty_rows(journal):
+    from acutrack import loading
+
+    journal.log_session(5, 3, notes='quoted, "really"')
+    path = journal.path / "sessions.csv"
+    path.write_text(path.read_text() + "\n" + ",,,\n")
+    header = path.read_text().splitlines()[0].split(",")
+    raw, lines = loading._fast_records(path, path.read_bytes(), header)
+    assert list(lines) == [2]  # the blank line 3 and the empty row on line 4 are skipped
+    assert raw["notes"].tolist() == ['quoted, "really"']
+
+
+def test_a_write_between_reading_and_parsing_is_not_mixed_in(journal, monkeypatch):
+    """pandas parses the file by its path; if it changed since it was read, the bytes read
+    first are parsed instead, so the checks and the table are of the same contents."""
+    import pandas
+
+    from acutrack import loading
+
+    journal.log_session(5, 3, notes="first")
+    path = journal.path / "sessions.csv"
+    read_csv = pandas.read_csv
+
+    def rewritten_first(source, **kwargs):
+        if isinstance(source, type(path)):  # someone saves the file just before pandas reads
+            path.write_text(path.read_text().replace("first", "other"))
+        return read_csv(source, **kwargs)
+
+    monkeypatch.setattr(pandas, "read_csv", rewritten_first)
+    table, problems = loading.load_table(path, session_spec(journal.catalog))
+    assert problems == []
+    assert table["notes"].tolist() == ["first"]
+
+
+def test_impossible_dates_are_reported_not_fatal(tmp_path):
+    journal = at.Journal(tmp_path / "j", make_id=lambda prefix: "s-good")
+    journal.log_session(5, 3)
+    path = journal.path / "sessions.csv"
+    good = path.read_text().splitlines()[1]
+    bad = {
+        "s-m13": "2026-13-01T08:00:00+01:00",
+        "s-feb30": "2026-02-30T08:00:00+01:00",
+        "s-h24": "2026-11-20T24:00:00+01:00",
+        "s-off": "2026-11-20T08:00:00+24:00",
+        "s-1969": "1970-01-01T00:30:00+01:00",
+        "s-space": "2026-11-20 08:00:00+01:00",
+    }
+    rows = [
+        good.replace("s-good", key).replace(good.split(",")[1], when) for key, when in bad.items()
+    ]
+    path.write_text(path.read_text() + "\n".join(rows) + "\n")
+    problems = journal.problems()
+    assert sorted(problems["value"]) == sorted(set(bad.values()) - {"2026-11-20 08:00:00+01:00"})
+    assert set(problems["field"]) == {"started_at"}
+    assert "after 1970" in problems.set_index("value")["why"]["1970-01-01T00:30:00+01:00"]
+    with pytest.warns(JournalWarning, match="5 problem"):
+        assert sorted(journal.sessions()["id"]) == ["s-good", "s-space"]
+
+
+CANONICAL_ISH = r"(19[6-9]\d|20\d\d)-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d[+-][0-2]\d:[0-6]\d"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.from_regex(CANONICAL_ISH, fullmatch=True), min_size=1, max_size=20))
+def test_times_read_all_at_once_match_one_by_one(cells):
+    """The vectorised time reader accepts and reads exactly what the one-cell reader does."""
+    field = TimeField("t")
+    utc, local, whys = field.read(cells)
+    for i, cell in enumerate(cells):
+        try:
+            value = field.from_text(cell)
+        except InvalidValue as err:
+            assert whys[i] == err.allowed
+            continue
+        assert whys[i] == ""
+        assert utc[i] == value
+        assert local[i] == value.replace(tzinfo=None)
