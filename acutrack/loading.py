@@ -8,7 +8,7 @@ usable row for each id wins.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,7 +127,9 @@ def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(f, PositiveField):
             col = np.array(col, dtype="float64")
         elif isinstance(f, ChoiceField) and f.choices == CONDITIONS:
-            col = pd.Categorical(col, categories=CONDITIONS)
+            col = np.asarray(col, dtype=object)
+            codes = np.select([col == c for c in CONDITIONS], range(len(CONDITIONS)), -1)
+            col = pd.Categorical.from_codes(codes, categories=CONDITIONS)
         elif isinstance(f, TimeField):
             col = pd.to_datetime(pd.Series(col), utc=True).reset_index(drop=True)
         else:
@@ -147,7 +149,7 @@ def _frame(
     import numpy as np
     import pandas as pd
 
-    frame = pd.DataFrame(_typed(spec, values))
+    frame = pd.DataFrame(_typed(spec, values), copy=False)
     frame.insert(2, "local_time", pd.to_datetime(pd.Series(local)).to_numpy(dtype="datetime64[ns]"))
     for name, col in extra.items():
         frame[name] = np.array(col, dtype=object)
@@ -171,53 +173,12 @@ def _record_start(spec: TableSpec, header: list[str]) -> Callable[[list[str]], b
 
 
 _BOM = b"\xef\xbb\xbf"
-# Every cell as text (categories or numbers inferred by pandas would lose how it was written).
-_CSV = {"dtype": object, "na_filter": False, "skip_blank_lines": False, "engine": "c", "header": 0}
-
-
-def _line_breaks(data: bytes) -> tuple[np.ndarray, bytes]:
-    """Where each physical line ends, in ``data`` with its line breaks made ``\n``."""
-    import numpy as np
-
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-    return (ends if data.endswith(b"\n") else np.append(ends, len(data))), data
-
-
-def _skipped_lines(data: bytes, width: int) -> tuple[int, list[int]] | None:
-    """The number of data lines, and those (1 = the first) the careful reader skips as empty.
-
-    None when a line is not a one-line record of ``width`` cells (a short or long row, a
-    line break inside quotes): such files go to the careful reader. Checked for all lines
-    at once by counting commas; only lines holding quotes are read as CSV one by one.
-    """
-    import numpy as np
-
-    ends, data = _line_breaks(data)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    commas = np.diff(np.searchsorted(np.flatnonzero(raw == ord(",")), ends), prepend=0)
-    quoted = np.zeros(len(ends), dtype=bool)
-    quoted[np.searchsorted(ends, np.flatnonzero(raw == ord('"')))] = True
-    odd = np.flatnonzero(quoted | (commas != width - 1))
-    odd = odd[odd > 0]  # the header was read already
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    skipped = []
-    for k in odd:
-        try:
-            cells = next(csv.reader([data[starts[k] : ends[k]].decode("utf-8")]), [])
-        except csv.Error:
-            return None  # a quote left open: the record goes on past this line
-        if len(cells) == width:
-            continue
-        if any(c.strip() for c in cells):
-            return None
-        skipped.append(int(k))
-    return len(ends) - 1, skipped
+# Cells as text: pandas' guesses (categories, numbers) could change how they were written.
+_CSV = {"na_filter": False, "skip_blank_lines": False, "engine": "c", "header": 0}
 
 
 def _fast_records(
-    path: Path, whole: bytes, header: list[str]
+    path: Path, whole: bytes, header: list[str], read_as: Mapping[str, str] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse a well-formed file with pandas' C reader; None when anything is unusual.
 
@@ -225,11 +186,15 @@ def _fast_records(
     matches `read_records` (which handles everything else): the same cells and lines,
     wholly empty rows dropped. pandas reads the file by its path (big files in parallel),
     and again from ``whole``, the bytes checked here, if the file changed in between.
+    ``read_as`` names columns to read as ``"number"`` (whole numbers) or ``"category"``
+    (texts); if pandas finds anything else in one (a decimal, a text that is all digits),
+    the careful reader takes the file, so that every cell is read as written.
     """
     import io
 
     import numpy as np
     import pandas as pd
+    from pandas.api.types import is_string_dtype
 
     data = whole.removeprefix(_BOM)
     if not data.isascii():
@@ -237,25 +202,57 @@ def _fast_records(
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-    shape = _skipped_lines(data, len(header))
-    if shape is None:
-        return None
-    count, skipped = shape
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    physical = data.count(b"\n") + (not data.endswith(b"\n"))  # the header included
+    read_as = read_as or {}
+    dtype = {c: read_as.get(c, object) for c in header if read_as.get(c) != "number"}
     try:
-        frame = pd.read_csv(path, names=header, **_CSV)
+        frame = pd.read_csv(path, names=header, dtype=dtype, **_CSV)
         with path.open("rb") as again:
             if again.read(len(whole) + 1) != whole:  # a writer came in between
-                frame = pd.read_csv(io.BytesIO(whole), names=header, **_CSV)
+                frame = pd.read_csv(io.BytesIO(whole), names=header, dtype=dtype, **_CSV)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None  # e.g. a row longer than the header
+    # One record per line (no line break inside quotes), none taken as an index column.
+    if frame.shape != (physical - 1, len(header)) or not isinstance(frame.index, pd.RangeIndex):
         return None
-    lines = np.arange(2, len(frame) + 2)
-    if frame.shape != (count, len(header)):
-        return None
+    for c, how in read_as.items():
+        col = frame.get(c)
+        if how == "number" and col is not None and col.dtype != np.int64:
+            return None
+        if how == "category" and col is not None and not is_string_dtype(col.cat.categories):
+            return None
+    # pandas pads a short row with empty cells: check each row whose last cell is empty.
+    skipped = []
+    suspects = np.flatnonzero((frame.iloc[:, -1] == "").to_numpy()) if len(frame) else []
+    lines = data.split(b"\n") if len(suspects) else []
+    for i in suspects:
+        try:
+            cells = next(csv.reader([lines[i + 1].decode("utf-8")]), [])
+        except csv.Error:
+            return None
+        if len(cells) == len(header):
+            continue
+        if any(c.strip() for c in cells):
+            return None
+        skipped.append(i)  # a wholly empty row, which the careful reader skips too
+    numbers = np.arange(2, len(frame) + 2)
     if not skipped:
-        return frame, lines
+        return frame, numbers
     filled = np.ones(len(frame), dtype=bool)
-    filled[np.array(skipped) - 1] = False
-    return frame[filled].reset_index(drop=True), lines[filled]
+    filled[skipped] = False
+    return frame[filled].reset_index(drop=True), numbers[filled]
+
+
+def _cells(raw: pd.DataFrame, name: str) -> pd.Categorical | np.ndarray:
+    """A column for its field to read: numbers, a categorical of texts, or texts."""
+    import pandas as pd
+
+    col = raw[name] if name in raw else pd.Series([""] * len(raw), dtype=object)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.array
+    return col.to_numpy() if col.dtype.kind in "iu" else col.to_numpy(dtype=object)
 
 
 def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -295,7 +292,13 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         rows = len(read_records(text())[1])
         return empty_table(spec), _header_problems(name, spec, header, rows)
     problems: list[Problem] = []
-    fast = _fast_records(path, whole, header)
+    # Optional numbers are left as text: their empty cells would make pandas read text anyway.
+    read_as = {
+        f.name: f.read_as
+        for f in (*spec.fields, _ACTION)
+        if f.read_as == "category" or (f.read_as == "number" and f.required)
+    }
+    fast = _fast_records(path, whole, header, read_as)
     if fast is not None:
         raw, lines = fast
     else:
@@ -305,19 +308,15 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         lines = np.array([r.line for r in good], dtype=np.int64)
 
     n = len(raw)
-    cells = {
-        f.name: pd.Categorical(raw[f.name] if f.name in raw else [""] * n)
-        if f.few_values
-        else (raw[f.name] if f.name in raw else pd.Series([""] * n)).to_numpy(dtype=object)
-        for f in (*spec.fields, _ACTION)
-    }
+    cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION)}
     bad = np.zeros(n, dtype=bool)
 
     def report(column: str, whys: np.ndarray, applies: np.ndarray) -> None:
         nonlocal bad
         hit = (whys != "") & applies
         for i in np.flatnonzero(hit):
-            problems.append(Problem(name, int(lines[i]), column, cells[column][i], whys[i]))
+            cell = str(cells[column][i])
+            problems.append(Problem(name, int(lines[i]), column, cell, whys[i]))
         bad |= hit
 
     everyone = np.ones(n, dtype=bool)
@@ -334,17 +333,19 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         report(f.name, whys, everyone if f.name == spec.key else ~deleting)
 
     ids = values[spec.key]
-    codes = pd.factorize(ids)[0]
-    again = np.ones(n, dtype=bool)
-    again[np.unique(codes, return_index=True)[1]] = False  # the first row of each id
-    again &= ((actions == "add") | pd.isna(actions)) & ~bad
-    for i in np.flatnonzero(again):
-        problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
+    usable = np.flatnonzero(~bad)
+    latest = usable
+    if len(set(ids.tolist())) < n:  # corrections, deletions or a reused id
+        codes = pd.factorize(ids)[0]
+        again = np.ones(n, dtype=bool)
+        again[np.unique(codes, return_index=True)[1]] = False  # the first row of each id
+        again &= ((actions == "add") | pd.isna(actions)) & ~bad
+        for i in np.flatnonzero(again):
+            problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
+        last_first = np.unique(codes[usable][::-1], return_index=True)[1]
+        latest = usable[len(usable) - 1 - last_first]
     problems.sort(key=lambda p: p.line)
 
-    usable = np.flatnonzero(~bad)
-    last_first = np.unique(codes[usable][::-1], return_index=True)[1]
-    latest = usable[len(usable) - 1 - last_first]
     keep = np.zeros(n, dtype=bool)
     keep[latest] = True
     keep &= ~deleting

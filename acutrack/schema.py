@@ -64,9 +64,10 @@ class Field:
     name: str
     allowed: str = "any text"
     required: bool = True
-    #: Whether a file's column holds few distinct values (pain, routine, points), so that
-    #: it is read as a categorical and each distinct cell is checked once.
-    few_values: ClassVar[bool] = True
+    #: How a file's column is read in bulk: as ``"text"``, as a ``"category"`` (few distinct
+    #: values, each containing letters: pandas then stores each text once), or as whole
+    #: ``"number"``s.
+    read_as: ClassVar[str] = "text"
 
     def parse(self, value: object) -> Any:
         """Check ``value`` (from Python or from a file cell) and return it in canonical form.
@@ -118,7 +119,6 @@ class Field:
 
 @dataclass(frozen=True)
 class IdField(Field):
-    few_values: ClassVar[bool] = False
     allowed: str = "expected letters, digits, '.', '_' or '-' (at most 64, no spaces)"
     pattern: str = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
@@ -143,6 +143,7 @@ class IdField(Field):
 
 @dataclass(frozen=True)
 class IntField(Field):
+    read_as: ClassVar[str] = "number"
     low: int = 0
     high: int = 10
 
@@ -150,6 +151,15 @@ class IntField(Field):
         object.__setattr__(
             self, "allowed", f"expected a whole number from {self.low} to {self.high}"
         )
+
+    def column(self, cells: pd.Categorical | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        if isinstance(cells, np.ndarray) and cells.dtype.kind in "iu":  # read as numbers already
+            whys = np.full(len(cells), "", dtype=object)
+            whys[(cells < self.low) | (cells > self.high)] = self.allowed
+            return cells, whys
+        return super().column(cells)
 
     def _parse(self, value: object) -> int:
         if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
@@ -193,6 +203,7 @@ class PositiveField(Field):
 
 @dataclass(frozen=True)
 class ChoiceField(Field):
+    read_as: ClassVar[str] = "category"
     choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -206,6 +217,7 @@ class ChoiceField(Field):
 
 @dataclass(frozen=True)
 class RoutineField(Field):
+    read_as: ClassVar[str] = "category"
     catalog: Catalog = field(default_factory=Catalog)
 
     def _parse(self, value: object) -> str:
@@ -214,6 +226,7 @@ class RoutineField(Field):
 
 @dataclass(frozen=True)
 class PointsField(Field):
+    read_as: ClassVar[str] = "category"
     catalog: Catalog = field(default_factory=Catalog)
     allowed: str = "expected one or more known point codes separated by ';'"
 
@@ -240,7 +253,6 @@ class PointsField(Field):
 
 @dataclass(frozen=True)
 class TimeField(Field):
-    few_values: ClassVar[bool] = False
     allowed: str = "expected an ISO 8601 date and time, e.g. 2026-11-25T09:30:00+01:00"
 
     def _parse(self, value: object) -> datetime:
@@ -356,7 +368,6 @@ def _canonical_times(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 @dataclass(frozen=True)
 class TextField(Field):
-    few_values: ClassVar[bool] = False
     required: bool = False
     default: str = ""
     max_length: int = 10_000
@@ -382,6 +393,13 @@ class TextField(Field):
 
     def to_text(self, value: Any) -> str:
         return escape_text(value)
+
+
+@dataclass(frozen=True)
+class LabelField(TextField):
+    """Short text that repeats from row to row, such as the body area of the pain."""
+
+    read_as: ClassVar[str] = "category"
 
 
 @dataclass(frozen=True)
@@ -430,7 +448,7 @@ def session_spec(catalog: Catalog) -> TableSpec:
             PositiveField("duration_min"),
             IntField("pain_before"),
             IntField("pain_after"),
-            TextField("location", default="lower-back", max_length=200),
+            LabelField("location", default="lower-back", max_length=200),
             TextField("notes"),
         ),
     )
@@ -446,7 +464,7 @@ def rating_spec() -> TableSpec:
             IdField("id"),
             TimeField("rated_at"),
             IntField("pain"),
-            TextField("location", default="lower-back", max_length=200),
+            LabelField("location", default="lower-back", max_length=200),
             IdField("session_id", required=False),
             IntField("stress", required=False),
             TextField("notes"),

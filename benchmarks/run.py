@@ -14,7 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -90,35 +92,33 @@ def synthetic(
     return journal
 
 
-def median_seconds(run, repeat: int) -> float:
-    times = []
+def medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median seconds of each run, taken in turn so that all see the same machine and disk."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
 
 
 def bench_append(tmp: Path) -> dict:
     small = synthetic(tmp / "small", days=100, sessions_per_day=1, ratings_per_day=0)
     large = synthetic(tmp / "large", days=10_000, sessions_per_day=10, ratings_per_day=0)
     n_large = len(large.sessions())
-    times = {"small": [], "large": []}
-    for _ in range(40):  # alternate, so both see the same disk
-        for name, journal in (("small", small), ("large", large)):
-            start = time.perf_counter()
-            journal.log_session(5, 3)
-            times[name].append(time.perf_counter() - start)
-    small_s, large_s = statistics.median(times["small"]), statistics.median(times["large"])
-    return {"n_large": n_large, "small": small_s, "large": large_s, "ratio": large_s / small_s}
+    out = medians(
+        {"small": lambda: small.log_session(5, 3), "large": lambda: large.log_session(5, 3)}, 40
+    )
+    return {"n_large": n_large, **out, "ratio": out["large"] / out["small"]}
 
 
 def bench_load(tmp: Path) -> dict:
     journal = at.Journal(tmp / "large")
     path = journal.path / "sessions.csv"
-    ours = median_seconds(journal.sessions, 5)
-    plain = median_seconds(lambda: pd.read_csv(path, parse_dates=["started_at"]), 5)
-    return {"rows": len(journal.sessions()), "ours": ours, "plain": plain, "ratio": ours / plain}
+    plain = partial(pd.read_csv, path, parse_dates=["started_at"])
+    out = medians({"ours": journal.sessions, "plain": plain}, 9)
+    return {"rows": len(journal.sessions()), **out, "ratio": out["ours"] / out["plain"]}
 
 
 def bench_cli(tmp: Path) -> dict:
@@ -127,18 +127,28 @@ def bench_cli(tmp: Path) -> dict:
     # As after any install: bytecode compiled (this machine sets PYTHONDONTWRITEBYTECODE).
     compileall.compile_dir(ROOT / "acutrack", quiet=1)
     acutrack = Path(sys.executable).parent / "acutrack"
-    log = [str(acutrack), "--journal", str(tmp / "cli"), "log", "--before", "6", "--after", "3"]
-    base = [sys.executable, "-c", "pass"]
-    # What any locked append from the command line costs before acutrack's own code runs:
-    # Python, its argument parser, and the filelock package that issue 2 asks for.
-    floor = [sys.executable, "-c", "import argparse, filelock"]
-    times = {"ours": [], "plain": [], "floor": []}
-    for _ in range(21):  # alternate, so all three see the same machine
-        for name, command in (("ours", log), ("plain", base), ("floor", floor)):
-            start = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            times[name].append(time.perf_counter() - start)
-    out = {name: statistics.median(seconds) for name, seconds in times.items()}
+    commands = {
+        "ours": [
+            str(acutrack),
+            "--journal",
+            str(tmp / "cli"),
+            "log",
+            "--before",
+            "6",
+            "--after",
+            "3",
+        ],
+        # What a locked append from the command line costs before acutrack's own code runs:
+        # Python, its argument parser, and the filelock package that issue 2 asks for.
+        "floor": [sys.executable, "-c", "import argparse, filelock"],
+    }
+    out = medians(
+        {
+            name: partial(subprocess.run, c, check=True, capture_output=True)
+            for name, c in commands.items()
+        },
+        21,
+    )
     return {**out, "ratio": out["ours"] / out["plain"]}
 
 

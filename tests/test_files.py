@@ -266,6 +266,22 @@ def test_fast_and_careful_readers_agree_on_damaged_files(odd, crlf):
         pd.testing.assert_frame_equal(fast[0], careful[0])
 
 
+@pytest.mark.parametrize("first", [True, False])
+def test_a_long_row_is_reported_wherever_it_is(journal, first):
+    """pandas would take the first cells of a long first row as an index: not here."""
+    journal.log_session(5, 3)
+    path = journal.path / "sessions.csv"
+    header, good = path.read_text().splitlines()
+    long = good.replace(good.split(",")[0], "s-long") + ",extra"
+    rows = [long, good] if first else [good, long]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    fast, careful = load_both(path, session_spec(journal.catalog))
+    assert fast[1] == careful[1]
+    assert [(p.line, p.field) for p in fast[1]] == [(2 if first else 3, "")]
+    pd.testing.assert_frame_equal(fast[0], careful[0])
+    assert len(fast[0]) == 1
+
+
 def test_the_fast_reader_takes_files_with_blank_and_empty_rows(journal):
     from acutrack import loading
 
