@@ -173,7 +173,7 @@ def _record_start(spec: TableSpec, header: list[str]) -> Callable[[list[str]], b
 
 
 _BOM = b"\xef\xbb\xbf"
-# Cells as text: pandas' guesses (categories, numbers) could change how they were written.
+# Empty cells stay "" (not NaN) and blank lines stay rows, so that line numbers hold.
 _CSV = {"na_filter": False, "skip_blank_lines": False, "engine": "c", "header": 0}
 
 
