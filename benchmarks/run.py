@@ -127,17 +127,10 @@ def bench_cli(tmp: Path) -> dict:
     # As after any install: bytecode compiled (this machine sets PYTHONDONTWRITEBYTECODE).
     compileall.compile_dir(ROOT / "acutrack", quiet=1)
     acutrack = Path(sys.executable).parent / "acutrack"
+    log = ["log", "--before", "6", "--after", "3"]
     commands = {
-        "ours": [
-            str(acutrack),
-            "--journal",
-            str(tmp / "cli"),
-            "log",
-            "--before",
-            "6",
-            "--after",
-            "3",
-        ],
+        "ours": [str(acutrack), "--journal", str(tmp / "cli"), *log],
+        "plain": [sys.executable, "-c", "pass"],
         # What a locked append from the command line costs before acutrack's own code runs:
         # Python, its argument parser, and the filelock package that issue 2 asks for.
         "floor": [sys.executable, "-c", "import argparse, filelock"],
