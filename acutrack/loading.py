@@ -153,6 +153,8 @@ def _frame(
     frame.insert(2, "local_time", pd.to_datetime(pd.Series(local)).to_numpy(dtype="datetime64[ns]"))
     for name, col in extra.items():
         frame[name] = np.array(col, dtype=object)
+    if frame[spec.time].is_monotonic_increasing:  # as appended, usually
+        return frame
     return frame.sort_values(spec.time, kind="stable").reset_index(drop=True)
 
 
@@ -204,7 +206,8 @@ def _fast_records(
             return None
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    physical = data.count(b"\n") + (not data.endswith(b"\n"))  # the header included
+    # Only a quoted cell can hold a line break; without quotes, each line is one record.
+    physical = data.count(b"\n") + (not data.endswith(b"\n")) if b'"' in data else None
     read_as = read_as or {}
     dtype = {c: read_as.get(c, object) for c in header if read_as.get(c) != "number"}
     try:
@@ -215,7 +218,9 @@ def _fast_records(
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None  # e.g. a row longer than the header
     # One record per line (no line break inside quotes), none taken as an index column.
-    if frame.shape != (physical - 1, len(header)) or not isinstance(frame.index, pd.RangeIndex):
+    if frame.shape[1] != len(header) or not isinstance(frame.index, pd.RangeIndex):
+        return None
+    if physical is not None and len(frame) != physical - 1:
         return None
     for c, how in read_as.items():
         col = frame.get(c)
@@ -225,7 +230,7 @@ def _fast_records(
             return None
     # pandas pads a short row with empty cells: check each row whose last cell is empty.
     skipped = []
-    suspects = np.flatnonzero((frame.iloc[:, -1] == "").to_numpy()) if len(frame) else []
+    suspects = np.flatnonzero(frame.iloc[:, -1].to_numpy() == "") if len(frame) else []
     lines = data.split(b"\n") if len(suspects) else []
     for i in suspects:
         try:
@@ -350,6 +355,10 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     keep[latest] = True
     keep &= ~deleting
     rows = np.flatnonzero(keep)
-    kept = {k: (v.iloc[rows] if isinstance(v, pd.Series) else v[rows]) for k, v in values.items()}
+    if len(rows) < n:  # (usually every row is kept: nothing to copy)
+        values = {
+            k: (v.iloc[rows] if isinstance(v, pd.Series) else v[rows]) for k, v in values.items()
+        }
+        local = local.iloc[rows]
     extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in header if c not in spec.columns}
-    return _frame(spec, kept, local.iloc[rows], extra), problems
+    return _frame(spec, values, local, extra), problems

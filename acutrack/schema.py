@@ -136,7 +136,8 @@ class IdField(Field):
         one = f"(?:{self.pattern})" + ("" if self.required else "?")
         if joined.count("\n") == len(texts) and re.fullmatch(f"(?:{one}\n)*", joined):
             values = np.array(texts, dtype=object)
-            values[values == ""] = None
+            if not self.required:
+                values[values == ""] = None
             return values, np.full(len(texts), "", dtype=object)
         return super().column(texts)  # stray spaces or bad ids: one by one
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,11 +115,23 @@ def bench_append(tmp: Path) -> dict:
 
 
 def bench_load(tmp: Path) -> dict:
-    journal = at.Journal(tmp / "large")
-    path = journal.path / "sessions.csv"
-    plain = partial(pd.read_csv, path, parse_dates=["started_at"])
-    out = medians({"ours": journal.sessions, "plain": plain}, 9)
-    return {"rows": len(journal.sessions()), **out, "ratio": out["ours"] / out["plain"]}
+    """Load the large journal, and a copy of it without the rows logged at this computer's
+    UTC offset: pandas' ``parse_dates`` (the baseline) is much slower on mixed offsets."""
+    shutil.copytree(tmp / "large", tmp / "one-offset")
+    path = tmp / "one-offset" / "sessions.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    offset = lines[1].split(",")[1][-6:]
+    path.write_text("".join(lines[:1] + [x for x in lines[1:] if x.split(",")[1].endswith(offset)]))
+    out = {}
+    for name in ("large", "one-offset"):
+        journal = at.Journal(tmp / name)
+        path = journal.path / "sessions.csv"
+        plain = partial(pd.read_csv, path, parse_dates=["started_at"])
+        seconds = medians({"ours": journal.sessions, "plain": plain}, 9)
+        out[name] = {"rows": len(journal.sessions()), **seconds}
+        out[name]["ratio"] = seconds["ours"] / seconds["plain"]
+        out[name]["offsets"] = pd.read_csv(path)["started_at"].str[-6:].nunique()
+    return out
 
 
 def bench_cli(tmp: Path) -> dict:
@@ -211,11 +224,15 @@ def main() -> None:
             "≤ 1.3",
             f"median {1000 * append['large']:.1f} ms vs {1000 * append['small']:.1f} ms per append",
         ),
-        (
-            f"`Journal.sessions()` on {load['rows']:,} rows ÷ `pandas.read_csv`",
-            f"{load['ratio']:.2f}",
-            "≤ 2.0",
-            f"{load['ours']:.2f} s vs {load['plain']:.2f} s",
+        *(
+            (
+                f"`Journal.sessions()` on {x['rows']:,} rows ({x['offsets']} UTC offsets) "
+                "÷ `pandas.read_csv`",
+                f"{x['ratio']:.2f}",
+                "≤ 2.0",
+                f"{x['ours']:.2f} s vs {x['plain']:.2f} s",
+            )
+            for x in load.values()
         ),
         (
             "cold `acutrack log` ÷ `python -c pass`",
