@@ -226,7 +226,8 @@ def main() -> None:
         ),
         *(
             (
-                f"`Journal.sessions()` on {x['rows']:,} rows ({x['offsets']} UTC offsets) "
+                f"`Journal.sessions()` on {x['rows']:,} rows "
+                f"({x['offsets']} UTC offset{'s' if x['offsets'] > 1 else ''}) "
                 "÷ `pandas.read_csv`",
                 f"{x['ratio']:.2f}",
                 "≤ 2.0",
