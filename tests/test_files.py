@@ -359,3 +359,28 @@ def test_times_read_all_at_once_match_one_by_one(cells):
         assert whys[i] == ""
         assert utc[i] == value
         assert local[i] == value.replace(tzinfo=None)
+
+
+RAW_CELL = st.text(alphabet=st.sampled_from(list("ab1 ,;\"'\r\n-")), max_size=6)
+PLAIN_CELL = st.text(alphabet=st.sampled_from(list("ab15 ;'-:+T")), max_size=6)
+RAW_LINE = st.one_of(
+    st.lists(RAW_CELL, max_size=14).map(",".join),
+    st.lists(PLAIN_CELL, min_size=12, max_size=12).map(",".join),  # one row of the right width
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(RAW_LINE, max_size=5))
+def test_fast_and_careful_readers_agree_on_any_text(lines):
+    """Lines of stray quotes, commas and line breaks after good rows: same table, same report."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        j = at.Journal(folder)
+        j.log_session(5, 3, notes='a "quoted", note')
+        j.log_session(6, 2)
+        path = j.path / "sessions.csv"
+        path.write_text(path.read_text() + "".join(line + "\n" for line in lines))
+        fast, careful = load_both(path, session_spec(j.catalog))
+        assert fast[1] == careful[1]
+        pd.testing.assert_frame_equal(fast[0], careful[0])
