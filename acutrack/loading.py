@@ -297,12 +297,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         rows = len(read_records(text())[1])
         return empty_table(spec), _header_problems(name, spec, header, rows)
     problems: list[Problem] = []
-    # Optional numbers are left as text: their empty cells would make pandas read text anyway.
-    read_as = {
-        f.name: f.read_as
-        for f in (*spec.fields, _ACTION)
-        if f.read_as == "category" or (f.read_as == "number" and f.required)
-    }
+    read_as = {f.name: f.read_as for f in (*spec.fields, _ACTION) if f.read_as != "text"}
     fast = _fast_records(path, whole, header, read_as)
     if fast is not None:
         raw, lines = fast

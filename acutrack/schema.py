@@ -144,9 +144,13 @@ class IdField(Field):
 
 @dataclass(frozen=True)
 class IntField(Field):
-    read_as: ClassVar[str] = "number"
     low: int = 0
     high: int = 10
+
+    @property
+    def read_as(self) -> str:  # type: ignore[override]
+        # An optional number's empty cells would make pandas read the column as text anyway.
+        return "number" if self.required else "text"
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -286,10 +290,6 @@ class TimeField(Field):
 
     def to_text(self, value: Any) -> str:
         return "" if value is None else value.isoformat(timespec="seconds")
-
-    def column(self, texts: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-        utc, _, whys = self.read(texts)
-        return utc, whys
 
     def read(self, texts: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray]:
         """Parse a column at once: UTC times, wall-clock times (NaT where bad), and whys.

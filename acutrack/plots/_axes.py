@@ -19,6 +19,12 @@ def axes(ax: Axes | None) -> Axes:
     return ax
 
 
+def mark_meaningful(ax: Axes, *, vertical: bool, label: str) -> None:
+    """Draw the clinically meaningful drop of two points as a dashed green line."""
+    line = ax.axvline if vertical else ax.axhline
+    line(MEANINGFUL, color="#2e7d32", linestyle="--", label=label)
+
+
 def empty(ax: Axes, message: str) -> Axes:
     """Say there is nothing to draw yet, rather than drawing an empty frame."""
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=GREY)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._axes import DROP_LABEL, GREY, MEANINGFUL, REAL, SHAM, axes, empty
+from ._axes import DROP_LABEL, GREY, REAL, SHAM, axes, empty, mark_meaningful
 
 __all__ = ["plot_condition_drops", "plot_responders"]
 
@@ -47,7 +47,7 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
         )
         ax.annotate(f"n={row.n}", (x, row.mean_drop), textcoords="offset points", xytext=(8, -3))
     ax.axhline(0, color=GREY, linewidth=1)
-    ax.axhline(MEANINGFUL, color="#2e7d32", linestyle="--", label="clinically meaningful (2)")
+    mark_meaningful(ax, vertical=False, label="clinically meaningful (2)")
     ax.set_xticks(range(len(moments)), moments)
     ax.set_xlim(-0.6, len(moments) - 0.4)
     ax.set_ylabel(DROP_LABEL)

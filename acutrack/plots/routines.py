@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._axes import DROP_LABEL, GREY, MEANINGFUL, PAIN_LABEL, REAL, SHAM, axes, empty
+from ._axes import DROP_LABEL, GREY, PAIN_LABEL, REAL, SHAM, axes, empty, mark_meaningful
 
 __all__ = ["plot_before_after", "plot_routine_forest"]
 
@@ -87,9 +87,7 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     labels = [f"{r.routine} ({r.condition}), n={r.sessions}" for r in rows.itertuples()]
     ax.set_yticks(range(len(rows)), labels)
     ax.axvline(0, color=GREY, linewidth=1)
-    ax.axvline(
-        MEANINGFUL, color="#2e7d32", linestyle="--", label="clinically meaningful (2 points)"
-    )
+    mark_meaningful(ax, vertical=True, label="clinically meaningful (2 points)")
     ax.set_xlabel(DROP_LABEL)
     ax.set_title("Average drop per routine, with 95 % confidence interval")
     ax.legend(loc="lower right", fontsize="small")
