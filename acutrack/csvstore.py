@@ -2,18 +2,23 @@
 
 An append takes the file's lock, reads only the header line (to follow the column order of
 a file someone re-saved from a spreadsheet) and the last byte, then writes the row in one
-``write`` and fsyncs it. Its cost does not grow with the file.
+``write`` and fsyncs it. Its cost does not grow with the file. A write that fails (a full
+disk, an I/O error) is undone: exactly the bytes this call appended are cut off again, and
+a file this call created is removed, so an error always means that nothing was stored.
 
 The reader reports, rather than raises on, records that are not well-formed CSV, such as
-the torn last line of a writer that was killed, and then carries on at the next line.
+the torn last line of a writer that was killed, and then carries on after them. It never
+reads the inside of a quoted cell as a record of its own: a note may hold any text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,34 +26,69 @@ from filelock import FileLock
 
 from .errors import JournalError
 
-__all__ = ["Record", "append_rows", "read_records", "write_private"]
+__all__ = [
+    "Record",
+    "append_rows",
+    "locked",
+    "read_records",
+    "table_names",
+    "write_private",
+]
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-LOCK_TIMEOUT_S = 30
+LOCK_TIMEOUT_S = 30.0
+# Windows opens files in text mode unless told otherwise, which would rewrite line ends.
+_BINARY = getattr(os, "O_BINARY", 0)
+#: Line ends a journal file may use: its header's decides how new rows end.
+NEWLINES = ("\r\n", "\n", "\r")
 
 
 @dataclass(frozen=True)
 class Record:
-    """One CSV record: the line it starts on (1 = header) and its cells."""
+    """One CSV record: the line it starts on (1 = header), its cells and its last line."""
 
     line: int
     cells: list[str]
+    end: int = 0
 
 
-def lock_for(path: Path) -> FileLock:
+def lock_for(path: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
     """The lock guarding ``path`` (a hidden file beside it, private like the journal)."""
-    return FileLock(path.with_name(f".{path.name}.lock"), timeout=LOCK_TIMEOUT_S, mode=FILE_MODE)
+    return FileLock(path.with_name(f".{path.name}.lock"), timeout=timeout, mode=FILE_MODE)
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold ``path``'s lock, creating its folder first: for a read that leads to a write.
+
+    Raises
+    ------
+    filelock.Timeout
+        When another writer held the lock for ``timeout`` seconds.
+    """
+    ensure_private_dir(path.parent)
+    with lock_for(path, timeout):
+        yield
 
 
 def ensure_private_dir(folder: Path) -> None:
     """Create ``folder`` readable by its owner only (an existing folder is left as it is)."""
-    if not folder.exists():
+    if folder.is_dir():
+        return
+    try:
         folder.mkdir(mode=DIR_MODE, parents=True)
-        folder.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
+    except FileExistsError:
+        if folder.is_dir():  # another writer made it a moment ago
+            return
+        raise
+    folder.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Make a new directory entry durable; Windows cannot open a folder, nor needs to."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -62,19 +102,50 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes from ``offset`` (``os.pread`` does not exist on Windows)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def split_header(first: str) -> tuple[list[str], str]:
+    """Column names of a header line (its line end included, if any) and that line end."""
+    body = first.rstrip("\r\n")
+    newline = first[len(body) :] or "\n"
+    names = next(csv.reader([body]), []) if body else []
+    return [n.strip() for n in names], newline
+
+
+def table_names(header: Sequence[str]) -> list[str]:
+    """Column names for a table: an unnamed or repeated column gets a name of its own."""
+    names = []
+    for i, c in enumerate(header):
+        if not c:
+            c = f"(column {i + 1})"
+        elif c in names:
+            c = f"{c} (column {i + 1})"
+        names.append(c)
+    return names
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` with its line end (``\\r\\n``, ``\\n`` or a lone ``\\r``)."""
+    return next(iter(io.StringIO(text, newline="")), "")
+
+
 def _header(fd: int) -> tuple[list[str], str]:
     """Column names and line ending of the file open at ``fd``."""
     head = b""
-    while b"\n" not in head:
-        chunk = os.pread(fd, 4096, len(head))
-        if not chunk:
-            break
+    while True:
+        chunk = _read_at(fd, 4096, len(head))
         head += chunk
-    first = head.split(b"\n", 1)[0] + b"\n"
-    newline = "\r\n" if first.endswith(b"\r\n") else "\n"
-    text = first.decode("utf-8-sig", errors="replace")
-    names = next(csv.reader([text]), [])
-    return [n.strip() for n in names], newline
+        ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+        # A "\r" needs the byte after it, to tell "\r\n" from a lone "\r".
+        if not chunk or (ends and min(ends) + 1 < len(head)):
+            break
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
+    names, newline = split_header(first_line(text))
+    return table_names(names), newline
 
 
 def _row_text(cells: Sequence[str], newline: str) -> str:
@@ -85,7 +156,64 @@ def _row_text(cells: Sequence[str], newline: str) -> str:
     return out.getvalue()[:-2] + newline
 
 
+def _mark(path: Path) -> Path:
+    """Where the size of ``path`` after its last complete append is noted."""
+    return path.with_name(f".{path.name}.end")
+
+
+def _noted_size(path: Path) -> int | None:
+    try:
+        return int(_mark(path).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
+def _note_size(path: Path, size: int) -> None:
+    """Note where the file ends now; losing the note only costs the next append a scan."""
+    with contextlib.suppress(OSError):
+        fd = os.open(_mark(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, FILE_MODE)
+        try:
+            os.write(fd, str(size).encode("ascii"))
+        finally:
+            os.close(fd)
+
+
+def _end_torn_record(fd: int, path: Path, size: int, newline: str) -> str:
+    """What to write before new rows so that they start a record of their own.
+
+    A file that ends where this journal's last append left it needs nothing. Otherwise a
+    writer died in the middle of a row, or someone edited the file: if the file ends
+    inside a quoted cell (an odd number of quotes), even just after a line break in a
+    note, the quote is closed first, or the reader would take the new rows as the rest
+    of that cell. Counting reads the whole file, but only once after such a change.
+    """
+    ends_line = _read_at(fd, 1, size - 1) in (b"\n", b"\r")
+    if ends_line and _noted_size(path) == size:
+        return ""
+    quotes = 0
+    offset = 0
+    while chunk := _read_at(fd, 1 << 20, offset):
+        quotes += chunk.count(b'"')
+        offset += len(chunk)
+    if quotes % 2:
+        return '"' + newline
+    return "" if ends_line else newline
+
+
 def append_rows(
+    path: Path,
+    rows: Sequence[Mapping[str, str]],
+    columns: Sequence[str],
+    required: Sequence[str],
+    *,
+    timeout: float = LOCK_TIMEOUT_S,
+) -> None:
+    """Take ``path``'s lock and append rows to it (see `append_locked`)."""
+    with locked(path, timeout):
+        append_locked(path, rows, columns, required)
+
+
+def append_locked(
     path: Path,
     rows: Sequence[Mapping[str, str]],
     columns: Sequence[str],
@@ -93,131 +221,122 @@ def append_rows(
 ) -> None:
     """Append rows to the CSV file at ``path`` in one write, creating it with ``columns``.
 
-    Rows follow the column order of the file's own header; columns the file has but a
-    row lacks (a column the user added) are left empty, and cells whose column the file
-    lacks are not written, so ``required`` must name every column whose value may not be
-    lost. All rows land together or, if the writer dies, as one torn tail.
+    The caller holds the file's lock (`locked`). Rows follow the column order of the
+    file's own header; columns the file has but a row lacks (a column the user added) are
+    left empty, and cells whose column the file lacks are not written, so ``required``
+    must name every column whose value may not be lost. All rows land together, or none:
+    when writing or syncing fails, the bytes this call appended are cut off again.
 
     Raises
     ------
     JournalError
         When the file's header lacks a ``required`` column.
+    OSError
+        When the row could not be stored (nothing was).
+    """
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _BINARY, FILE_MODE)
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            header, newline = list(columns), "\n"
+            prefix = _row_text(header, newline)
+        else:
+            header, newline = _header(fd)
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise JournalError(
+                    f"{path}: line 1: the header lacks the column(s) {', '.join(missing)}; "
+                    "nothing was written. Restore the header line and try again."
+                )
+            prefix = _end_torn_record(fd, path, size, newline)
+        text = prefix + "".join(
+            _row_text([row.get(name, "") for name in header], newline) for row in rows
+        )
+        # surrogateescape: bytes of another encoding in the user's own column go back
+        # exactly as they were read.
+        data = text.encode("utf-8", errors="surrogateescape")
+        try:
+            if created:
+                _fsync_dir(path.parent)
+            _write_all(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            _undo(fd, path, size, created)
+            raise
+    finally:
+        os.close(fd)
+    _note_size(path, size + len(data))
+
+
+def _undo(fd: int, path: Path, size: int, created: bool) -> None:
+    """Cut off what this call appended (never an earlier byte); remove a file it made."""
+    # The write's own error is the one to report.
+    with contextlib.suppress(OSError):
+        if created:
+            path.unlink()
+            return
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a small file whole (atomically, via a temporary file), readable by its owner only.
+
+    The temporary file has a name of its own, so that two writers never share it.
     """
     ensure_private_dir(path.parent)
-    with lock_for(path):
-        created = not path.exists()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
         try:
-            size = os.fstat(fd).st_size
-            if size == 0:
-                header, newline = list(columns), "\n"
-                prefix = _row_text(header, newline)
-            else:
-                header, newline = _header(fd)
-                missing = [c for c in required if c not in header]
-                if missing:
-                    raise JournalError(
-                        f"{path}: line 1: the header lacks the column(s) {', '.join(missing)}; "
-                        "nothing was written. Restore the header line and try again."
-                    )
-                # A torn last line (a writer killed mid-row) must not swallow this row.
-                prefix = "" if os.pread(fd, 1, size - 1) == b"\n" else newline
-            text = prefix + "".join(
-                _row_text([row.get(name, "") for name in header], newline) for row in rows
-            )
             _write_all(fd, text.encode("utf-8"))
             os.fsync(fd)
         finally:
             os.close(fd)
-        if created:
-            _fsync_dir(path.parent)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a small file whole (atomically, via a temporary file), readable by its owner only."""
-    ensure_private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        _write_all(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     _fsync_dir(path.parent)
 
 
-class _Lines:
-    """An iterator over lines whose position can be moved back (to resynchronise)."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.pos = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self.pos >= len(self.lines):
-            raise StopIteration
-        self.pos += 1
-        return self.lines[self.pos - 1]
-
-
-def read_records(
-    text: str, starts_record: Callable[[list[str]], bool] | None = None
-) -> tuple[list[str], list[Record], list[Record]]:
+def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
     """Split CSV ``text`` into its header, its well-formed records and its broken ones.
 
-    A record is broken when it has another number of cells than the header, or when it
-    spans several lines one of which reads as a record of its own (``starts_record``,
-    given the cells of that line alone). That is what an unclosed quote leaves behind,
-    such as a torn write: only its first line is taken as broken and reading resumes on
-    the next line, so the rows after it are not lost inside a runaway quoted cell.
+    A record is broken when it has another number of cells than the header. A quoted cell
+    runs to its closing quote, over as many lines as it takes; a quote that is never
+    closed (such as a torn write's) makes the rest of the file one broken record, since
+    what follows it is, as written, the inside of that cell. Lines may end in ``\\r\\n``,
+    ``\\n`` or a lone ``\\r``.
 
     Returns
     -------
     header : list of str
         Column names, stripped of spaces.
     good, broken : list of Record
-        Records with their 1-based starting line. Wholly empty rows are skipped.
+        Records with their 1-based starting line. Rows without any text are skipped.
     """
-    lines = _Lines(list(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    if not lines.lines:
+    lines = list(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    if not lines:
         return [], [], []
-    header = [name.strip() for name in next(csv.reader([lines.lines[0]]), [])]
-    lines.pos = 1
+    header, _ = split_header(lines[0])
     good: list[Record] = []
     broken: list[Record] = []
-    reader = csv.reader(lines)
-
-    def runaway(start: int, end: int) -> bool:
-        if starts_record is None:
-            return False
-        for line in lines.lines[start + 1 : end]:
-            cells = next(csv.reader([line]), [])
-            if len(cells) == len(header) and starts_record(cells):
-                return True
-        return False
-
-    while lines.pos < len(lines.lines):
-        start = lines.pos
+    reader = csv.reader(lines[1:])
+    while True:
+        start = reader.line_num + 2  # the header is line 1
         try:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error:
-            cells = None  # e.g. a quote left open at the end of the file
-        spans = lines.pos - start > 1
-        if cells is not None and len(cells) == len(header):
-            if not (spans and runaway(start, lines.pos)):
-                good.append(Record(start + 1, cells))
-                continue
-        elif cells is not None and not any(c.strip() for c in cells):
+        except csv.Error:  # a quote left open at the end of the file
+            rest = "".join(lines[start - 1 :])
+            broken.append(Record(start, rest.rstrip("\r\n").split(","), len(lines)))
+            break
+        if not any(c.strip() for c in cells):
             continue
-        if spans or cells is None:
-            cells = lines.lines[start].rstrip("\r\n").split(",")
-            lines.pos = start + 1
-            reader = csv.reader(lines)  # a fresh reader: the old one may be inside a quote
-        broken.append(Record(start + 1, cells))
+        record = Record(start, cells, reader.line_num + 1)
+        (good if len(cells) == len(header) else broken).append(record)
     return header, good, broken

@@ -11,11 +11,12 @@ stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import Timeout
 
 from .catalog import POINTS, ROUTINES, Catalog, Point, Routine
-from .csvstore import append_rows, read_records, write_private
+from .csvstore import LOCK_TIMEOUT_S, append_locked, locked, read_records, write_private
 from .errors import InvalidValue, JournalError
 from .loading import Row, read_rows
 from .records import Problem, Rating, Session
@@ -64,9 +65,16 @@ class Journal:
         sample generator and tests pass their own.
     make_id : callable, optional
         Makes a new id from a prefix (``"s"`` or ``"r"``); the default is random.
+    lock_timeout : float, optional
+        Seconds a write waits for another writer's lock before giving up with a
+        `JournalError`: ``$ACUTRACK_LOCK_TIMEOUT`` when set, else 30.
 
     Notes
     -----
+    A relative ``path`` is made absolute once, here, so that a journal opened from one
+    folder stays the same journal when the working folder changes (a notebook's kernel
+    runs elsewhere than the command that started it).
+
     Times without a UTC offset (a naive ``datetime`` or ``"2026-11-25 09:30"``) are taken
     as the computer's local time and stored with that offset. Times more than a day in the
     future are rejected as typos.
@@ -85,9 +93,15 @@ class Journal:
         read_only: bool = False,
         clock: Callable[[], datetime] | None = None,
         make_id: Callable[[str], str] | None = None,
+        lock_timeout: float | None = None,
     ) -> None:
-        self.path = Path(path).expanduser()
+        if not os.fspath(path).strip():
+            raise InvalidValue("journal", path, "expected the path of a folder")
+        self.path = Path(path).expanduser().absolute()
         self.read_only = read_only
+        if lock_timeout is None:
+            lock_timeout = float(os.environ.get("ACUTRACK_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
+        self.lock_timeout = lock_timeout
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._make_id = make_id or (lambda prefix: f"{prefix}-{secrets.token_hex(5)}")
 
@@ -207,14 +221,28 @@ class Journal:
         """Path of the CSV file for ``spec``."""
         return self.path / spec.filename
 
+    def _check_folder(self) -> None:
+        """Refuse a journal path that is a file, or a link to nothing."""
+        if self.path.is_symlink() and not self.path.exists():
+            raise JournalError(
+                f"{self.path} is a link to {os.readlink(self.path)}, which does not exist"
+            )
+        if self.path.exists() and not self.path.is_dir():
+            raise JournalError(f"{self.path} is a file, not a journal folder")
+
     def _check_version(self) -> None:
+        self._check_folder()
         meta = self.path / META_FILE
         if not meta.exists():
             return
         try:
-            version = int(json.loads(meta.read_text(encoding="utf-8"))["schema_version"])
-        except (ValueError, KeyError, TypeError) as err:
+            version = json.loads(meta.read_text(encoding="utf-8"))["schema_version"]
+        except (ValueError, KeyError, TypeError, OSError) as err:
             raise JournalError(f"{meta}: cannot read the schema version ({err})") from None
+        # JSON's true, 1.9 or 1e400 are no format version: int() would take them as 1.
+        if type(version) is not int or version < 1:
+            shown = json.dumps(version)[:40]
+            raise JournalError(f"{meta}: schema_version {shown} is not a whole number from 1")
         if version > SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer acutrack (format {version}; this one reads "
@@ -227,10 +255,46 @@ class Journal:
 
     def _append_many(self, spec: TableSpec, records: list[dict[str, Any]], action: str) -> None:
         """Write validated records to ``spec``'s file in one locked append."""
+        with self._writing(spec):
+            self._append_held(spec, records, action)
+
+    @contextlib.contextmanager
+    def _writing(self, spec: TableSpec) -> Iterator[None]:
+        """Hold ``spec``'s file lock for a write, once the journal can take one.
+
+        The format file is written first, so that an error always means that no row
+        was stored (a retry then makes no duplicate). Errors of the file system become
+        a `JournalError` saying what went wrong.
+        """
         if self.read_only:
             raise JournalError(f"{self.path} is read-only; open your own journal to write.")
         self._check_version()
-        recorded_at = self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        try:
+            if not (self.path / META_FILE).exists():
+                meta = {"format": "acutrack journal", "schema_version": SCHEMA_VERSION}
+                write_private(self.path / META_FILE, json.dumps(meta, indent=2) + "\n")
+            with locked(self.file(spec), self.lock_timeout):
+                yield
+        except Timeout:
+            raise JournalError(
+                f"cannot write to {self.path}: another program has held its lock for "
+                f"{self.lock_timeout:g} s; nothing was written, try again"
+            ) from None
+        except OSError as err:
+            raise JournalError(
+                f"cannot write to {self.path}: {err.strerror or err}; nothing was written"
+            ) from err
+
+    def _append_held(
+        self,
+        spec: TableSpec,
+        records: list[dict[str, Any]],
+        action: str,
+        not_before: datetime | None = None,
+    ) -> None:
+        """Append while holding the lock; ``recorded_at`` is never before ``not_before``."""
+        now = self._clock().astimezone(UTC).replace(microsecond=0)
+        recorded_at = max(now, not_before or now).astimezone(UTC).isoformat(timespec="seconds")
         rows = []
         for values in records:
             row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
@@ -243,18 +307,7 @@ class Journal:
         droppable = {"recorded_at"} | ({"action"} if action == "add" else set())
         needed = {*spec.required_columns}
         needed |= {k for row in rows for k, v in row.items() if v and k not in droppable}
-        try:
-            append_rows(self.file(spec), rows, spec.columns, sorted(needed))
-            if not (self.path / META_FILE).exists():
-                meta = {"format": "acutrack journal", "schema_version": SCHEMA_VERSION}
-                write_private(self.path / META_FILE, json.dumps(meta, indent=2) + "\n")
-        except Timeout as err:
-            raise JournalError(
-                f"cannot write to {self.path}: another program held its lock for "
-                f"{err.timeout:g} s; try again"
-            ) from err
-        except OSError as err:
-            raise JournalError(f"cannot write to {self.path}: {err.strerror or err}") from err
+        append_locked(self.file(spec), rows, spec.columns, sorted(needed))
 
     def _session_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
         """Validate a whole session, filling points, minutes and condition from its routine."""
@@ -402,16 +455,29 @@ class Journal:
         self._append(spec, values, "add")
         return Rating(**values)
 
-    def _latest(self, entry_id: str) -> tuple[TableSpec, Row]:
-        """The table holding ``entry_id`` and its latest usable row."""
+    @contextlib.contextmanager
+    def _entry(self, entry_id: str) -> Iterator[tuple[TableSpec, Row]]:
+        """The table holding ``entry_id`` and its latest row, read and held under its lock.
+
+        Holding the lock from this read to the append that follows means that no other
+        writer's correction or deletion can come in between and be lost.
+        """
         for spec in self._specs():
-            rows, _ = read_rows(self.file(spec), spec)
-            if entry_id in rows:
-                return spec, rows[entry_id]
+            if not self.file(spec).exists():
+                continue
+            with self._writing(spec):
+                rows, _ = read_rows(self.file(spec), spec)
+                if entry_id in rows:
+                    yield spec, rows[entry_id]
+                    return
         raise InvalidValue("id", entry_id, "expected the id of a journal entry that is not deleted")
 
     def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
         """Change fields of an entry by appending a corrected row with the same id.
+
+        The row is built from the entry's latest version, read under the file's lock,
+        with only the named fields changed, so corrections made at the same time by
+        other programs to other fields are kept.
 
         Parameters
         ----------
@@ -425,21 +491,21 @@ class Journal:
         Session or Rating
             The entry as it now stands.
         """
-        spec, row = self._latest(entry_id)
-        unknown = [k for k in changes if k == "id" or k not in spec.columns[:-2]]
-        if unknown:
-            allowed = ", ".join(spec.columns[1:-2])
-            raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
-        values = self._validated(spec, {**row.values, **changes})
-        values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
-        self._append(spec, values, "correct")
+        with self._entry(entry_id) as (spec, row):
+            unknown = [k for k in changes if k == "id" or k not in spec.columns[:-2]]
+            if unknown:
+                allowed = ", ".join(spec.columns[1:-2])
+                raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
+            values = self._validated(spec, {**row.values, **changes})
+            values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
+            self._append_held(spec, [values], "correct", _recorded_at(row))
         values.pop("_extra")
         return (Session if spec.name == "sessions" else Rating)(**values)
 
     def delete(self, entry_id: str) -> None:
         """Delete an entry by appending a tombstone row; earlier rows stay in the file."""
-        spec, row = self._latest(entry_id)
-        self._append(spec, row.values, "delete")
+        with self._entry(entry_id) as (spec, row):
+            self._append_held(spec, [row.values], "delete", _recorded_at(row))
 
     # -- reading -------------------------------------------------------------------------
     def _load(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -489,38 +555,72 @@ class Journal:
     def problems(self) -> pd.DataFrame:
         """Everything wrong in the journal's files, without changing them.
 
+        It always answers: a journal it cannot read at all (a damaged ``journal.json``,
+        a path that is a file) is one problem in the table, not an error.
+
         Returns
         -------
         DataFrame
-            One row per problem: ``file``, ``line`` (1 is the header), ``field``,
-            ``value`` (as written) and ``why``.
+            One row per problem: ``file``, ``line`` (1 is the header; 0 for the file as a
+            whole), ``field``, ``value`` (as written) and ``why``.
         """
         import pandas as pd
 
-        _, found = self._catalog()
-        sessions_spec, ratings_spec = self._specs()
-        sessions, in_sessions = self._load(sessions_spec)
-        found += in_sessions
-        _, in_ratings = self._load(ratings_spec)
-        found += in_ratings
-        ratings_file = self.file(ratings_spec)
-        if ratings_file.exists():
-            known = set(sessions["id"])
-            text = ratings_file.read_bytes().decode("utf-8", errors="surrogateescape")
-            header, good, _ = read_records(text)
-            if "session_id" in header:
-                at = header.index("session_id")
-                found += [
-                    Problem(
-                        ratings_file.name,
-                        r.line,
-                        "session_id",
-                        r.cells[at],
-                        "no session in this journal has this id",
-                    )
-                    for r in good
-                    if r.cells[at].strip() and r.cells[at].strip() not in known
-                ]
+        from .loading import load_table
+
         columns = ["file", "line", "field", "value", "why"]
+        try:
+            self._check_version()
+        except JournalError as err:
+            newer = "newer acutrack" in str(err)
+            found = [Problem(META_FILE, 0, "schema_version", "", str(err))]
+            if newer or not self.path.is_dir():  # its files cannot be judged by this version
+                return pd.DataFrame([asdict(p) for p in found], columns=columns)
+        else:
+            found = []
+        catalog, in_catalog = self._catalog()
+        found += in_catalog
+        sessions_spec, ratings_spec = session_spec(catalog), rating_spec()
+        _, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
+        ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
+        found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         return table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+
+    def _dangling_follow_ups(self, ratings: pd.DataFrame) -> list[Problem]:
+        """Standing check-ins that follow up a session id no row of sessions.csv has.
+
+        A session that was deleted keeps its id in the file's history, so its follow-ups
+        are no problem: the person chose to delete it.
+        """
+        linked = ratings.dropna(subset=["session_id"])
+        if linked.empty:
+            return []
+        path = self.file(session_spec(Catalog()))
+        text = path.read_bytes().decode("utf-8", "surrogateescape") if path.exists() else ""
+        header, good, _ = read_records(text)
+        at = header.index("id") if "id" in header else None
+        known = {r.cells[at].strip() for r in good} if at is not None else set()
+        dangling = [
+            (rid, sid)
+            for rid, sid in zip(linked["id"], linked["session_id"], strict=True)
+            if sid not in known
+        ]
+        lines = self._lines(rating_spec(), {rid for rid, _ in dangling}) if dangling else {}
+        why = "no session in this journal has this id"
+        name = self.file(rating_spec()).name
+        return [Problem(name, lines.get(rid, 0), "session_id", sid, why) for rid, sid in dangling]
+
+    def _lines(self, spec: TableSpec, ids: set[str]) -> dict[str, int]:
+        """The line of each entry's standing row."""
+        rows, _ = read_rows(self.file(spec), spec)
+        return {k: row.line for k, row in rows.items() if k in ids}
+
+
+def _recorded_at(row: Row) -> datetime | None:
+    """When ``row`` was written, if its file says so readably."""
+    try:
+        moment = datetime.fromisoformat(row.cells.get("recorded_at", "").strip())
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else None

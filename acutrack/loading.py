@@ -1,19 +1,21 @@
 """Reading a journal CSV file into a typed table, reporting every row it cannot use.
 
 Good rows load; a bad row becomes a `Problem` (file, line, field, value, why) and is left
-out of the table, never silently. Corrections and tombstones are resolved here: the latest
-usable row for each id wins.
+out of the table, never silently. Corrections and tombstones are resolved here, by one
+rule for every file (`latest_rows`): the version of an entry with the latest
+``recorded_at`` wins, ties and missing times broken by position in the file.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .csvstore import Record, read_records
+from .csvstore import Record, first_line, read_records, split_header, table_names
 from .errors import InvalidValue
 from .records import Problem
 from .schema import (
@@ -30,36 +32,122 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["Row", "empty_table", "load_table", "read_rows"]
+__all__ = ["Row", "empty_table", "latest_rows", "load_table", "read_rows"]
 
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
+_RECORDED = TimeField("recorded_at", required=False)
+_BOOKKEEPING = ("action", "recorded_at")
 _REUSED = "this id was already used by an earlier row; this later row replaces it"
+_AMBIGUOUS = (
+    "this id has several rows, and without the column action acutrack cannot tell which "
+    "one stands (a correction, a deletion?): restore that column"
+)
+
+
+def latest_rows(
+    rows: Iterable[tuple[int, str, str, float | None]],
+) -> tuple[dict[str, int], list[int]]:
+    """Which row of each entry stands: the one rule every reader of the journal follows.
+
+    Parameters
+    ----------
+    rows : iterable of (position, key, action, recorded)
+        The usable rows in file order: position in the file, the entry's key, its action
+        (``add``, ``correct`` or ``delete``) and when it was recorded (seconds, or None
+        when the file does not say).
+
+    Returns
+    -------
+    latest : dict
+        Key → position of its standing row; deleted entries are left out.
+    reused : list of int
+        Positions of ``add`` rows whose key an earlier version already used.
+
+    Notes
+    -----
+    Versions are ordered by ``recorded_at``; a row without one counts as recorded with
+    the row before it in the file, and equal times keep their order in the file. So
+    re-sorting the rows in a spreadsheet changes nothing, and a file without times is
+    read in its own order.
+    """
+    timed = []
+    before = float("-inf")
+    for position, key, action, recorded in rows:
+        before = before if recorded is None else recorded
+        timed.append((before, position, key, action))
+    standing: dict[str, tuple[int, str]] = {}
+    reused = []
+    for _, position, key, action in sorted(timed):
+        if action == "add" and key in standing:
+            reused.append(position)
+        standing[key] = (position, action)
+    latest = {key: pos for key, (pos, action) in standing.items() if action != "delete"}
+    return latest, sorted(reused)
 
 
 def _broken(name: str, header: list[str], broken: list[Record]) -> list[Problem]:
-    return [
-        Problem(
-            name,
-            r.line,
-            "",
-            ",".join(r.cells)[:120],
-            f"expected {len(header)} cells but found {len(r.cells)}: a damaged or torn line",
+    def why(r: Record) -> str:
+        found = f"expected {len(header)} cells but found {len(r.cells)}"
+        if r.end <= r.line:
+            return f"{found}: a damaged or torn line"
+        return (
+            f"{found} in one record over lines {r.line}–{r.end}: a quote opened on line "
+            f"{r.line} runs on (a torn write leaves this); nothing inside it was read as "
+            "an entry"
         )
-        for r in broken
-    ]
+
+    return [Problem(name, r.line, "", ",".join(r.cells)[:120], why(r)) for r in broken]
 
 
-def _header_problems(name: str, spec: TableSpec, header: list[str], rows: int) -> list[Problem]:
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    missing = [c for c in spec.required_columns if c not in header]
-    return [
-        Problem(name, 1, c, "", "this column appears twice in the header") for c in repeated
-    ] + [
-        Problem(
-            name, 1, c, "", f"the header lacks this column, so none of the {rows} rows can be read"
+def _renamed(column: str, header: list[str], spec: TableSpec) -> str:
+    """A hint naming a column of the file that may be ``column`` renamed."""
+    strangers = [c for c in header if c and c not in spec.columns]
+    close = difflib.get_close_matches(column.lower(), [c.lower() for c in strangers], 1, 0.6)
+    if not close:
+        return ""
+    found = next(c for c in strangers if c.lower() == close[0])
+    return f" (is the column {found!r} it, renamed?)"
+
+
+def _header_problems(
+    name: str, spec: TableSpec, header: list[str], rows: int
+) -> tuple[list[Problem], bool]:
+    """What is wrong with a header, and whether that stops its rows from being read."""
+    if len(header) == 1 and header[0].count(";") >= 2:
+        why = (
+            "the cells of this file are separated by ';' (a spreadsheet setting in some "
+            "languages); acutrack reads ','. Save it again as CSV with commas"
         )
-        for c in missing
-    ]
+        return [Problem(name, 1, "", header[0][:120], why)], True
+    repeated = sorted({c for c in header if c in spec.columns and header.count(c) > 1})
+    found = [Problem(name, 1, c, "", "this column appears twice in the header") for c in repeated]
+    missing = [c for c in spec.columns if c not in header and c not in _BOOKKEEPING]
+    for c in missing:
+        if c in spec.required_columns:
+            why = f"the header lacks this column, so none of the {rows} rows can be read"
+        else:
+            why = "the header lacks this column, so every row reads it as empty"
+        found.append(Problem(name, 1, c, "", why + _renamed(c, header, spec)))
+    stops = bool(repeated) or any(c in spec.required_columns for c in missing)
+    return sorted(found, key=lambda p: p.field), stops
+
+
+def _contradiction(spec: TableSpec) -> Callable[[str, str], str]:
+    """Why a routine and a condition cannot go together (``""`` when they can)."""
+    try:
+        catalog = spec.field("routine").catalog  # type: ignore[attr-defined]
+        spec.field("condition")
+    except InvalidValue:
+        return lambda routine, condition: ""
+
+    def why(routine: str, condition: str) -> str:
+        fixed = catalog.routine(routine)
+        if fixed.condition and condition != fixed.condition:
+            other = f"; a {condition} session uses {fixed.twin!r}" if fixed.twin else ""
+            return f"routine {routine!r} is always {fixed.condition}{other}"
+        return ""
+
+    return why
 
 
 @dataclass(frozen=True)
@@ -71,22 +159,36 @@ class Row:
     cells: dict[str, str]
 
 
+def _recorded(text: str) -> tuple[float | None, str]:
+    """A row's ``recorded_at`` as seconds (None when empty or bad) and why it is bad."""
+    try:
+        moment = _RECORDED.from_text(text) if text.strip() else None
+    except InvalidValue as err:
+        return None, err.allowed
+    return (None if moment is None else moment.timestamp()), ""
+
+
 def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem]]:
-    """Load a small file row by row, without pandas (user routines, points, corrections).
+    """Load a small file row by row, without pandas (user routines, points, plans).
 
     Same rules as `load_table`: bad rows are reported, the latest usable row for each key
-    wins, and a tombstone removes the key.
+    wins (`latest_rows`), and a tombstone removes the key.
     """
     if not path.exists():
         return {}, []
     header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
-    problems = _broken(path.name, header, broken)
-    problems += _header_problems(path.name, spec, header, len(good))
-    if problems and problems[-1].line == 1:
+    if not header:
+        return {}, []
+    name = path.name
+    problems, stops = _header_problems(name, spec, header, len(good))
+    problems += _broken(name, header, broken)
+    if stops:
         return {}, problems
-    latest: dict[str, Row] = {}
+    names = table_names(header)
+    contradiction = _contradiction(spec)
+    parsed: list[tuple[Record, dict[str, str], dict[str, Any], str, float | None]] = []
     for record in good:
-        cells = dict(zip(header, record.cells, strict=True))
+        cells = dict(zip(names, record.cells, strict=True))
         errors = []
         try:
             action = _ACTION.from_text(cells.get("action", "")) or "add"
@@ -101,18 +203,41 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
                 values[f.name] = f.from_text(cells.get(f.name, ""))
             except InvalidValue as err:
                 errors.append(err)
+        if not errors and action != "delete" and "condition" in values:
+            why = contradiction(values["routine"], values["condition"])
+            if why:
+                errors.append(InvalidValue("condition", values["condition"], why))
+        recorded, why = _recorded(cells.get("recorded_at", ""))
+        if why:
+            problems.append(Problem(name, record.line, "recorded_at", cells["recorded_at"], why))
+        problems += [Problem(name, record.line, e.field, str(e.value), e.allowed) for e in errors]
+        if not errors:
+            parsed.append((record, cells, values, action, recorded))
+    keys = [values[spec.key] for _, _, values, _, _ in parsed]
+    repeated = len(set(keys)) < len(keys)
+    latest, reused = latest_rows(
+        (i, values[spec.key], action, recorded)
+        for i, (_, _, values, action, recorded) in enumerate(parsed)
+    )
+    if repeated and "action" not in header:
+        latest = _unambiguous(latest, keys)
         problems += [
-            Problem(path.name, record.line, e.field, str(e.value), e.allowed) for e in errors
+            Problem(name, parsed[i][0].line, spec.key, keys[i], _AMBIGUOUS)
+            for i in range(len(parsed))
+            if keys.count(keys[i]) > 1
         ]
-        if errors:
-            continue
-        key = values[spec.key]
-        if action == "add" and key in latest:
-            problems.append(Problem(path.name, record.line, spec.key, key, _REUSED))
-        latest.pop(key, None)
-        if action != "delete":
-            latest[key] = Row(record.line, values, cells)
-    return latest, problems
+    else:
+        problems += [Problem(name, parsed[i][0].line, spec.key, keys[i], _REUSED) for i in reused]
+    rows = {key: Row(parsed[i][0].line, parsed[i][2], parsed[i][1]) for key, i in latest.items()}
+    return rows, sorted(problems, key=lambda p: p.line)
+
+
+def _unambiguous(latest: dict[str, int], keys: Sequence[str]) -> dict[str, int]:
+    """Without an ``action`` column a repeated key may be deleted: leave those out."""
+    seen: dict[str, int] = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    return {k: i for k, i in latest.items() if seen[k] == 1}
 
 
 def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -152,26 +277,11 @@ def _frame(
     frame = pd.DataFrame(_typed(spec, values), copy=False)
     frame.insert(2, "local_time", pd.to_datetime(pd.Series(local)).to_numpy(dtype="datetime64[ns]"))
     for name, col in extra.items():
-        frame[name] = np.array(col, dtype=object)
+        # The user's own column keeps its name unless the table already has one like it.
+        frame[f"{name} (your column)" if name in frame else name] = np.array(col, dtype=object)
     if frame[spec.time].is_monotonic_increasing:  # as appended, usually
         return frame
     return frame.sort_values(spec.time, kind="stable").reset_index(drop=True)
-
-
-def _record_start(spec: TableSpec, header: list[str]) -> Callable[[list[str]], bool]:
-    """Whether the cells of one line look like a record of ``spec`` (an id, then a time)."""
-    key, time = header.index(spec.key), header.index(spec.time)
-    id_field, time_field = spec.field(spec.key), spec.field(spec.time)
-
-    def starts(cells: list[str]) -> bool:
-        try:
-            id_field.from_text(cells[key])
-            time_field.from_text(cells[time])
-        except InvalidValue:
-            return False
-        return True
-
-    return starts
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -237,11 +347,11 @@ def _fast_records(
             cells = next(csv.reader([lines[i + 1].decode("utf-8")]), [])
         except csv.Error:
             return None
-        if len(cells) == len(header):
-            continue
         if any(c.strip() for c in cells):
+            if len(cells) == len(header):
+                continue
             return None
-        skipped.append(i)  # a wholly empty row, which the careful reader skips too
+        skipped.append(i)  # a row without any text, which the careful reader skips too
     numbers = np.arange(2, len(frame) + 2)
     if not skipped:
         return frame, numbers
@@ -266,7 +376,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     Parameters
     ----------
     path : Path
-        The CSV file; a missing file is an empty table.
+        The CSV file; a missing or empty file is an empty table.
     spec : TableSpec
         Its columns.
 
@@ -275,7 +385,8 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     table : DataFrame
         The latest usable row for every id not deleted, sorted by time: the spec's fields
         (typed), ``local_time`` (the wall-clock time as written, without offset) after the
-        time column, and any column the user added (as text).
+        time column, and any column the user added (as text; one named like a column of
+        the table gets `` (your column)`` after its name).
     problems : list of Problem
         Every line that could not be used, and why.
     """
@@ -286,42 +397,42 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         return empty_table(spec), []
     name = path.name
     whole = path.read_bytes()
-    end = whole.find(b"\n")
-    first = whole[: end if end >= 0 else None].removeprefix(_BOM)
-    header = [c.strip() for c in next(csv.reader([first.decode("utf-8", "surrogateescape")]), [])]
 
     def text() -> str:
         return whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape")
 
-    if _header_problems(name, spec, header, 0):
-        rows = len(read_records(text())[1])
-        return empty_table(spec), _header_problems(name, spec, header, rows)
-    problems: list[Problem] = []
+    header, _ = split_header(first_line(text()[:65536]))
+    if not header or not text().strip():
+        return empty_table(spec), []
+    problems, stops = _header_problems(name, spec, header, 0)
+    if stops:
+        _, good, _ = read_records(text())
+        return empty_table(spec), _header_problems(name, spec, header, len(good))[0]
+    names = table_names(header)
     read_as = {f.name: f.read_as for f in (*spec.fields, _ACTION) if f.read_as != "text"}
-    fast = _fast_records(path, whole, header, read_as)
+    fast = _fast_records(path, whole, names, read_as)
     if fast is not None:
         raw, lines = fast
     else:
-        header, good, broken = read_records(text(), _record_start(spec, header))
+        _, good, broken = read_records(text())
         problems += _broken(name, header, broken)
-        raw = pd.DataFrame([r.cells for r in good], columns=header, dtype=object)
+        raw = pd.DataFrame([r.cells for r in good], columns=names, dtype=object)
         lines = np.array([r.line for r in good], dtype=np.int64)
 
     n = len(raw)
-    cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION)}
+    cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION, _RECORDED)}
     bad = np.zeros(n, dtype=bool)
 
-    def report(column: str, whys: np.ndarray, applies: np.ndarray) -> None:
-        nonlocal bad
+    def report(column: str, whys: np.ndarray, applies: np.ndarray) -> np.ndarray:
         hit = (whys != "") & applies
         for i in np.flatnonzero(hit):
             cell = str(cells[column][i])
             problems.append(Problem(name, int(lines[i]), column, cell, whys[i]))
-        bad |= hit
+        return hit
 
     everyone = np.ones(n, dtype=bool)
     actions, whys = _ACTION.column(cells["action"])
-    report("action", whys, everyone)
+    bad |= report("action", whys, everyone)
     deleting = actions == "delete"
     values: dict[str, Any] = {}
     local = None
@@ -330,20 +441,37 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
             values[f.name], local, whys = f.read(cells[f.name])
         else:
             values[f.name], whys = f.column(cells[f.name])
-        report(f.name, whys, everyone if f.name == spec.key else ~deleting)
+        bad |= report(f.name, whys, everyone if f.name == spec.key else ~deleting)
+    bad |= report("condition", _contradictions(spec, values, n), ~deleting & ~bad)
 
+    recorded, _, whys = _RECORDED.read(cells["recorded_at"])
+    whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
+    report("recorded_at", whys, everyone)
     ids = values[spec.key]
     usable = np.flatnonzero(~bad)
     latest = usable
-    if len(set(ids.tolist())) < n:  # corrections, deletions or a reused id
-        codes = pd.factorize(ids)[0]
-        again = np.ones(n, dtype=bool)
-        again[np.unique(codes, return_index=True)[1]] = False  # the first row of each id
-        again &= ((actions == "add") | pd.isna(actions)) & ~bad
-        for i in np.flatnonzero(again):
+    codes = pd.factorize(ids)[0]
+    counts = np.bincount(codes[usable], minlength=codes.max() + 1 if n else 0)
+    if (counts > 1).any():  # corrections, deletions or a reused id
+        # A row without a time counts as recorded with the usable row before it (of any
+        # entry), as `latest_rows` does when it is given every row.
+        stamps = recorded.to_numpy(dtype="datetime64[s]")[usable]
+        filled = pd.Series(np.where(np.isnat(stamps), np.nan, stamps.astype(np.int64))).ffill()
+        when = dict(zip(usable.tolist(), filled.tolist(), strict=True))
+        versions = usable[counts[codes[usable]] > 1]
+        standing, reused = latest_rows(
+            (int(i), ids[i], actions[i] or "add", None if np.isnan(when[i]) else when[i])
+            for i in versions
+        )
+        ambiguous = "action" not in header
+        if ambiguous:
+            for i in versions:
+                problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _AMBIGUOUS))
+            standing = {}
+        for i in reused if not ambiguous else []:
             problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
-        last_first = np.unique(codes[usable][::-1], return_index=True)[1]
-        latest = usable[len(usable) - 1 - last_first]
+        single = usable[counts[codes[usable]] == 1]
+        latest = np.sort(np.concatenate([single, np.array(list(standing.values()), dtype=int)]))
     problems.sort(key=lambda p: p.line)
 
     keep = np.zeros(n, dtype=bool)
@@ -355,5 +483,22 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
             k: (v.iloc[rows] if isinstance(v, pd.Series) else v[rows]) for k, v in values.items()
         }
         local = local.iloc[rows]
-    extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in header if c not in spec.columns}
+    extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in names if c not in spec.columns}
     return _frame(spec, values, local, extra), problems
+
+
+def _contradictions(spec: TableSpec, values: dict[str, Any], n: int) -> np.ndarray:
+    """Why each row's routine and condition cannot go together (``""`` where they can)."""
+    import numpy as np
+    import pandas as pd
+
+    whys = np.full(n, "", dtype=object)
+    if "condition" not in values or "routine" not in values or not n:
+        return whys
+    why = _contradiction(spec)
+    pairs = pd.MultiIndex.from_arrays([values["routine"], np.asarray(values["condition"])])
+    codes, uniques = pairs.factorize()
+    for k, (routine, condition) in enumerate(uniques):
+        if isinstance(routine, str) and isinstance(condition, str):  # else reported already
+            whys[codes == k] = why(routine, condition)
+    return whys

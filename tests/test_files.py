@@ -55,7 +55,8 @@ def test_spreadsheet_edited_file_loads_and_keeps_extra_column(journal):
 def test_a_correction_needs_the_action_column(journal):
     journal.path.mkdir()
     path = journal.path / "ratings.csv"
-    path.write_text("id,rated_at,pain,location\nr-1,2026-11-20T08:00:00+00:00,4,neck\n")
+    header = "id,rated_at,pain,location,session_id,stress,notes"
+    path.write_text(header + "\nr-1,2026-11-20T08:00:00+00:00,4,neck,,,\n")
     assert journal.log_rating(3).pain == 3  # a plain row needs no bookkeeping column
     with pytest.raises(at.JournalError, match=r"lacks the column.*action"):
         journal.correct("r-1", pain=2)
@@ -91,9 +92,10 @@ def test_a_header_without_a_required_column_is_reported_and_not_written_to(journ
     journal.path.mkdir()
     path = journal.path / "ratings.csv"
     path.write_text("id,rated_at,location\nr-1,2026-11-20T08:00:00+00:00,neck\n")
-    problems = journal.problems()
-    assert problems[["line", "field"]].values.tolist() == [[1, "pain"]]
-    assert "none of the 1 rows" in problems["why"].iloc[0]
+    problems = journal.problems().set_index("field")
+    assert list(problems.index) == ["notes", "pain", "session_id", "stress"]
+    assert "none of the 1 rows" in problems.loc["pain", "why"]
+    assert "every row reads it as empty" in problems.loc["notes", "why"]
     with pytest.raises(at.JournalError, match="lacks the column"):
         journal.log_rating(3)
     assert path.read_text().count("\n") == 2
@@ -329,9 +331,8 @@ def test_impossible_dates_are_reported_not_fatal(tmp_path):
         "s-1969": "1970-01-01T00:30:00+01:00",
         "s-space": "2026-11-20 08:00:00+01:00",
     }
-    rows = [
-        good.replace("s-good", key).replace(good.split(",")[1], when) for key, when in bad.items()
-    ]
+    cells = good.split(",")
+    rows = [",".join([key, when, *cells[2:]]) for key, when in bad.items()]
     path.write_text(path.read_text() + "\n".join(rows) + "\n")
     problems = journal.problems()
     assert sorted(problems["value"]) == sorted(set(bad.values()) - {"2026-11-20 08:00:00+01:00"})
