@@ -166,8 +166,7 @@ class Journal:
         }
         if values["code"] in POINTS:
             raise InvalidValue("code", code, "expected a code that is not a built-in point")
-        known = values["code"] in self.catalog.points
-        self._append(spec, values, "correct" if known else "add")
+        self._put(spec, values)
         return Point(**values)
 
     def add_routine(
@@ -214,7 +213,7 @@ class Journal:
         values = {f.name: f.parse(given[f.name]) for f in spec.fields}
         if values["key"] in ROUTINES:
             raise InvalidValue("key", key, "expected a name that is not a built-in routine")
-        self._append(spec, values, "correct" if values["key"] in catalog.routines else "add")
+        self._put(spec, values)
         return Routine(**values)
 
     def file(self, spec: TableSpec) -> Path:
@@ -284,6 +283,14 @@ class Journal:
             raise JournalError(
                 f"cannot write to {self.path}: {err.strerror or err}; nothing was written"
             ) from err
+
+    def _put(self, spec: TableSpec, values: dict[str, Any]) -> None:
+        """Add a keyed row, or correct it when the key stands already (decided under the lock)."""
+        with self._writing(spec):
+            rows, _ = read_rows(self.file(spec), spec)
+            known = rows.get(values[spec.key])
+            action = "add" if known is None else "correct"
+            self._append_held(spec, [values], action, known and _recorded_at(known))
 
     def _append_held(
         self,

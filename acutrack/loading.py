@@ -203,7 +203,7 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
                 values[f.name] = f.from_text(cells.get(f.name, ""))
             except InvalidValue as err:
                 errors.append(err)
-        if not errors and action != "delete" and "condition" in values:
+        if not errors and action != "delete" and {"routine", "condition"} <= values.keys():
             why = contradiction(values["routine"], values["condition"])
             if why:
                 errors.append(InvalidValue("condition", values["condition"], why))

@@ -272,3 +272,18 @@ def test_a_writer_killed_while_correcting_leaves_a_journal_that_loads(journal):
         assert int(table.loc[entry, "notes"].split()[1]) >= i
     journal.correct(ids[0], pain_after=0)
     assert journal.sessions().set_index("id").loc[ids[0], "pain_after"] == 0
+
+
+def _add_points(start, folder, worker):
+    j = at.Journal(folder)
+    start.wait()
+    for i in range(25):
+        j.add_point(f"MY{i}", f"mine {i}", location=f"by worker {worker}")
+
+
+def test_two_writers_declaring_the_same_points_make_corrections_not_clashes(journal):
+    ctx = multiprocessing.get_context("spawn")
+    folder = str(journal.path)
+    _run(ctx, (_add_points, folder, 1), (_add_points, folder, 2))
+    assert journal.problems().empty
+    assert {f"MY{i}" for i in range(25)} <= set(journal.catalog.points)
