@@ -11,7 +11,7 @@ rely on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import InvalidValue
 
@@ -328,19 +328,32 @@ class Catalog:
     points: dict[str, Point] = field(default_factory=lambda: dict(POINTS))
     routines: dict[str, Routine] = field(default_factory=lambda: dict(ROUTINES))
 
+    def __post_init__(self) -> None:
+        # Codes match case-insensitively, so two that differ only in case are one point: its
+        # first spelling, its latest definition (a hand-edited file may hold both).
+        first: dict[str, str] = {}
+        points: dict[str, Point] = {}
+        for code, point in self.points.items():
+            code = first.setdefault(code.casefold(), code)
+            points[code] = point if point.code == code else replace(point, code=code)
+        object.__setattr__(self, "points", points)
+
     def routine(self, key: object) -> Routine:
-        """The routine named ``key``; `InvalidValue` naming ``routine`` when there is none."""
-        if isinstance(key, str) and key.strip() in self.routines:
-            return self.routines[key.strip()]
+        """The routine named ``key`` (in any case); `InvalidValue` naming ``routine`` if none."""
+        if isinstance(key, str) and key.strip().lower() in self.routines:
+            return self.routines[key.strip().lower()]
         raise InvalidValue("routine", key, f"expected one of {', '.join(sorted(self.routines))}")
 
     def point_code(self, code: object) -> str:
         """The canonical spelling of a point code (codes match case-insensitively)."""
-        if isinstance(code, str):
-            wanted = code.strip().casefold()
-            for known in self.points:
-                if known.casefold() == wanted:
-                    return known
-        raise InvalidValue(
-            "points", code, f"expected point codes such as {', '.join(list(self.points)[:9])}"
-        )
+        known = self.spelling(code) if isinstance(code, str) else None
+        if known is None:
+            raise InvalidValue(
+                "points", code, f"expected point codes such as {', '.join(list(self.points)[:9])}"
+            )
+        return known
+
+    def spelling(self, code: str) -> str | None:
+        """The known code equal to ``code`` but for case and spaces around, or None."""
+        wanted = code.strip().casefold()
+        return next((known for known in self.points if known.casefold() == wanted), None)

@@ -33,6 +33,7 @@ from .schema import (
     SCHEMA_VERSION,
     TableSpec,
     TimeField,
+    check_routine,
     point_spec,
     rating_spec,
     routine_spec,
@@ -76,8 +77,9 @@ class Journal:
     runs elsewhere than the command that started it).
 
     Times without a UTC offset (a naive ``datetime`` or ``"2026-11-25 09:30"``) are taken
-    as the computer's local time and stored with that offset. Times more than a day in the
-    future are rejected as typos.
+    as the computer's local time and stored with that offset. A local time that the
+    clocks skipped (a daylight-saving gap) is refused; one they showed twice is the
+    first of the two. Times more than a day in the future are rejected as typos.
 
     Examples
     --------
@@ -135,6 +137,13 @@ class Journal:
         problems += found
         routines = dict(ROUTINES)
         for key, row in rows.items():
+            try:
+                check_routine(row.values)
+            except InvalidValue as err:
+                problems.append(
+                    Problem(spec.filename, row.line, err.field, str(err.value), err.allowed)
+                )
+                continue
             if key in ROUTINES:
                 why = "a built-in routine has this key; choose another"
                 problems.append(Problem(spec.filename, row.line, "key", key, why))
@@ -159,7 +168,7 @@ class Journal:
         -------
         Point
         """
-        spec = point_spec()
+        spec = point_spec(self.catalog)
         values = {
             f.name: f.parse(v)
             for f, v in zip(spec.fields, (code, name, location, how), strict=True)
@@ -188,7 +197,8 @@ class Journal:
             Point codes in the order they are pressed: built-in ones or ones declared
             with `add_point`.
         seconds_per_point : float
-            How long each point is pressed (more than 0, at most 3600).
+            How long each point is pressed: 1 to 3600 seconds, and a whole session
+            (points × seconds × rounds) no longer than 600 minutes.
         rounds : int
             How many times the sequence is repeated (1–100).
         condition : {"real", "sham"}, optional
@@ -211,6 +221,7 @@ class Journal:
             condition=condition,
         )
         values = {f.name: f.parse(given[f.name]) for f in spec.fields}
+        check_routine(values)
         if values["key"] in ROUTINES:
             raise InvalidValue("key", key, "expected a name that is not a built-in routine")
         self._put(spec, values)
@@ -381,7 +392,8 @@ class Journal:
         points : list of str or str, optional
             Point codes pressed; defaults to the routine's points.
         duration_min : float, optional
-            Minutes, more than 0; defaults to the routine's timing.
+            Minutes, from 1 second (0.0167) to 600, written like ``2.5``; defaults to the
+            routine's timing.
         location : str
             Where it hurts.
         started_at : datetime or str, optional

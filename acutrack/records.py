@@ -61,10 +61,22 @@ class Rating:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong in a journal file: where it is, what it holds and why it is wrong."""
+    """Something wrong in a journal file: where it is, what it holds and why it is wrong.
+
+    ``value`` is the cell as written, cut after 200 characters (a whole pasted file in
+    one cell would otherwise travel into every report of it).
+    """
 
     file: str
     line: int
     field: str
     value: str
     why: str
+
+    def __post_init__(self) -> None:
+        if len(self.value) > _VALUE_SHOWN:
+            cut = f"{self.value[:_VALUE_SHOWN]}… ({len(self.value):,} characters)"
+            object.__setattr__(self, "value", cut)
+
+
+_VALUE_SHOWN = 200

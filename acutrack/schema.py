@@ -9,13 +9,15 @@ command line stays fast).
 from __future__ import annotations
 
 import math
+import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .catalog import Catalog
-from .errors import InvalidValue
+from .catalog import Catalog, Routine
+from .errors import InvalidValue, shown
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,10 +25,29 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 
-# A spreadsheet runs a cell that starts with one of these as a formula. Such text is stored
-# with a leading apostrophe (the usual CSV-injection guard, shown as text by spreadsheets);
-# text that really starts with an apostrophe gets one too, so reading back is exact.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+# A spreadsheet runs a cell that starts with one of these as a formula (the full-width
+# forms too, in some locales). Such text is stored with a leading apostrophe (the usual
+# CSV-injection guard, shown as text by spreadsheets); text that really starts with an
+# apostrophe gets one too, so reading back is exact.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'", "＝", "＋", "－", "＠")
+
+# A spreadsheet opening a CSV file reads these as values instead of text, and writes them
+# back changed (0123 → 123, 1e5 → 100000, 3/4 → 04/03/2026, 12:30 → 12:30:00, TRUE →
+# true). The rule is broad on purpose: a cell guarded needlessly still reads back exactly.
+_CHAR = r"(?:[\d\s.,:/()%$€£¥−+-]|(?<=\d)[et](?=[+−-]?\d))"  # 1e5, 2026-03-04T10:00
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_NUMBER_LIKE = re.compile(
+    rf"""(?=\D*\d)  # numbers, fractions, dates and times in digits, perhaps with am or pm:
+        {_CHAR}+(?:[ap]\.?m?\.?\s*)?  # 0123 1e5 1,5 1.000 (5) 3/4 1-2 3.4.26 12:30 9:30 pm
+        # dates with an English month name: 4 Mar, 4-Mar-26, Mar 4, March 2026
+      | \s*\d+[\s./-]*{_MONTH}(?:[\s./,-]*\d+)?\s*
+      | \s*{_MONTH}(?:[\s./,-]*\d+){{1,2}}\s*
+      | \s*(?:true|false)\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 ACTIONS = ("add", "correct", "delete")
 CONDITIONS = ("real", "sham")
@@ -36,12 +57,32 @@ _ISO = re.compile(
     r"(?P<stamp>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-]\d\d:?\d\d)"
 )
 _SURROGATE = "[\ud800-\udfff]"
-_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+# pandas holds times (in nanoseconds) only up to 2262: a journal's dates end well before.
+_EARLIEST, _LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+_IN_RANGE = "expected a date after 1970 and before 2200"
+# The UTC offsets in use anywhere since 1972.
+_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
+_OFFSET = "expected a UTC offset of whole minutes from -12:00 to +14:00"
+_SKIPPED = (
+    "expected a local time that exists: clocks skipped it when they moved forward; "
+    "give its UTC offset, e.g. +01:00"
+)
+
+
+def _spreadsheet_would_change(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula or read it as a value."""
+    return text.startswith(_FORMULA_START) or bool(_NUMBER_LIKE.fullmatch(text))
 
 
 def escape_text(text: str) -> str:
-    """Text as stored in a CSV cell: guarded against being run as a spreadsheet formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text as stored in a CSV cell: guarded against a spreadsheet changing it.
+
+    Formula-like text (``=1+1``, ``@SUM``) and text a spreadsheet would read as a number,
+    date, time, percentage, amount or boolean (``0123``, ``1e5``, ``3/4``, ``12:30``,
+    ``TRUE``) gets a leading apostrophe, which spreadsheets keep as text. So does text that
+    starts with an apostrophe, so that `unescape_text` is its exact inverse.
+    """
+    return "'" + text if _spreadsheet_would_change(text) else text
 
 
 def unescape_text(text: str) -> str:
@@ -142,8 +183,23 @@ class IdField(Field):
         return super().column(texts)  # stray spaces or bad ids: one by one
 
 
+# Numbers are read as people, spreadsheets and pandas write them: the digits 0-9 (not
+# other scripts' digits, which a spreadsheet would keep as text), an optional sign, a point
+# for decimals, spaces around. Not Python's own spellings (1_0, 1e5, 0x10, inf, nan), nor a
+# decimal comma (is 1,000 a thousand or one?).
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+_DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_SIGNIFICANT = "g"  # a decimal keeps the six significant digits its CSV cell holds
+
+
 @dataclass(frozen=True)
 class IntField(Field):
+    """A whole number from ``low`` to ``high``, written in digits (``5``, ``+5``, `` 5 ``).
+
+    Python and NumPy integers are taken as they are; ``5.0``, ``True`` and text such as
+    ``1_0`` or ``٥`` are refused.
+    """
+
     low: int = 0
     high: int = 10
 
@@ -167,12 +223,13 @@ class IntField(Field):
         return super().column(cells)
 
     def _parse(self, value: object) -> int:
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            number = int(value)
-        elif isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif type(value).__module__ == "numpy" and type(value).__name__.startswith(("int", "uint")):
-            number = int(value)  # pandas and widgets hand over NumPy integers
+        if isinstance(value, str) and _WHOLE.fullmatch(value):
+            try:
+                number = int(value)
+            except ValueError:  # more digits than Python converts: far out of range anyway
+                raise self.reject(value) from None
+        elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            number = int(value)  # also NumPy integers, from pandas and widgets
         else:
             raise self.reject(value)
         if not self.low <= number <= self.high:
@@ -182,28 +239,36 @@ class IntField(Field):
 
 @dataclass(frozen=True)
 class PositiveField(Field):
-    """A number greater than 0, up to ``high`` (minutes of a session, seconds on a point)."""
+    """A decimal number from ``least`` to ``high`` (minutes of a session, seconds on a point).
+
+    Text is read as written with the digits 0-9 and a decimal point (``2.5``, ``10``,
+    ``.5``); Python and NumPy numbers are taken as they are. The value is kept to the six
+    significant digits its CSV cell holds, so what is stored is what reads back.
+    """
 
     high: float = 600
     unit: str = "minutes"
+    #: The least value: by default one second, the shortest pressing worth a record.
+    least: float = 1 / 60
 
     def __post_init__(self) -> None:
-        allowed = f"expected {self.unit} greater than 0 and at most {self.high:g}"
+        allowed = (
+            f"expected {self.unit} from {self.least:.3g} to {self.high:g}, "
+            "written like 2.5 (a decimal point, digits 0-9)"
+        )
         object.__setattr__(self, "allowed", allowed)
 
     def _parse(self, value: object) -> float:
-        if isinstance(value, bool):
+        written = isinstance(value, str) and _DECIMAL.fullmatch(value)
+        if not written and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise self.reject(value)
-        try:
-            number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise self.reject(value) from None
-        if not 0 < number <= self.high:  # also false for NaN
+        number = float(format(float(value), _SIGNIFICANT))  # type: ignore[arg-type]
+        if not self.least <= number <= self.high:  # also false for NaN
             raise self.reject(value)
         return number
 
     def to_text(self, value: Any) -> str:
-        return "" if value is None else f"{value:g}"
+        return "" if value is None else format(value, _SIGNIFICANT)
 
 
 @dataclass(frozen=True)
@@ -247,7 +312,7 @@ class PointsField(Field):
         try:
             points = tuple(self.catalog.point_code(c) for c in codes)
         except InvalidValue as err:
-            raise self.reject(value, f"unknown point {err.value!r}; {err.allowed}") from None
+            raise self.reject(value, f"unknown point {shown(err.value)}; {err.allowed}") from None
         if len(set(points)) != len(points):
             raise self.reject(value, "expected each point at most once")
         return points
@@ -258,21 +323,50 @@ class PointsField(Field):
 
 @dataclass(frozen=True)
 class TimeField(Field):
+    """A moment, stored as its wall-clock time with its UTC offset.
+
+    Accepts ISO 8601 text (``2026-11-25T09:30``, with ``Z``, ``+01:00`` or ``+0100``),
+    a ``datetime`` or a pandas ``Timestamp``. A time without an offset is the computer's
+    local time: a time that local clocks skipped (02:30 when they move forward) is refused,
+    and one they show twice (02:30 when they move back) is taken as the first of the two,
+    unless a ``datetime`` says ``fold=1``; give the offset to choose. Offsets must be whole
+    minutes from -12:00 to +14:00 (those in use anywhere), dates from 1970 to 2199 UTC, and
+    seconds' fractions are dropped.
+    """
+
     allowed: str = "expected an ISO 8601 date and time, e.g. 2026-11-25T09:30:00+01:00"
 
     def _parse(self, value: object) -> datetime:
-        if isinstance(value, str):
+        when = value
+        if isinstance(when, str):
             try:
-                value = datetime.fromisoformat(value.strip())
+                when = datetime.fromisoformat(when.strip())
             except ValueError:
                 raise self.reject(value) from None
-        if not isinstance(value, datetime):  # pandas Timestamps are datetimes too
+        if hasattr(when, "to_pydatetime"):  # a pandas Timestamp: as a datetime, naive or not
+            when = when.to_pydatetime(warn=False)
+        if not isinstance(when, datetime):
             raise self.reject(value)
-        if value.tzinfo is None or value.utcoffset() is None:
-            value = value.astimezone()  # no offset given: the computer's local time
-        if value < _EARLIEST:
-            raise self.reject(value, "expected a date after 1970")
-        return value.replace(microsecond=0)
+        return self._fixed(when, value).replace(microsecond=0)
+
+    def _fixed(self, when: datetime, value: object) -> datetime:
+        """``when`` with its fixed UTC offset, or `InvalidValue` naming ``value`` as given."""
+        zone = when.tzinfo if when.utcoffset() is not None else None  # None: local time
+        try:
+            utc = when.astimezone(UTC)  # a local time shown twice: by its ``fold``
+            back = utc.astimezone(zone)
+        except (OverflowError, ValueError, OSError):  # years such as 1 or 9999
+            raise self.reject(value, _IN_RANGE) from None
+        if not _EARLIEST <= utc < _LATEST:
+            raise self.reject(value, _IN_RANGE)
+        if back.replace(tzinfo=None) != when.replace(tzinfo=None):
+            # Converting there and back moved the wall-clock time: clocks skipped it.
+            raise self.reject(value, _SKIPPED)
+        offset = back.utcoffset()
+        assert offset is not None
+        if offset % timedelta(minutes=1) or not _OFFSETS[0] <= offset <= _OFFSETS[1]:
+            raise self.reject(value, _OFFSET)
+        return back.replace(tzinfo=timezone(offset))
 
     def from_text(self, text: str) -> datetime:
         # A file must say its offset: a cell without one was changed by hand, and guessing
@@ -285,7 +379,7 @@ class TimeField(Field):
         """Reject a time more than a day ahead: almost always a typo in the date."""
         now = now or datetime.now(UTC)
         if value > now + timedelta(days=1):
-            raise self.reject(value.isoformat(), "expected a time no more than a day ahead")
+            raise self.reject(value, "expected a time no more than a day ahead")
         return value
 
     def to_text(self, value: Any) -> str:
@@ -327,7 +421,8 @@ def _canonical_times(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     """Read cells of the form ``YYYY-MM-DDTHH:MM:SS±HH:MM`` by position, all at once.
 
     Returns the wall-clock times (``datetime64[s]``, NaT elsewhere), their UTC offsets in
-    minutes, and which cells were read: possible dates after 1970 in exactly that form.
+    minutes, and which cells were read: possible times in exactly that form that
+    `TimeField.from_text` accepts (dates from 1970 to 2199 UTC, offsets -12:00 to +14:00).
     """
     import numpy as np
 
@@ -359,9 +454,11 @@ def _canonical_times(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     first = months.astype("datetime64[D]")
     days = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
-    ok &= (hour < 24) & (minute < 60) & (second < 60) & (np.abs(offset) < 24 * 60)
+    low, high = (limit // timedelta(minutes=1) for limit in _OFFSETS)
+    ok &= (hour < 24) & (minute < 60) & (second < 60) & (low <= offset) & (offset <= high)
     seconds = (day - 1) * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
-    ok &= first.astype(np.int64) * 86_400 + seconds >= 0  # after 1970 in UTC
+    utc = first.astype(np.int64) * 86_400 + seconds
+    ok &= (utc >= _EARLIEST.timestamp()) & (utc < _LATEST.timestamp())  # as `TimeField._fixed`
     local = first.astype("datetime64[s]") + (seconds + offset * 60).astype("timedelta64[s]")
     local[~ok] = np.datetime64("NaT")
     return local, np.where(ok, offset, 0), ok
@@ -434,6 +531,10 @@ class TableSpec:
         raise InvalidValue("field", name, f"expected one of {', '.join(self.columns[:-2])}")
 
 
+# Minutes of a session; also what a routine's timing must give (`check_routine`).
+_DURATION = PositiveField("duration_min")
+
+
 def session_spec(catalog: Catalog) -> TableSpec:
     """Columns of ``sessions.csv``."""
     return TableSpec(
@@ -446,7 +547,7 @@ def session_spec(catalog: Catalog) -> TableSpec:
             RoutineField("routine", catalog=catalog),
             PointsField("points", catalog=catalog),
             ChoiceField("condition", choices=CONDITIONS),
-            PositiveField("duration_min"),
+            _DURATION,
             IntField("pain_before"),
             IntField("pain_after"),
             LabelField("location", default="lower-back", max_length=200),
@@ -477,15 +578,39 @@ KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
 CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,19}"
 
 
-def point_spec() -> TableSpec:
-    """Columns of ``points.csv``: points the user declares beside the built-in ones."""
-    allowed = "expected a code of letters, digits, '-' or '_' starting with a letter (≤ 20)"
+@dataclass(frozen=True)
+class PointCodeField(IdField):
+    """The code of a point being declared, spelt as ``catalog`` spells it when it knows it.
+
+    Codes match case-insensitively, so ``bl23`` *is* the built-in ``BL23`` (and ``ki3`` a
+    point ``KI3`` already declared): the journal then refuses or corrects it instead of
+    adding a second point that no session could tell apart.
+    """
+
+    allowed: str = "expected a code of letters, digits, '-' or '_' starting with a letter (≤ 20)"
+    pattern: str = CODE_PATTERN
+    catalog: Catalog = field(default_factory=Catalog)
+
+    def _parse(self, value: object) -> str:
+        code = super()._parse(value)
+        return self.catalog.spelling(code) or code
+
+    def column(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return Field.column(self, texts)  # each code respelt, not only checked
+
+
+def point_spec(catalog: Catalog | None = None) -> TableSpec:
+    """Columns of ``points.csv``: points the user declares beside the built-in ones.
+
+    With ``catalog``, a code is spelt as the catalog spells it (see `PointCodeField`);
+    without, as the built-in points do.
+    """
     return TableSpec(
         "points",
         "",
         None,
         (
-            IdField("code", allowed=allowed, pattern=CODE_PATTERN),
+            PointCodeField("code", catalog=catalog or Catalog()),
             TextField("name", max_length=100),
             TextField("location", max_length=500),
             TextField("how", max_length=500),
@@ -495,7 +620,7 @@ def point_spec() -> TableSpec:
 
 
 def routine_spec(catalog: Catalog) -> TableSpec:
-    """Columns of ``routines.csv``: the user's own routines."""
+    """Columns of ``routines.csv``: the user's own routines (see also `check_routine`)."""
     allowed = "expected lower-case letters, digits, '-' or '_' (at most 40)"
     return TableSpec(
         "routines",
@@ -505,12 +630,40 @@ def routine_spec(catalog: Catalog) -> TableSpec:
             IdField("key", allowed=allowed, pattern=KEY_PATTERN),
             TextField("title", max_length=200),
             PointsField("points", catalog=catalog),
-            PositiveField("seconds_per_point", high=3600, unit="seconds"),
+            # At least a second on each point, so that a session always lasts long enough
+            # to be logged (see `_DURATION`).
+            PositiveField("seconds_per_point", high=3600, unit="seconds", least=1),
             IntField("rounds", low=1, high=100),
             ChoiceField("condition", choices=CONDITIONS, required=False),
         ),
         key="key",
     )
+
+
+def check_routine(values: Mapping[str, Any]) -> None:
+    """Refuse a routine whose sessions could not be logged at its own timing.
+
+    Parameters
+    ----------
+    values : mapping
+        A routine's fields, each already parsed by `routine_spec`'s fields.
+
+    Raises
+    ------
+    InvalidValue
+        Naming ``seconds_per_point`` when points × seconds × rounds is not a session
+        length that ``duration_min`` accepts (more than 600 minutes, say).
+    """
+    routine = Routine(**values)
+    minutes = routine.default_minutes or 0
+    if not _DURATION.least <= minutes <= _DURATION.high:
+        raise InvalidValue(
+            "seconds_per_point",
+            routine.seconds_per_point,
+            f"expected a timing whose sessions last from {_DURATION.least:.3g} to "
+            f"{_DURATION.high:g} minutes: {len(routine.points)} points × "
+            f"{routine.seconds_per_point:g} s × {routine.rounds} rounds is {minutes:g} minutes",
+        )
 
 
 def plan_spec(catalog: Catalog) -> TableSpec:

@@ -265,3 +265,25 @@ def test_meta_file_is_well_formed(journal):
     journal.log_session(6, 3)
     assert json.loads((journal.path / "journal.json").read_text())["schema_version"] == 1
     assert [p.name for p in journal.path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_huge_bad_cell_is_shortened_in_problems(journal):
+    journal.log_session(6, 3)
+    path = journal.path / "sessions.csv"
+    header, rows = _data_lines(path)
+    cells = rows[0].rstrip("\n").split(",")
+    cells[6] = "9" * 100_000  # pain_before
+    path.write_text(header + ",".join(cells) + "\n")
+    problems = journal.problems()
+    assert len(problems) == 1
+    assert len(problems["value"].iloc[0]) < 300
+    assert "100,000 characters" in problems["value"].iloc[0]
+
+
+def test_a_routine_too_long_to_log_is_reported_in_the_file(journal):
+    journal.add_routine("mine", ["BL23"], seconds_per_point=60)
+    path = journal.path / "routines.csv"
+    path.write_text(path.read_text().replace(",60,", ",3600,").replace(",1,", ",100,"))
+    problems = journal.problems()
+    assert problems["field"].tolist() == ["seconds_per_point"]
+    assert "mine" not in journal.catalog.routines

@@ -67,6 +67,9 @@ class CorrectionForm(Form):
             ]
         )
         self.widget.add_class("acutrack-correction-form")  # a handle for styling and tests
+        self._kind: str | None = None  # "sessions" or "ratings" of the entry shown
+        self._loaded: dict | None = None  # its values as the form showed them
+        self._relisting = False
         self.reload()
 
     def reload(self) -> None:
@@ -76,8 +79,11 @@ class CorrectionForm(Form):
         self.entry.value = entries[0].id if entries else None
         self._load()
 
-    def _current(self) -> tuple[str, dict]:
-        """``("sessions" | "ratings", row)`` of the chosen entry, missing values as None."""
+    def _current(self) -> tuple[str, dict] | None:
+        """``("sessions" | "ratings", row)`` of the chosen entry, missing values as None.
+
+        None when the entry is no longer in the journal (deleted elsewhere).
+        """
         for kind, table in (
             ("sessions", self.journal.sessions()),
             ("ratings", self.journal.ratings()),
@@ -86,15 +92,35 @@ class CorrectionForm(Form):
             if len(match):
                 row = match.astype(object).where(match.notna(), None).iloc[0].to_dict()
                 return kind, row
-        raise LookupError(self.entry.value)
+        return None
+
+    def _shown(self) -> dict:
+        """The values the form shows for the chosen entry's fields."""
+        if self._kind == "sessions":
+            shown = {
+                "pain_before": self.pain_before.value,
+                "pain_after": self.pain_after.value,
+                "duration_min": self.minutes.value,
+                "condition": self.condition.value,
+            }
+        else:
+            shown = {"pain": self.pain.value, "stress": self.stress.value}
+        return shown | {"location": self.location.value, "notes": self.notes.value}
 
     def _load(self, _change: object = None) -> None:
         self.confirm_delete.value = False
+        self._kind, self._loaded = None, None
+        self.session_box.layout.display = self.rating_box.layout.display = "none"
         if self.entry.value is None:
-            self.session_box.layout.display = self.rating_box.layout.display = "none"
             return
-        kind, row = self._current()
-        is_session = kind == "sessions"
+        ok, found = self._attempt(self._current)
+        if not ok:
+            return
+        if found is None:
+            self._gone()
+            return
+        self._kind, row = found
+        is_session = self._kind == "sessions"
         self.session_box.layout.display = "" if is_session else "none"
         self.rating_box.layout.display = "none" if is_session else ""
         if is_session:
@@ -105,28 +131,43 @@ class CorrectionForm(Form):
             self.pain.value = row["pain"]
             self.stress.value = None if row["stress"] is None else int(row["stress"])
         self.location.value, self.notes.value = row["location"], row["notes"]
+        # What the form showed, as the controls hold it: a save sends only what the person
+        # changed since, so it never writes back a value another program corrected meanwhile.
+        self._loaded = self._shown()
+
+    def _gone(self) -> None:
+        """The chosen entry is no longer in the journal: say so and list the entries again."""
+        self.show_error(
+            f"Entry {self.entry.value} is no longer in the journal (was it deleted elsewhere?); "
+            "the list of entries was reloaded."
+        )
+        if not self._relisting:  # once: the fresh list could, in a race, lose one too
+            self._relisting = True
+            try:
+                self.reload()
+            finally:
+                self._relisting = False
 
     def _changes(self) -> dict:
-        kind, row = self._current()
-        if kind == "sessions":
-            wanted = {
-                "pain_before": self.pain_before.value,
-                "pain_after": self.pain_after.value,
-                "duration_min": self.minutes.value,
-                "condition": self.condition.value,
-            }
-        else:
-            wanted = {"pain": self.pain.value, "stress": self.stress.value}
-        wanted |= {"location": self.location.value, "notes": self.notes.value}
-        return {k: v for k, v in wanted.items() if v != row[k]}
+        assert self._loaded is not None
+        return {k: v for k, v in self._shown().items() if v != self._loaded[k]}
+
+    def _still_there(self) -> bool:
+        """Whether the chosen entry is still in the journal (if not, say so and reload)."""
+        ok, found = self._attempt(self._current)
+        if ok and found is None:
+            self._gone()
+        return ok and found is not None
 
     def _save(self) -> None:
-        if self.entry.value is None:
+        if self._loaded is None:
             self.show_error("There is no entry to correct yet.")
             return
         changes = self._changes()
         if not changes:
             self.show_error("Nothing was changed, so nothing was saved.")
+            return
+        if not self._still_there():
             return
         entry_id = self.entry.value
         ok, record = self._attempt(lambda: self.journal.correct(entry_id, **changes))
@@ -136,11 +177,13 @@ class CorrectionForm(Form):
             self.entry.value = entry_id
 
     def _delete(self) -> None:
-        if self.entry.value is None:
+        if self._loaded is None:
             self.show_error("There is no entry to delete.")
             return
         if not self.confirm_delete.value:
             self.show_error("Tick “Yes, delete this entry” first.")
+            return
+        if not self._still_there():
             return
         entry_id = self.entry.value
         ok, _ = self._attempt(lambda: self.journal.delete(entry_id))

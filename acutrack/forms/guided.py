@@ -19,6 +19,10 @@ from .widgets import WIDE, Form, PainSlider, notes_box, scale_caption
 __all__ = ["GuidedSession"]
 
 _SHOW, _HIDE = "", "none"
+_NOTHING_PRESSED = (
+    "Stopped before any point was pressed, so there is no session to save. "
+    "Discard it, or choose a routine and start again."
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ class GuidedSession(Form):
     Notes
     -----
     The minutes saved are the time spent pressing: from Start to the end or Stop, without
-    pauses. Points skipped before they were pressed at all are not recorded.
+    pauses. Points skipped before they were pressed at all are not recorded; a session
+    stopped before any point was pressed cannot be saved, only discarded (``discard``).
     """
 
     def __init__(
@@ -78,12 +83,15 @@ class GuidedSession(Form):
         self.after = PainSlider("Pain after")
         self.notes = notes_box()
         self.save = w.Button(description="Save session", button_style="primary", icon="check")
+        self.discard = w.Button(description="Discard", icon="times")
+        self.summary = w.HTML()
 
         self.start_button.on_click(lambda _: self.start())
         self.pause_button.on_click(lambda _: self.toggle_pause())
         self.skip_button.on_click(lambda _: self.skip())
         self.stop_button.on_click(lambda _: self.stop())
         self.save.on_click(lambda _: self._save())
+        self.discard.on_click(lambda _: self._discard())
 
         self.setup_box = w.VBox(
             [self.routine, scale_caption(), self.before.widget, self.start_button]
@@ -96,7 +104,9 @@ class GuidedSession(Form):
                 w.HBox([self.pause_button, self.skip_button, self.stop_button]),
             ]
         )
-        self.end_box = w.VBox([self.after.widget, self.notes, self.save])
+        # Rating and saving, hidden when nothing was pressed and there is nothing to save.
+        self.rate_box = w.VBox([self.after.widget, self.notes, self.save])
+        self.end_box = w.VBox([self.summary, self.rate_box, self.discard])
         self.widget = w.VBox(
             [
                 w.HTML("<h4>Guided session</h4>"),
@@ -209,9 +219,12 @@ class GuidedSession(Form):
             self.paused = False
             self.after.value = self.before.value
             self._show(end=True)
-            done = ", ".join(c for c, s in self.pressed.items() if s > 0) or "no point"
-            self.status.value = (
+            done = ", ".join(self._pressed_points())
+            self.rate_box.layout.display = _SHOW if done else _HIDE
+            self.summary.value = (
                 f"Done: {self.minutes:g} min pressing {html.escape(done)}. How is the pain now?"
+                if done
+                else _NOTHING_PRESSED
             )
 
     # -- display -----------------------------------------------------------------------
@@ -243,23 +256,41 @@ class GuidedSession(Form):
         """Minutes spent pressing so far (at least 0.1, so that a session is never 0)."""
         return max(0.1, round(self.active_seconds / 60, 1))
 
+    def _pressed_points(self) -> list[str]:
+        """The points pressed at all, in the routine's order."""
+        return [code for code, seconds in self.pressed.items() if seconds > 0]
+
     def _save(self) -> None:
         if self.phase != "finished":
             self.show_error("Finish or stop the session before saving it.")
             return
-        routine = self.routine_spec
+        points = self._pressed_points()
+        if not points:
+            self.show_error(_NOTHING_PRESSED)
+            return
+        ok, routine = self._attempt(lambda: self.routine_spec)
+        if not ok:
+            return
         session = self._log_session(
             pain_before=self.before.value,
             pain_after=self.after.value,
             routine=routine.key,
-            points=[c for c in routine.points if self.pressed.get(c, 0) > 0],
+            points=points,
             duration_min=self.minutes,
             notes=self.notes.value,
         )
         if session is None:
             return
+        self._clear()
+        self.refresh_recent()
+
+    def _discard(self) -> None:
+        """Drop the finished session without saving it."""
+        self._clear()
+        self.show_ok("Discarded: nothing was saved.")
+
+    def _clear(self) -> None:
         self.before.reset()
         self.after.reset()
         self.notes.value = ""
         self._new()
-        self.refresh_recent()

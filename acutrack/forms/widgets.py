@@ -129,10 +129,12 @@ class Form:
 
     def refresh_recent(self, count: int = 5) -> None:
         """Show the latest sessions and check-ins under the form."""
-        lines = [
-            html.escape(f"{e.label()} ({e.id})")
-            for e in reversed(latest_entries(self.journal, count))
-        ]
+        try:
+            entries = latest_entries(self.journal, count)
+        except (AcutrackError, OSError) as err:  # the form still works; say why the list is not
+            self.recent.value = f"<i>Cannot list the latest entries: {html.escape(str(err))}</i>"
+            return
+        lines = [html.escape(f"{e.label()} ({e.id})") for e in reversed(entries)]
         self.recent.value = (
             "<b>Recent entries</b><br>" + "<br>".join(lines) if lines else "<i>No entries yet.</i>"
         )
