@@ -14,7 +14,8 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from contextlib import nullcontext
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .errors import AcutrackError, InvalidValue
@@ -33,19 +34,78 @@ def _journal(args: argparse.Namespace):
     return Journal(folder) if folder else Journal.default()
 
 
-def _time(text: str | None) -> datetime | str | None:
-    """``--at``: an ISO 8601 time, or ``HH:MM`` for today (local time when no offset)."""
-    if text and re.fullmatch(r"\d{1,2}:\d\d", text.strip()):
-        hour, minute = map(int, text.split(":"))
+_HH_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_AT_RANGE = "expected a time after 1970 and no more than a day ahead"
+
+
+def _time(text: str | None, now: datetime) -> datetime | str | None:
+    """``--at``: ``HH:MM`` (its most recent past occurrence) or an ISO 8601 time.
+
+    A time without a UTC offset takes the offset this computer's time zone had then, not
+    the one it has ``now``. Text with an offset, and text that is no time at all, go to the
+    journal as they are, to be stored or refused there.
+    """
+    if text is None:
+        return None
+    clock = _HH_MM.fullmatch(text.strip())
+    if clock:
+        return _most_recent(text, int(clock[1]), int(clock[2]), now)
+    try:
+        given = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    if given.tzinfo is not None:
+        return text
+    moments = _moments(text, given)
+    if not moments:
+        raise _skipped(text, given)
+    if len(moments) > 1:
+        first, second = (m.isoformat(timespec="minutes")[16:] for m in moments)
+        raise InvalidValue(
+            "at",
+            text,
+            f"{given:%Y-%m-%d %H:%M} happened twice here (the clocks went back); add its UTC "
+            f"offset: {first} for the first time, {second} for the second",
+        )
+    return moments[0]
+
+
+def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
+    """The latest moment up to ``now`` at which this computer's clock showed ``hour:minute``."""
+    try:
+        wanted = time(hour, minute)
+    except ValueError:
+        raise InvalidValue("at", text, "expected HH:MM or an ISO 8601 time") from None
+    wall = now.astimezone().replace(tzinfo=None)
+    day = wall.date() - timedelta(days=1 if wanted > wall.time() else 0)
+    if not _moments(text, datetime.combine(day, wanted)):
+        raise _skipped(text, datetime.combine(day, wanted))
+    # The next day too: when the clocks go back, its first pass of the hour may be past.
+    days = (day, day + timedelta(days=1))
+    moments = [m for d in days for m in _moments(text, datetime.combine(d, wanted))]
+    return max(m for m in moments if m <= now)
+
+
+def _moments(text: str, wall: datetime) -> list[datetime]:
+    """Each moment this computer's clock showed ``wall``: none in a gap, two in an overlap."""
+    found: list[datetime] = []
+    for fold in (0, 1):
         try:
-            return (
-                datetime.now()
-                .astimezone()
-                .replace(hour=hour, minute=minute, second=0, microsecond=0)
-            )
-        except ValueError:
-            raise InvalidValue("at", text, "expected HH:MM or an ISO 8601 time") from None
-    return text
+            moment = wall.replace(fold=fold).astimezone()
+        except (OverflowError, OSError, ValueError):  # beyond what the C library can convert
+            raise InvalidValue("at", text, _AT_RANGE) from None
+        if moment.replace(tzinfo=None) == wall and moment not in found:
+            found.append(moment)
+    return found
+
+
+def _skipped(text: str, wall: datetime) -> InvalidValue:
+    return InvalidValue(
+        "at",
+        text,
+        f"{wall:%Y-%m-%d %H:%M} did not happen here (the clocks went forward); "
+        "give another time, or one with its UTC offset",
+    )
 
 
 def _date(option: str, text: str | None) -> date | None:
@@ -58,8 +118,31 @@ def _date(option: str, text: str | None) -> date | None:
         raise InvalidValue(option, text, "expected a date like 2026-12-01") from None
 
 
+# What a terminal would obey rather than show: C0 and C1 controls (colours, clearing the
+# screen, a window title), DEL, bidirectional overrides (text shown reversed), and the lone
+# surrogates that stand for bytes of a file that were not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as ``surrogateescape`` keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _printable(text: object) -> str:
+    """``text`` safe for a terminal: what it would obey is written out, e.g. ``\\x1b``."""
+    return _UNPRINTABLE.sub(_escape, str(text))
+
+
+def _say(text: str = "") -> None:
+    """Print ``text`` line by line, each line made `_printable`."""
+    print("\n".join(_printable(line) for line in text.split("\n")))
+
+
 def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
-    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    cells = [[_printable(c) for c in headers], *[[_printable(c) for c in row] for row in rows]]
     widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
     return "\n".join(line.rstrip() for line in lines)
@@ -83,23 +166,24 @@ def _cmd_log(args: argparse.Namespace) -> int:
         points=";".join(args.points) if args.points else None,
         duration_min=args.minutes,
         location=args.location,
-        started_at=_time(args.at),
+        started_at=_time(args.at, journal._clock()),
         notes=args.note,
     )
-    print(f"stored session {session.describe()}{plan_note(*record(journal, session))}")
+    _say(f"stored session {session.describe()}{plan_note(*record(journal, session))}")
     return 0
 
 
 def _cmd_rate(args: argparse.Namespace) -> int:
-    rating = _journal(args).log_rating(
+    journal = _journal(args)
+    rating = journal.log_rating(
         pain=args.pain,
-        rated_at=_time(args.at),
+        rated_at=_time(args.at, journal._clock()),
         location=args.location,
         session_id=args.after_session,
         stress=args.stress,
         notes=args.note,
     )
-    print(f"stored rating {rating.describe()}")
+    _say(f"stored rating {rating.describe()}")
     return 0
 
 
@@ -109,13 +193,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
     journal = _journal(args)
     entries = latest_entries(journal, args.last)
     if not entries:
-        print(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
+        _say(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
         return 0
     rows = [
         (f"{e.when:%Y-%m-%d %H:%M}", e.kind, e.id, e.what, e.pain, textwrap.shorten(e.notes, 40))
         for e in entries
     ]
-    print(_table(rows, ("when", "entry", "id", "what", "pain", "notes")))
+    _say(_table(rows, ("when", "entry", "id", "what", "pain", "notes")))
     return 0
 
 
@@ -127,7 +211,7 @@ def _cmd_routines(args: argparse.Namespace) -> int:
         minutes = f"{r.default_minutes:g}" if r.default_minutes else "—"
         points = " ".join(r.points) or "(you name them)"
         rows.append((r.key, r.condition or "either", points, timing, minutes))
-    print(_table(rows, ("routine", "condition", "points", "timing", "minutes")))
+    _say(_table(rows, ("routine", "condition", "points", "timing", "minutes")))
     return 0
 
 
@@ -136,12 +220,12 @@ def _cmd_points(args: argparse.Namespace) -> int:
 
     for p in _journal(args).catalog.points.values():
         uses = f" — for {', '.join(p.uses)}" if p.uses else ""
-        print(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
+        _say(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
         for text in (p.location, p.how, p.caution):
             if text:
-                print(textwrap.fill(text, 88, initial_indent="    ", subsequent_indent="    "))
-    print("\nCautions:")
-    print("\n".join(f"  - {c}" for c in CAUTIONS))
+                _say(textwrap.fill(text, 88, initial_indent="    ", subsequent_indent="    "))
+    _say("\nCautions:")
+    _say("\n".join(f"  - {c}" for c in CAUTIONS))
     return 0
 
 
@@ -149,14 +233,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     journal = _journal(args)
     problems = journal.problems()
     if problems.empty:
-        print(f"no problems in {journal.path}")
+        _say(f"no problems in {journal.path}")
         return 0
     rows = [
         (p.file, p.line, p.field or "(line)", textwrap.shorten(p.value, 30) or '""', p.why)
         for p in problems.itertuples()
     ]
-    print(_table(rows, ("file", "line", "field", "value", "why")))
-    print(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
+    _say(_table(rows, ("file", "line", "field", "value", "why")))
+    _say(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
     return 1
 
 
@@ -168,7 +252,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         journal = write_sample(args.out, seed=seed, real_advantage=args.real_advantage)
     except FileExistsError as err:
         raise _Usage(str(err)) from None
-    print(f"wrote a sample journal to {journal.path} (seed {seed})")
+    _say(f"wrote a sample journal to {journal.path} (seed {seed})")
     return 0
 
 
@@ -176,34 +260,37 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from .plan import make_plan, plan_slots, to_ics
 
     journal = _journal(args)
+    slots = [] if args.new else plan_slots(journal)
+    if not (args.new or slots):
+        _say("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
+        return 0
+    # The calendar file is opened first, so that a place it cannot be written stops a new
+    # plan from being stored; it takes its name only once the plan is stored.
+    with journal.private_output(args.ics) if args.ics else nullcontext() as calendar:
+        if args.new:
+            slots = make_plan(
+                journal,
+                args.routine or ["back"],
+                weeks=args.weeks,
+                sessions_per_week=args.per_week,
+                start=_date("start", args.start),
+                seed=args.seed,
+            )
+        if calendar:
+            calendar.write(to_ics(slots).encode("utf-8"))
     if args.new:
-        start = _date("start", args.start)
-        slots = make_plan(
-            journal,
-            args.routine or ["back"],
-            weeks=args.weeks,
-            sessions_per_week=args.per_week,
-            start=start,
-            seed=args.seed,
-        )
-        print(
+        _say(
             f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
             f"in {len({s.block for s in slots})} blocks of real and sham in random order "
             f"(seed {slots[0].seed})"
         )
-    else:
-        slots = plan_slots(journal)
-        if not slots:
-            print("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
-            return 0
     rows = [
         (s.slot, s.block, f"{s.due:%a %d %b %H:%M}", s.routine, s.condition, s.session_id or "")
         for s in slots
     ]
-    print(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
+    _say(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
     if args.ics:
-        args.ics.write_text(to_ics(slots), encoding="utf-8")
-        print(f"wrote {len(slots)} calendar events to {args.ics}")
+        _say(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0
 
 
@@ -213,18 +300,42 @@ def _cmd_report(args: argparse.Namespace) -> int:
     since = _date("since", args.since)
     pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
     out = write_report(_journal(args), args.out, since=since, pdf=pdf)
-    print(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
+    _say(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
     return 0
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import lab_command
 
-    argv, env = lab_command(port=args.port, open_browser=not args.no_browser)
-    env["ACUTRACK_HOME"] = str(_journal(args).path)
+    argv, env, url = lab_command(port=args.port, open_browser=not args.no_browser)
+    # Absolute: the kernel runs in the notebooks' folder, not here.
+    env["ACUTRACK_HOME"] = str(_journal(args).path.absolute())
+    _say(f"JupyterLab is starting; open {url}")
     sys.stdout.flush()
     os.execve(argv[0], argv, env)  # JupyterLab takes over this process and its signals
     return 0  # pragma: no cover - execve does not return
+
+
+def _path(text: str) -> Path:
+    """A file or folder option (an empty one would mean the current folder unnoticed)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, not an empty one")
+    return Path(text)
+
+
+def _whole(text: str) -> int:
+    """A whole number as people write it: digits, perhaps a sign (not ``1_0`` nor ``1e3``)."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text.strip()):
+        raise argparse.ArgumentTypeError("expected a whole number")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    """How many entries to show: 1 or more."""
+    number = _whole(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -232,7 +343,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--journal",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=argparse.SUPPRESS,  # so a subcommand's default does not hide the global one
         help="journal folder (default: $ACUTRACK_HOME, else ~/acutrack)",
     )
@@ -258,7 +369,10 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
     log.add_argument("--points", nargs="+", metavar="CODE", help="points pressed, e.g. BL23 GB30")
     log.add_argument("--minutes", help="duration (default: the routine's timing)")
-    log.add_argument("--at", help="when it started: ISO 8601 or HH:MM today (default: now)")
+    log.add_argument(
+        "--at",
+        help="when it started: ISO 8601, or HH:MM for its latest past occurrence (default: now)",
+    )
     log.add_argument("--location", **where)
     log.add_argument("--note", default="", help="any text")
 
@@ -266,20 +380,22 @@ def _parser() -> argparse.ArgumentParser:
     rate.add_argument("pain", help="pain now, 0-10")
     rate.add_argument("--after-session", metavar="ID", help="the session this follows up")
     rate.add_argument("--stress", help="stress now, 0-10")
-    rate.add_argument("--at", help="when: ISO 8601 or HH:MM today (default: now)")
+    rate.add_argument(
+        "--at", help="when: ISO 8601, or HH:MM for its latest past occurrence (default: now)"
+    )
     rate.add_argument("--location", **where)
     rate.add_argument("--note", default="", help="any text")
 
     show = command("show", _cmd_show, "list the latest entries")
-    show.add_argument("--last", type=int, default=10, metavar="N", help="how many (default 10)")
+    show.add_argument("--last", type=_count, default=10, metavar="N", help="how many (default 10)")
 
     command("routines", _cmd_routines, "list the routines, built-in and your own")
     command("points", _cmd_points, "list the points: where they are and how to press them")
     command("validate", _cmd_validate, "check the journal's files; exit 1 when anything is wrong")
 
     sample = command("sample", _cmd_sample, "write the sample journal (16 weeks) to a folder")
-    sample.add_argument("--out", required=True, type=Path, metavar="DIR", help="an empty folder")
-    sample.add_argument("--seed", type=int, help="random seed (default: the bundled sample's)")
+    sample.add_argument("--out", required=True, type=_path, metavar="DIR", help="an empty folder")
+    sample.add_argument("--seed", type=_whole, help="random seed (default: the bundled sample's)")
     sample.add_argument(
         "--real-advantage",
         type=float,
@@ -293,36 +409,44 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--routine", action="append", help="routine to test against its sham (repeatable)"
     )
-    plan.add_argument("--weeks", type=int, default=4, help="how many weeks (default 4)")
+    plan.add_argument("--weeks", type=_whole, default=4, help="how many weeks (default 4)")
     plan.add_argument(
-        "--per-week", type=int, default=4, help="sessions of each routine a week, even (default 4)"
+        "--per-week",
+        type=_whole,
+        default=4,
+        help="sessions of each routine a week, even (default 4)",
     )
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
-    plan.add_argument("--seed", type=int, help="random seed (default: a new one)")
-    plan.add_argument("--ics", type=Path, metavar="FILE", help="also write an .ics calendar file")
+    plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
+    plan.add_argument("--ics", type=_path, metavar="FILE", help="also write an .ics calendar file")
 
     report = command("report", _cmd_report, "write a one-page report for your clinician")
     report.add_argument("--since", help="only entries from this day on, YYYY-MM-DD")
     report.add_argument(
-        "--out", type=Path, default=Path("report.html"), help="HTML file (default report.html)"
+        "--out", type=_path, default=Path("report.html"), help="HTML file (default report.html)"
     )
     report.add_argument(
         "--pdf",
         nargs="?",
         const=True,
-        type=Path,
+        type=_path,
         metavar="FILE",
         help="also write a PDF (default: beside the HTML file)",
     )
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
-    lab.add_argument("--port", type=int, help="port to listen on (default: a free one)")
+    lab.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``acutrack`` command and return its exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A console or pipe that cannot show a character (a Windows code page, an ASCII
+        # locale) gets it as an escape such as \u2192 instead of a crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -331,11 +455,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (InvalidValue, _Usage) as err:
-        print(f"acutrack {args.command}: {err}", file=sys.stderr)
-        return 2
+        return _fail(args.command, err, 2)
     except (AcutrackError, OSError) as err:
-        print(f"acutrack {args.command}: {err}", file=sys.stderr)
-        return 1
+        return _fail(args.command, err, 1)
+
+
+def _fail(command: str, err: Exception, status: int) -> int:
+    """Say what went wrong in one line on stderr; return the exit status."""
+    print(f"acutrack {command}: {_printable(err)}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock
 
@@ -30,6 +32,7 @@ __all__ = [
     "Record",
     "append_rows",
     "locked",
+    "private_output",
     "read_records",
     "table_names",
     "write_private",
@@ -300,6 +303,39 @@ def write_private(path: Path, text: str) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def private_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A file to write for the person (a calendar, a report): private, and whole or not at all.
+
+    It is written under a temporary name beside ``path``, created readable by its owner
+    only whatever the umask, and takes the place of ``path`` (and of any file there,
+    whatever its mode) when the ``with`` block ends; if the block fails, ``path`` is left
+    as it was. Opening it first shows that ``path`` can be written before anything else is
+    stored.
+
+    Examples
+    --------
+    >>> with private_output(tmp_path / "plan.ics") as file:  # doctest: +SKIP
+    ...     file.write(to_ics(slots).encode("utf-8"))
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:  # named after the file asked for, not the temporary one
+        raise OSError(err.errno, err.strerror, str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:

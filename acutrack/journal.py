@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any
 from filelock import Timeout
 
 from .catalog import POINTS, ROUTINES, Catalog, Point, Routine
-from .csvstore import LOCK_TIMEOUT_S, append_locked, locked, read_records, write_private
+from .csvstore import (
+    LOCK_TIMEOUT_S,
+    append_locked,
+    locked,
+    private_output,
+    read_records,
+    write_private,
+)
 from .errors import InvalidValue, JournalError
 from .loading import Row, read_rows
 from .records import Problem, Rating, Session
@@ -226,6 +233,22 @@ class Journal:
             raise InvalidValue("key", key, "expected a name that is not a built-in routine")
         self._put(spec, values)
         return Routine(**values)
+
+    def owns(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is (or could become) a file the journal keeps: data, settings, locks."""
+        path = Path(path)
+        inside = path.absolute().parent.resolve() == self.path.resolve()
+        return inside and (path.suffix.lower() in (".csv", ".json") or path.name.startswith("."))
+
+    def private_output(self, path: str | os.PathLike[str]) -> contextlib.AbstractContextManager:
+        """`csvstore.private_output`, refusing a name that is one of this journal's files."""
+        if self.owns(path):
+            raise InvalidValue(
+                "file",
+                Path(path).name,
+                f"expected a name other than those of the journal's files in {self.path}",
+            )
+        return private_output(path)
 
     def file(self, spec: TableSpec) -> Path:
         """Path of the CSV file for ``spec``."""

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import quote
+
+from .errors import InvalidValue
 
 __all__ = ["lab_command", "notebooks_dir"]
+
+HOST = "127.0.0.1"
 
 
 def notebooks_dir() -> Path:
@@ -16,31 +22,63 @@ def notebooks_dir() -> Path:
     return beside if beside.is_dir() else Path.cwd()
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
 def lab_command(
     *, port: int | None = None, open_browser: bool = True, root: Path | None = None
-) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that start JupyterLab for acutrack.
+) -> tuple[list[str], dict[str, str], str]:
+    """The command line and environment that start JupyterLab for acutrack, and its URL.
 
     The server listens on 127.0.0.1 only and requires a token: ``$JUPYTER_TOKEN`` when set,
     else a new random one. The token travels in the environment, not in the command line,
-    where other users of the computer could read it. JupyterLab's news and update checks
-    are turned off, so nothing is fetched from the internet.
+    where other users of the computer could read it; JupyterLab then shows it as
+    ``token=...``, so the URL returned carries it for the person to open. JupyterLab's news
+    and update checks are turned off, so nothing is fetched from the internet.
+
+    Parameters
+    ----------
+    port : int, optional
+        From 1 to 65535; a free one by default.
+    open_browser : bool
+        Whether JupyterLab opens the person's browser.
+    root : Path, optional
+        The folder it shows; the kit's notebooks by default.
+
+    Returns
+    -------
+    argv : list of str
+    env : dict
+    url : str
+        Where the lab answers, with its token.
     """
+    if port is not None and (
+        isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535
+    ):
+        raise InvalidValue("port", port, "expected a port number from 1 to 65535")
+    # Chosen here rather than by JupyterLab, so that the URL can be told before it starts;
+    # with no retries, it is that port or a clear failure.
+    port = port or _free_port()
     env = dict(os.environ)
-    env.setdefault("JUPYTER_TOKEN", secrets.token_urlsafe(24))
+    # An empty one counts as unset, as JupyterLab counts it.
+    env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
     argv = [
         sys.executable,
         "-m",
         "jupyterlab",
-        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root or notebooks_dir()}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     ]
-    if port is not None:
-        argv += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if not open_browser:
         argv.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI machines run as root
-    return argv, env
+    url = f"http://{HOST}:{port}/lab?token={quote(env['JUPYTER_TOKEN'], safe='')}"
+    return argv, env, url

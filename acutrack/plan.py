@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .errors import InvalidValue
@@ -27,6 +27,7 @@ from .schema import plan_spec
 __all__ = [
     "Slot",
     "active_plan",
+    "check_seed",
     "fulfil",
     "make_plan",
     "next_slot",
@@ -36,6 +37,12 @@ __all__ = [
     "schedule",
     "to_ics",
 ]
+
+
+# What ``plan.csv`` can hold and read back: seeds of 31 bits, days whose times fall after
+# 1970 in UTC, and a last day of a year-long plan before the year 10000.
+SEEDS = range(2**31)
+FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(9998, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ def schedule(
     start: date | None = None,
     seed: int | None = None,
     hour: int = 19,
+    tz: tzinfo | None = None,
 ) -> list[Slot]:
     """Make a plan's slots without storing them (`make_plan` stores them).
 
@@ -114,11 +122,15 @@ def schedule(
         Sessions of each routine per week: even, 2–14. Blocks hold four slots (two real,
         two sham) when this is a multiple of four, else two.
     start : date, optional
-        The first day; tomorrow by default.
+        The first day, from 1970-01-02 to 9998-12-31; tomorrow by default.
     seed : int, optional
-        Random seed; a new one by default. It is stored, so the plan can be remade.
+        Random seed from 0 to 2**31 - 1; a new one by default. It is stored, so the plan
+        can be remade.
     hour : int
         Hour of the day the slots are due (a reminder only).
+    tz : tzinfo, optional
+        Time zone of the slots; by default this computer's, with the UTC offset in force on
+        each day (a plan may span a daylight-saving change).
 
     Returns
     -------
@@ -135,10 +147,11 @@ def schedule(
         )
     if not routines:
         raise InvalidValue("routines", routines, "expected at least one routine")
-    seed = secrets.randbelow(2**31) if seed is None else seed
+    seed = secrets.randbelow(len(SEEDS)) if seed is None else check_seed(seed)
     rng = random.Random(seed)
     start = start or (journal._clock().date() + timedelta(days=1))
-    tz = journal._clock().tzinfo
+    if not isinstance(start, date) or not FIRST_DAY <= start <= LAST_DAY:
+        raise InvalidValue("start", str(start), f"expected a day from {FIRST_DAY} to {LAST_DAY}")
     plan_id = f"p{start:%Y%m%d}-{seed % 1000:03d}"
     block_size = 4 if sessions_per_week % 4 == 0 else 2
     drafts = []
@@ -154,7 +167,7 @@ def schedule(
                 labels += [f"{block}:{c}" for c in chunk]
             for i, label in enumerate(labels):
                 day = start + timedelta(days=7 * week + i * 7 // sessions_per_week)
-                due = datetime.combine(day, time(hour=(hour + k) % 24), tz)
+                due = _local(datetime.combine(day, time(hour=(hour + k) % 24)), tz)
                 number, condition = label.split(":")
                 routine_key = real if condition == "real" else sham
                 drafts.append((due, k, int(number), routine_key, condition))
@@ -163,6 +176,17 @@ def schedule(
         Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed)
         for i, (due, _, number, key, condition) in enumerate(drafts)
     ]
+
+
+def _local(wall: datetime, tz: tzinfo | None) -> datetime:
+    return wall.replace(tzinfo=tz) if tz else wall.astimezone()
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` if a plan can store it: a whole number from 0 to 2**31 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed not in SEEDS:
+        raise InvalidValue("seed", seed, f"expected a whole number from 0 to {len(SEEDS) - 1}")
+    return seed
 
 
 def make_plan(

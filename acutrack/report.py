@@ -10,11 +10,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import textwrap
 import warnings
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,6 +26,8 @@ from matplotlib.figure import Figure
 
 from . import analysis, plots, stats
 from .analysis.trend import CLINICIAN_ADVICE, Episode, PainChange
+from .csvstore import private_output
+from .errors import InvalidValue
 from .journal import Journal
 from .plan import plan_slots
 
@@ -340,9 +345,19 @@ def _text_page(t: ReportTables, title: str) -> Figure:
 
 
 def render_pdf(
-    t: ReportTables, path: Path, *, title: str = "Back pain and self-acupressure"
+    t: ReportTables,
+    path: str | os.PathLike[str] | BinaryIO,
+    *,
+    title: str = "Back pain and self-acupressure",
 ) -> int:
-    """Write the report as an A4 PDF (matplotlib's PDF backend); returns its page count."""
+    """Write the report as an A4 PDF (matplotlib's PDF backend); returns its page count.
+
+    ``path`` is a file name (the file is made readable by its owner only) or a binary file
+    open for writing.
+    """
+    if isinstance(path, str | os.PathLike):
+        with private_output(path) as file:
+            return render_pdf(t, file, title=title)
     pages = [_text_page(t, title)]
     if t.enough:
         for keys in _PDF_PAGES:
@@ -365,6 +380,8 @@ def write_report(
 ) -> Path:
     """Write the clinician's report.
 
+    Its files are readable by their owner only, and each is written whole or not at all.
+
     Parameters
     ----------
     journal : Journal, optional
@@ -374,17 +391,35 @@ def write_report(
     since : date, optional
         Only entries on or after this day.
     pdf : str or Path, optional
-        Also write a PDF there.
+        Also write a PDF there (another file than ``out``).
 
     Returns
     -------
     Path
         The HTML file.
+
+    Raises
+    ------
+    InvalidValue
+        When ``pdf`` is the HTML file, or either is one of the journal's own files.
     """
     journal = journal or Journal.default()
-    tables = report_tables(journal, since=since)
     out = Path(out)
-    out.write_text(render_html(tables), encoding="utf-8")
-    if pdf is not None:
-        render_pdf(tables, Path(pdf))
+    if pdf is not None and _same_file(out, Path(pdf)):
+        raise InvalidValue("pdf", str(pdf), f"expected another file than the HTML file {out}")
+    tables = report_tables(journal, since=since)
+    # Both files are opened before either is written: where one cannot go, neither is made.
+    with ExitStack() as files:
+        page = files.enter_context(journal.private_output(out))
+        paper = files.enter_context(journal.private_output(pdf)) if pdf else None
+        page.write(render_html(tables).encode("utf-8"))
+        if paper:
+            render_pdf(tables, paper)
     return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (also through links, ``..`` or letter case)."""
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())

@@ -19,8 +19,9 @@ import tempfile
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from .errors import InvalidValue
 from .journal import Journal
-from .plan import make_plan, record
+from .plan import check_seed, make_plan, record
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_DIR", "sample_journal", "write_sample"]
 
@@ -67,18 +68,23 @@ def write_sample(
     folder : str or Path
         Where to write.
     seed : int
-        Same seed, same files, byte for byte.
+        Same seed, same files, byte for byte: from 0 to 2**31 - 1 (it seeds the stored plan).
     weeks : int
         Length of the diary; the randomised real/sham phase runs from week 5 to two weeks
         before the end.
     real_advantage : float
-        How many points more real pressure relieves than sham, on average; 0 for none.
+        How many points more real pressure relieves than sham, on average, from -10 to 10;
+        0 for none.
 
     Returns
     -------
     Journal
         The journal written.
     """
+    # Checked before anything is written, so that a refused setting leaves no half journal.
+    check_seed(seed)
+    if not (isinstance(real_advantage, int | float) and -10 <= real_advantage <= 10):  # not NaN
+        raise InvalidValue("real_advantage", real_advantage, "expected a number from -10 to 10")
     folder = Path(folder)
     if any((folder / name).exists() for name in ("sessions.csv", "ratings.csv")):
         raise FileExistsError(f"{folder} already holds a journal; choose an empty folder")
@@ -119,6 +125,7 @@ def write_sample(
             sessions_per_week=4,
             start=START + timedelta(weeks=trial_weeks[0]),
             seed=seed,
+            tz=TZ,
         )
         for slot in slots:
             day = (slot.due.date() - START).days

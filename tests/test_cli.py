@@ -13,13 +13,14 @@ from acutrack.sample import SAMPLE_DIR
 COMMANDS = ("log", "rate", "show", "routines", "points", "validate", "sample", "lab")
 
 
-def run(*args: str, journal=None) -> subprocess.CompletedProcess:
+def run(*args: str, journal=None, **options) -> subprocess.CompletedProcess:
+    """Run ``acutrack``; ``options`` go to `subprocess.run` (``env``, ``umask``, ``cwd``)."""
     prefix = ["--journal", str(journal)] if journal else []
     return subprocess.run(
         [sys.executable, "-m", "acutrack", *prefix, *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        **{"timeout": 60, **options},
     )
 
 

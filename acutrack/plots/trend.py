@@ -56,6 +56,9 @@ def plot_weekly_trend(
             alpha=0.15,
             label="red flag: see a clinician" if i == 0 else None,
         )
+    if len(x) == 1:
+        # A single week would give the date axis no width, and no tick interval fits it.
+        ax.set_xlim(x.iloc[0] - pd.Timedelta(days=4), x.iloc[0] + pd.Timedelta(days=4))
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
