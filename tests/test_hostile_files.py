@@ -35,7 +35,9 @@ def test_a_torn_note_at_the_end_is_never_read_as_rows(journal):
     first = journal.log_session(6, 2)
     path = journal.path / "sessions.csv"
     with path.open("a") as fh:
-        fh.write(f's-torn000001,2026-11-20T08:00:00+00:00,back,BL23,real,3,6,2,neck,"x\n{FORGED},,\n')
+        fh.write(
+            f's-torn000001,2026-11-20T08:00:00+00:00,back,BL23,real,3,6,2,neck,"x\n{FORGED},,\n'
+        )
     problems = journal.problems()
     assert problems[["line", "field"]].values.tolist() == [[3, ""]]
     assert "3–4" in problems["why"].iloc[0]
@@ -73,7 +75,7 @@ def _journal_with_history(journal):
 def test_resorting_rows_changes_nothing(tmp_path):
     clock = iter(pd.date_range("2026-11-20 08:00", periods=50, freq="min", tz="UTC"))
     journal = at.Journal(tmp_path / "j", clock=lambda: next(clock).to_pydatetime())
-    a, b, c = _journal_with_history(journal)
+    a, b, _ = _journal_with_history(journal)
     before = journal.sessions()
     path = journal.path / "sessions.csv"
     header, rows = _data_lines(path)
