@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lab bench format clean
+.PHONY: test lab bench calibrate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The full calibration table (the test suite runs a short version): a few minutes.
+calibrate: $(STAMP)
+	$(BIN)/python -m acutrack.stats.calibration
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -153,17 +153,21 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
     journal = _journal(args)
     routine, condition = args.routine, args.condition
+    points = ";".join(args.points) if args.points else None
     if routine is None:
         slot = next_slot(journal)  # an active plan says what comes next
         routine = slot.routine if slot else "back"
         if slot and condition is None:
             condition = slot.condition
+        if slot and slot.leave_out and points is None:
+            kept = journal.catalog.routine(routine).points
+            points = ";".join(p for p in kept if p != slot.leave_out)
     session = journal.log_session(
         pain_before=args.before,
         pain_after=args.after,
         routine=routine,
         condition=condition,
-        points=";".join(args.points) if args.points else None,
+        points=points,
         duration_min=args.minutes,
         location=args.location,
         started_at=_time(args.at, journal._clock()),
@@ -275,23 +279,55 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 sessions_per_week=args.per_week,
                 start=_date("start", args.start),
                 seed=args.seed,
+                leave_out=args.leave_out,
             )
         if calendar:
             calendar.write(to_ics(slots).encode("utf-8"))
     if args.new:
+        arms = f"sessions with and without {args.leave_out}" if args.leave_out else "real and sham"
         _say(
             f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
-            f"in {len({s.block for s in slots})} blocks of real and sham in random order "
+            f"in {len({s.block for s in slots})} blocks of {arms} in random order "
             f"(seed {slots[0].seed})"
         )
+        _say(_plan_power(journal, slots))
     rows = [
-        (s.slot, s.block, f"{s.due:%a %d %b %H:%M}", s.routine, s.condition, s.session_id or "")
+        (
+            s.slot,
+            s.block,
+            f"{s.due:%a %d %b %H:%M}",
+            f"{s.routine} without {s.leave_out}" if s.leave_out else s.routine,
+            s.condition,
+            s.session_id or "",
+        )
         for s in slots
     ]
     _say(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
     if args.ics:
         _say(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0
+
+
+def _plan_power(journal, slots) -> str:
+    """What a new plan can find, planned ahead from the person's own spread of drops."""
+    from .stats import drop_spread, planned_power, sessions_needed, smallest_p
+
+    blocks = [s.block for s in slots]
+    size = blocks.count(blocks[0])
+    first_arm = [s.condition == "real" and s.leave_out is None for s in slots]
+    sd, source = drop_spread(journal.sessions())
+    if smallest_p(first_arm, blocks) > 0.05:
+        return (
+            f"WARNING: this plan can never reach a verdict: with {len(set(blocks))} blocks of "
+            f"{size} its smallest possible p-value is {smallest_p(first_arm, blocks):.3g}. "
+            "Make it longer (more weeks or sessions a week)."
+        )
+    power = planned_power(size, len(set(blocks)), drop_sd=sd)
+    return (
+        f"Chance to find a difference of 1 point if there is one: about {power:.0%}, given "
+        f"{source}; about {sessions_needed(drop_sd=sd)} sessions of each kind would give 80 %. "
+        "The verdict comes when the plan is done."
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -419,6 +455,11 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
     plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
     plan.add_argument("--ics", type=_path, metavar="FILE", help="also write an .ics calendar file")
+    plan.add_argument(
+        "--leave-out",
+        metavar="POINT",
+        help="make a leave-one-out plan instead: real sessions with and without this point",
+    )
 
     report = command("report", _cmd_report, "write a one-page report for your clinician")
     report.add_argument("--since", help="only entries from this day on, YYYY-MM-DD")

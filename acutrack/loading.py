@@ -121,7 +121,11 @@ def _header_problems(
         return [Problem(name, 1, "", header[0][:120], why)], True
     repeated = sorted({c for c in header if c in spec.columns and header.count(c) > 1})
     found = [Problem(name, 1, c, "", "this column appears twice in the header") for c in repeated]
-    missing = [c for c in spec.columns if c not in header and c not in _BOOKKEEPING]
+    missing = [
+        c
+        for c in spec.columns
+        if c not in header and c not in _BOOKKEEPING and c not in spec.added_later
+    ]
     for c in missing:
         if c in spec.required_columns:
             why = f"the header lacks this column, so none of the {rows} rows can be read"

@@ -67,6 +67,9 @@ class Slot:
         The plan's random seed: the same seed and settings give the same plan.
     session_id : str or None
         The session that fulfilled it.
+    leave_out : str or None
+        In a leave-one-out plan, the point to leave out of the routine this time (None:
+        press them all).
     """
 
     slot: str
@@ -77,23 +80,38 @@ class Slot:
     condition: str
     seed: int
     session_id: str | None = None
+    leave_out: str | None = None
 
     def describe(self) -> str:
-        return f"slot {self.slot} (block {self.block}): {self.routine} ({self.condition})"
+        what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
+        return f"slot {self.slot} (block {self.block}): {what} ({self.condition})"
+
+    def fits(self, session: Session, tested: str | None = None) -> bool:
+        """Whether ``session`` is what this slot asks for.
+
+        The same routine and condition; in a leave-one-out plan testing point ``tested``,
+        without it when the slot leaves it out, and with it when not.
+        """
+        if (self.routine, self.condition) != (session.routine, session.condition):
+            return False
+        if self.leave_out:
+            return self.leave_out not in session.points
+        return tested is None or tested in session.points
 
 
-def _arms(journal: Journal, routine: str) -> tuple[str, str]:
-    """The routines for the real and the sham arm of ``routine``."""
+def _arms(journal: Journal, routine: str) -> tuple[tuple[str, str, None], tuple[str, str, None]]:
+    """The (routine, condition, point left out) of the real and the sham arm of ``routine``."""
     r = journal.catalog.routine(routine)
     if r.condition == "sham" and r.twin:
         r = journal.catalog.routine(r.twin)
     if r.condition is None:
         if not r.points:
             raise InvalidValue("routine", routine, "expected a routine with points of its own")
-        return r.key, r.key  # a routine of the user's: same points, sham pressed lightly
+        # A routine of the user's: the same points, pressed lightly for sham.
+        return (r.key, "real", None), (r.key, "sham", None)
     if not r.twin:
         raise InvalidValue("routine", routine, "expected a routine with a sham twin")
-    return r.key, r.twin
+    return (r.key, "real", None), (r.twin, "sham", None)
 
 
 def schedule(
@@ -106,6 +124,7 @@ def schedule(
     seed: int | None = None,
     hour: int = 19,
     tz: tzinfo | None = None,
+    leave_out: str | None = None,
 ) -> list[Slot]:
     """Make a plan's slots without storing them (`make_plan` stores them).
 
@@ -131,6 +150,10 @@ def schedule(
     tz : tzinfo, optional
         Time zone of the slots; by default this computer's, with the UTC offset in force on
         each day (a plan may span a daylight-saving change).
+    leave_out : str, optional
+        Make a leave-one-out plan instead: real sessions only, each block holding as many
+        sessions of the whole routine as of the routine without this point, in random
+        order. It answers whether that point adds to the relief.
 
     Returns
     -------
@@ -157,25 +180,41 @@ def schedule(
     drafts = []
     block = 0
     for k, routine in enumerate(routines):
-        real, sham = _arms(journal, routine)
+        arms = (
+            _leave_out_arms(journal, routine, leave_out) if leave_out else _arms(journal, routine)
+        )
         for week in range(weeks):
-            labels: list[str] = []
+            labels: list[tuple[int, int]] = []
             for _ in range(sessions_per_week // block_size):
                 block += 1
-                chunk = ["real", "sham"] * (block_size // 2)
+                chunk = [0, 1] * (block_size // 2)  # the first arm and the second
                 rng.shuffle(chunk)
-                labels += [f"{block}:{c}" for c in chunk]
-            for i, label in enumerate(labels):
+                labels += [(block, arm) for arm in chunk]
+            for i, (number, arm) in enumerate(labels):
                 day = start + timedelta(days=7 * week + i * 7 // sessions_per_week)
                 due = _local(datetime.combine(day, time(hour=(hour + k) % 24)), tz)
-                number, condition = label.split(":")
-                routine_key = real if condition == "real" else sham
-                drafts.append((due, k, int(number), routine_key, condition))
+                drafts.append((due, k, number, *arms[arm]))
     drafts.sort(key=lambda d: (d[0], d[1]))
     return [
-        Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed)
-        for i, (due, _, number, key, condition) in enumerate(drafts)
+        Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
+        for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _leave_out_arms(
+    journal: Journal, routine: str, point: str
+) -> tuple[tuple[str, str, None], tuple[str, str, str]]:
+    """The two arms of a leave-one-out plan: the whole real routine, and it without ``point``."""
+    real = _arms(journal, routine)[0][0]
+    points = journal.catalog.routine(real).points
+    code = journal.catalog.point_code(point)
+    if code not in points or len(points) < 2:
+        raise InvalidValue(
+            "leave_out",
+            point,
+            f"expected one of the points of routine {real!r}: {', '.join(points)}",
+        )
+    return (real, "real", None), (real, "real", code)
 
 
 def _local(wall: datetime, tz: tzinfo | None) -> datetime:
@@ -208,23 +247,28 @@ def make_plan(
     return slots
 
 
-def plan_slots(journal: Journal, plan_id: str | None = None) -> list[Slot]:
-    """The slots of a plan as they now stand, in order (the newest plan by default)."""
+def plan_slots(
+    journal: Journal, plan_id: str | None = None, *, kind: str | None = None
+) -> list[Slot]:
+    """The slots of a plan as they now stand, in order (the newest plan by default).
+
+    ``kind`` picks the newest plan of one kind: ``"real/sham"`` or ``"leave-out"``.
+    """
     spec = plan_spec(journal.catalog)
     rows, _ = read_rows(journal.file(spec), spec)
-    if not rows:
-        return []
-    if plan_id is None:
+    plans: dict[str, list[Slot]] = {}
+    first_line: dict[str, int] = {}
+    for row in rows.values():
+        slot = Slot(**row.values)
+        plans.setdefault(slot.plan, []).append(slot)
+        first_line[slot.plan] = min(first_line.get(slot.plan, row.line), row.line)
+    if kind is not None:
+        leave_out = kind == "leave-out"
+        plans = {k: v for k, v in plans.items() if any(s.leave_out for s in v) == leave_out}
+    if plan_id is None and plans:
         # The newest plan is the one whose first row comes last in the file.
-        first_line: dict[str, int] = {}
-        for row in rows.values():
-            plan = row.values["plan"]
-            first_line[plan] = min(first_line.get(plan, row.line), row.line)
-        plan_id = max(first_line, key=first_line.__getitem__)
-    return sorted(
-        (Slot(**row.values) for row in rows.values() if row.values["plan"] == plan_id),
-        key=lambda s: s.slot,
-    )
+        plan_id = max(plans, key=first_line.__getitem__)
+    return sorted(plans.get(plan_id, []), key=lambda s: s.slot)
 
 
 def active_plan(journal: Journal) -> list[Slot]:
@@ -245,7 +289,7 @@ def next_slot(
     slots = [s for s in (active_plan(journal) if plan is None else plan) if s.session_id is None]
     if routine is not None:
         try:
-            arms = set(_arms(journal, routine))
+            arms = {key for key, _, _ in _arms(journal, routine)}
         except InvalidValue:
             return None
         slots = [s for s in slots if s.routine in arms]
@@ -266,9 +310,9 @@ def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
     -------
     status : str
         ``"on-plan"`` (the session was the routine's next slot: same routine and
-        condition), ``"off-plan"`` (a plan is active but the session is not its next
-        slot; it is kept and left out of the plan's randomised comparison) or
-        ``"no-plan"``.
+        condition, and without the point the slot leaves out), ``"off-plan"`` (a plan is
+        active but the session is not its next slot; it is kept and left out of the plan's
+        randomised comparison) or ``"no-plan"``.
     slot : Slot or None
         The slot fulfilled.
     """
@@ -276,7 +320,8 @@ def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
     if not plan:
         return "no-plan", None
     slot = next_slot(journal, session.routine, plan=plan)
-    if slot and (slot.routine, slot.condition) == (session.routine, session.condition):
+    tested = next((s.leave_out for s in plan if s.leave_out), None)
+    if slot and slot.fits(session, tested):
         return "on-plan", fulfil(journal, slot, session.id)
     return "off-plan", None
 
@@ -303,7 +348,7 @@ def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART:{utc(s.due)}",
             f"DURATION:PT{minutes}M",
-            f"SUMMARY:acutrack: {s.routine} ({s.condition}) session",
+            f"SUMMARY:acutrack: {s.describe().split(': ', 1)[1]} session",
             f"DESCRIPTION:Plan {s.plan}\\, slot {s.slot}\\, block {s.block}. "
             "Log it in the session form or with acutrack log.",
             "END:VEVENT",

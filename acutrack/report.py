@@ -30,6 +30,7 @@ from .csvstore import private_output
 from .errors import InvalidValue
 from .journal import Journal
 from .plan import plan_slots
+from .stats.results import fmt, fmt_ci
 
 __all__ = ["ReportTables", "report_tables", "write_report"]
 
@@ -95,8 +96,7 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
         start = pd.Timestamp(since)
         sessions = sessions[sessions["local_time"] >= start].reset_index(drop=True)
         ratings = ratings[ratings["local_time"] >= start].reset_index(drop=True)
-    slots = plan_slots(journal)
-    done = [s for s in slots if s.session_id]
+    slots = plan_slots(journal, kind="real/sham")
     return ReportTables(
         sessions=sessions,
         ratings=ratings,
@@ -109,7 +109,7 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
         routines=analysis.compare_routines(sessions),
         points=analysis.rank_points(sessions),
         real_vs_sham=stats.real_vs_sham(
-            sessions, ratings=ratings, plan=done or None, routine="back"
+            sessions, ratings=ratings, plan=slots or None, routine="back"
         ),
     )
 
@@ -162,13 +162,19 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def _num(x: float, digits: int = 2) -> str:
-    return "—" if pd.isna(x) else f"{x:.{digits}f}"
+def _num(x: float, digits: int = 1) -> str:
+    return "—" if pd.isna(x) else fmt(x, digits)
+
+
+def _interval(low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "—"
+    return fmt_ci((low, high))
 
 
 def _cell(value: object) -> str:
     text = str(value)
-    numeric = text.replace(".", "", 1).replace("-", "", 1).isdigit() or text == "—"
+    numeric = text.replace(".", "", 1).replace("−", "", 1).isdigit() or text == "—"
     return (
         f"<td>{html.escape(text)}</td>" if numeric else f'<td class="text">{html.escape(text)}</td>'
     )
@@ -189,14 +195,15 @@ def _routines_table(routines: pd.DataFrame) -> str:
             _num(r.mean_before),
             _num(r.mean_after),
             _num(r.mean_drop),
-            f"{_num(r.ci_low)} to {_num(r.ci_high)}",
+            _interval(r.ci_low, r.ci_high),
+            _num(r.adjusted_drop),
             f"{r.meaningful_share:.0%}",
-            _num(r.p_holm, 3),
         ]
         for r in routines.itertuples()
     ]
+    common = routines.attrs.get("common_before", float("nan"))
     headers = ["routine", "condition", "sessions", "pain before", "pain after", "mean drop"]
-    headers += ["95 % CI", "meaningful drops", "p (Holm)"]
+    headers += ["95 % interval", f"drop if starting at {_num(common)}", "meaningful drops"]
     return _table(headers, rows, "routines")
 
 
@@ -207,13 +214,13 @@ def _points_table(points: pd.DataFrame) -> str:
             p.name,
             p.sessions_with,
             p.sessions_without,
-            _num(p.estimate) if p.separable else "cannot be separated",
-            f"{_num(p.ci_low)} to {_num(p.ci_high)}" if p.separable else p.note,
-            _num(p.p_holm, 3) if p.separable else "",
+            _num(p.estimate),
+            _interval(p.ci_low, p.ci_high),
+            p.reason,
         ]
         for p in points.itertuples()
     ]
-    headers = ["point", "name", "with", "without", "own effect", "95 % CI / why not", "p (Holm)"]
+    headers = ["point", "name", "with", "without", "own effect", "interval", "verdict"]
     return _table(headers, rows, "points")
 
 
@@ -263,15 +270,20 @@ def render_html(t: ReportTables, *, title: str = "Back pain and self-acupressure
                 + img("calendar", "daily pain calendar")
                 + "</section>",
                 "<section><h2>Red flags</h2>" + _flags_html(t.flags) + "</section>",
-                "<section><h2>Routines compared</h2><p>Drop in pain during sessions (before − "
-                "after), with 95 % confidence intervals; 2 points is a clinically meaningful "
-                "change.</p>"
+                "<section><h2>Routines described</h2><p>Drop in pain during sessions (before − "
+                "after) with 95 % intervals, and the drop each routine would show from the "
+                "same starting pain (sessions that start higher fall further: regression to "
+                "the mean). Routines were chosen by the day, so this describes them and ranks "
+                "none. A single session's drop of at least 2 points or 30 % counts as "
+                "clinically meaningful.</p>"
                 + _routines_table(t.routines)
                 + img("routines", "routines")
                 + "</section>",
                 "<section><h2>Which points helped most</h2><p>Each point's own share of the "
-                "relief, adjusted for the other points, the starting pain and the date. Points "
-                "always pressed together cannot be separated.</p>"
+                "relief, adjusted for the other points, the starting pain and the date, with "
+                "an interval corrected for the number of points. A point is called helpful "
+                "only when enough sessions of its routine went without it and its interval "
+                "lies above no effect; the honest test is a leave-one-out plan.</p>"
                 + _points_table(t.points)
                 + img("points", "points")
                 + img("body", "body map")

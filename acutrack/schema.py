@@ -502,13 +502,19 @@ class LabelField(TextField):
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One CSV file of the journal: its name, id prefix, time column and fields."""
+    """One CSV file of the journal: its name, id prefix, time column and fields.
+
+    ``added_later`` names optional columns that the format gained after files were
+    written without them: an older file that lacks one is no problem (each row reads it
+    as empty), so the format version need not change.
+    """
 
     name: str
     id_prefix: str
     time: str | None
     fields: tuple[Field, ...]
     key: str = "id"
+    added_later: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -667,7 +673,12 @@ def check_routine(values: Mapping[str, Any]) -> None:
 
 
 def plan_spec(catalog: Catalog) -> TableSpec:
-    """Columns of ``plan.csv``: the slots of randomised real/sham experiment plans."""
+    """Columns of ``plan.csv``: the slots of randomised experiment plans.
+
+    A real/sham plan's slots say which routine and condition; a leave-one-out plan's say
+    which point to leave out of the routine (``leave_out``, empty for the whole routine).
+    """
+    allowed = "expected a point code of letters, digits, '-' or '_' (≤ 20), or nothing"
     return TableSpec(
         "plan",
         "",
@@ -681,6 +692,8 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             ChoiceField("condition", choices=CONDITIONS),
             IntField("seed", low=0, high=2**31 - 1),
             IdField("session_id", required=False),
+            IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
         ),
         key="slot",
+        added_later=("leave_out",),
     )

@@ -142,3 +142,55 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     assert bad.returncode == 2 and "sessions_per_week" in bad.stderr
     bad_date = run("plan", "--new", "--start", "soon", journal=j)
     assert bad_date.returncode == 2 and "start" in bad_date.stderr
+
+
+def test_a_leave_one_out_plan_balances_the_point_within_blocks(journal):
+    slots = plan.schedule(journal, ["back"], weeks=4, sessions_per_week=4, leave_out="gb30", seed=3)
+    assert {s.condition for s in slots} == {"real"} and {s.routine for s in slots} == {"back"}
+    for block in {s.block for s in slots}:
+        members = [s.leave_out for s in slots if s.block == block]
+        assert sorted(members, key=str) == ["GB30", "GB30", None, None]
+    with pytest.raises(at.InvalidValue, match="leave_out"):
+        plan.schedule(journal, ["back"], leave_out="PC6")  # not a point of the routine
+
+
+def test_a_leave_one_out_plan_is_stored_followed_and_judged(tmp_path):
+    j = at.Journal(tmp_path / "j")
+    slots = plan.make_plan(j, ["back"], weeks=3, sessions_per_week=4, leave_out="GB30", seed=4)
+    assert [s.leave_out for s in plan.plan_slots(j)] == [s.leave_out for s in slots]
+    for slot in slots:  # every session as planned: 4 points lower pain by 3, all 5 by 4
+        points = [p for p in j.catalog.routine("back").points if p != slot.leave_out]
+        session = j.log_session(7, 4 if slot.leave_out else 3, points=points)
+        assert plan.record(j, session)[0] == "on-plan"
+    result = at.stats.leave_one_out(j.sessions(), plan=plan.plan_slots(j))
+    assert (result.point, result.n_with, result.n_without) == ("GB30", 6, 6)
+    assert result.estimate == 1
+    assert (result.verdict, result.plan_state) == ("helps", "done")  # p = 2/216
+    assert "GB30 added to the relief" in result.summary()
+    # A real/sham analysis does not take a leave-one-out plan's sessions for its own.
+    assert at.stats.real_vs_sham(j.sessions(), plan=plan.plan_slots(j)).n == 0
+
+
+def test_a_session_without_the_slots_point_does_not_fulfil_a_full_slot(journal):
+    slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, leave_out="GB30")
+    first = plan.next_slot(journal)
+    points = ["BL23"] if first.leave_out is None else list(journal.catalog.routine("back").points)
+    session = journal.log_session(6, 3, points=points)  # the opposite of what it asks
+    assert plan.record(journal, session) == ("off-plan", None)
+    assert slots
+
+
+def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
+    def run(*args):
+        command = [sys.executable, "-m", "acutrack", "--journal", str(tmp_path / "j"), "plan"]
+        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+
+    short = run("--new", "--weeks", "2", "--per-week", "2")
+    assert short.returncode == 0
+    assert (
+        "can never reach a verdict" in short.stdout and "smallest possible p-value" in short.stdout
+    )
+    longer = run("--new", "--weeks", "10", "--per-week", "4")
+    assert "Chance to find a difference of 1 point" in longer.stdout
+    assert "typical diary's variation" in longer.stdout
+    assert f"about {at.stats.sessions_needed()} sessions of each kind" in longer.stdout

@@ -75,69 +75,6 @@ def test_calendar_puts_each_day_in_its_cell():
     assert grid.mask[0, 0] and grid.mask[3, 1]  # no entry: blank, not 0
 
 
-def test_before_after_draws_a_line_per_session_and_per_routine(sample):
-    sessions, _ = sample
-    ax = _ax()
-    assert plots.plot_before_after(sessions, ax=ax) is ax
-    means = [line for line in ax.lines if line.get_gid() == "routine-mean"]
-    groups = sessions.groupby(["routine", "condition"], observed=True)
-    assert len(means) == groups.ngroups
-    assert len(ax.lines) == len(sessions) + groups.ngroups
-    back = next(line for line in means if line.get_label().startswith("back (real)"))
-    real_back = sessions[sessions["routine"] == "back"]
-    assert back.get_ydata() == pytest.approx(
-        [real_back["pain_before"].mean(), real_back["pain_after"].mean()]
-    )
-
-
-def test_routine_forest_marks_estimates_cis_and_two_points(sample):
-    sessions, _ = sample
-    table = an.compare_routines(sessions)
-    ax = _ax()
-    assert plots.plot_routine_forest(table, ax=ax) is ax
-    squares = [line for line in ax.lines if line.get_marker() == "s"]
-    assert sorted(line.get_xdata()[0] for line in squares) == pytest.approx(
-        sorted(table["mean_drop"])
-    )
-    intervals = [
-        line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_marker() != "s"
-    ]
-    assert sorted(
-        tuple(line.get_xdata()) for line in intervals if line.get_ydata()[0] == line.get_ydata()[1]
-    )
-    assert any(list(line.get_xdata()) == [2, 2] for line in ax.lines)  # the 2-point line
-    assert [t.get_text().split(" (")[0] for t in ax.get_yticklabels()][::-1] == list(
-        table["routine"]
-    )
-
-
-def test_point_forest_and_body_map(sample):
-    sessions, _ = sample
-    ranking = an.rank_points(sessions)
-    ax = _ax()
-    assert plots.plot_point_forest(ranking, ax=ax) is ax
-    diamonds = [line for line in ax.lines if line.get_marker() == "D"]
-    assert len(diamonds) == ranking["separable"].sum()
-    grey = [t for t in ax.texts if "cannot be separated" in t.get_text()]
-    assert len(grey) == (~ranking["separable"]).sum()
-
-    ax = _ax()
-    assert plots.plot_body_map(ranking, ax=ax) is ax
-    by_gid = {c.get_gid(): c for c in ax.collections}
-    separable = ranking[ranking["separable"]]["point"].iloc[0]
-    inseparable = ranking[~ranking["separable"]]["point"].iloc[0]
-    never = "BL40"  # in the catalog, never pressed in the sample
-    assert never not in set(ranking["point"])
-    grey = matplotlib.colors.to_rgba("#9e9e9e")
-    assert tuple(by_gid[f"point-{inseparable}"].get_facecolor()[0]) == grey
-    assert tuple(by_gid[f"point-{separable}"].get_facecolor()[0]) != grey
-    assert by_gid[f"point-{never}"].get_facecolor().size == 0  # hollow
-    assert len(by_gid[f"point-{separable}"].get_offsets()) == 1
-    assert sum(len(p.map) for p in at.POINTS.values()) == len(
-        [c for c in ax.collections if (c.get_gid() or "").startswith("point-")]
-    )
-
-
 @pytest.mark.parametrize(
     "draw",
     [

@@ -15,6 +15,7 @@ import pytest
 import acutrack as at
 from acutrack import analysis
 from acutrack.report import render_pdf, report_tables, write_report
+from acutrack.stats.results import fmt
 
 
 class Page(HTMLParser):
@@ -85,12 +86,16 @@ def test_report_holds_the_analysis_numbers(sample_report):
     rows = page.tables["routines"][1:]
     assert [r[0] for r in rows] == list(routines["routine"])
     for row, expected in zip(rows, routines.itertuples(), strict=True):
-        assert row[5] == f"{expected.mean_drop:.2f}"
-        assert row[6] == f"{expected.ci_low:.2f} to {expected.ci_high:.2f}"
+        assert row[5] == fmt(expected.mean_drop)
+        assert row[6] == f"{fmt(expected.ci_low)} to {fmt(expected.ci_high)}"
+    assert "p (Holm)" not in page.tables["routines"][0]  # routines are described, not ranked
     points = analysis.rank_points(sessions)
     prows = {r[0]: r for r in page.tables["points"][1:]}
     for p in points.itertuples():
-        assert prows[p.point][4] == (f"{p.estimate:.2f}" if p.separable else "cannot be separated")
+        assert prows[p.point][4] == (
+            fmt(p.estimate) if p.helpful or p.estimate == p.estimate else "—"
+        )
+        assert prows[p.point][6] == p.reason
     assert analysis.pain_change(sessions, ratings).summary() in words
     assert "Period covered: 01 Jun 2026 to 20 Sep 2026" in words
     real_vs_sham = report_tables(journal).real_vs_sham

@@ -5,7 +5,7 @@ tidy DataFrame (or a small object) documented column by column. Pictures of thes
 live in `acutrack.plots`.
 """
 
-from .experiment import GERAC, condition_drops, responder_rates
+from .experiment import GERAC, GERAC_PUBLISHED, GERAC_RESPONDER, condition_drops, responder_rates
 from .points import rank_points
 from .routines import compare_routines
 from .trend import (
@@ -17,12 +17,16 @@ from .trend import (
     pain_change,
     pain_readings,
     red_flags,
+    session_excess,
+    weekly_readings,
     weekly_trend,
 )
 
 __all__ = [
     "CLINICIAN_ADVICE",
     "GERAC",
+    "GERAC_PUBLISHED",
+    "GERAC_RESPONDER",
     "Episode",
     "PainChange",
     "compare_routines",
@@ -34,5 +38,7 @@ __all__ = [
     "rank_points",
     "red_flags",
     "responder_rates",
+    "session_excess",
+    "weekly_readings",
     "weekly_trend",
 ]

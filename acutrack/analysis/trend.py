@@ -21,6 +21,8 @@ __all__ = [
     "pain_change",
     "pain_readings",
     "red_flags",
+    "session_excess",
+    "weekly_readings",
     "weekly_trend",
 ]
 
@@ -90,6 +92,51 @@ def daily_pain(readings: pd.DataFrame) -> pd.DataFrame:
     return per_day.reset_index()
 
 
+#: How much higher a session's "before" rating runs than a check-in of the same day when
+#: a journal has too few such days to measure it (the sample and simulated diaries).
+SESSION_EXCESS = 0.3
+#: Check-ins per week (on average, over the weeks with readings) enough for a trend alone.
+CHECKINS_ENOUGH = 2
+
+
+def session_excess(readings: pd.DataFrame) -> tuple[float, int]:
+    """How much higher session "before" ratings run than check-ins of the same day.
+
+    Returns the mean difference over the days with both (the default `SESSION_EXCESS`
+    with fewer than 5 such days) and the number of such days.
+    """
+    per_day = readings.pivot_table(index="day", columns="source", values="pain", aggfunc="mean")
+    if not {"check-in", "session"} <= set(per_day.columns):
+        return SESSION_EXCESS, 0
+    both = per_day.dropna(subset=["check-in", "session"])
+    if len(both) < 5:
+        return SESSION_EXCESS, len(both)
+    return float((both["session"] - both["check-in"]).mean()), len(both)
+
+
+def weekly_readings(readings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The readings a weekly trend uses, and which they are, in words.
+
+    Sessions start when pain is up, so their "before" ratings run higher than check-ins.
+    With at least `CHECKINS_ENOUGH` check-ins a week on average, the trend uses check-ins
+    alone; otherwise every reading, with session ratings lowered by the person's own
+    excess (`session_excess`).
+    """
+    checkins = readings[readings["source"] == "check-in"]
+    weeks = _week_start(readings["local_time"]).nunique()
+    if weeks and len(checkins) >= CHECKINS_ENOUGH * weeks:
+        return checkins, "check-ins only"
+    excess, days = session_excess(readings)
+    adjusted = readings.assign(
+        pain=readings["pain"] - np.where(readings["source"] == "session", excess, 0.0)
+    )
+    basis = f"your {days} days with both" if days >= 5 else "a typical diary"
+    return adjusted, (
+        f"check-ins and session 'before' ratings, the latter lowered by {excess:.1f} points "
+        f"(how much higher they run than check-ins, from {basis})"
+    )
+
+
 def _week_start(moments: pd.Series) -> pd.Series:
     days = pd.to_datetime(moments).dt.normalize()
     return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
@@ -111,20 +158,25 @@ def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
         - ``week_start``: the Monday (Timestamp at midnight);
         - ``iso_year``, ``iso_week``: the ISO calendar week;
         - ``mean``, ``median``, ``min``, ``max``: of the week's pain readings (see
-          `pain_readings`: check-ins and session "before" ratings); NaN in a week without
-          readings, never 0 or an interpolation;
+          `weekly_readings`: check-ins alone when there are enough, else check-ins and
+          session "before" ratings corrected for how much higher those run); NaN in a
+          week without readings, never 0 or an interpolation;
         - ``count``: readings that week;
         - ``rolling_4w``: mean of the weekly means of this and the three weeks before
           (weeks with readings only, at least two of them); NaN in a week without readings;
         - ``sessions``: sessions that week, and ``sessions_<routine>`` for each routine.
+
+        ``table.attrs["readings"]`` says in words which readings were used.
     """
-    readings = pain_readings(sessions, ratings)
+    readings, used = weekly_readings(pain_readings(sessions, ratings))
     week_of_reading = _week_start(readings["local_time"])
     week_of_session = _week_start(sessions["local_time"])
     starts = pd.concat([week_of_reading, week_of_session])
     if starts.empty:
         columns = ["week_start", "iso_year", "iso_week", "mean", "median", "min", "max"]
-        return pd.DataFrame(columns=[*columns, "count", "rolling_4w", "sessions"])
+        empty = pd.DataFrame(columns=[*columns, "count", "rolling_4w", "sessions"])
+        empty.attrs["readings"] = used
+        return empty
     weeks = pd.date_range(starts.min(), starts.max(), freq="7D", name="week_start")
     stats = readings.groupby(week_of_reading)["pain"].agg(["mean", "median", "min", "max", "count"])
     table = stats.reindex(weeks)
@@ -140,6 +192,7 @@ def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
     iso = table["week_start"].dt.isocalendar()
     table.insert(1, "iso_year", iso["year"].astype("int64"))
     table.insert(2, "iso_week", iso["week"].astype("int64"))
+    table.attrs["readings"] = used
     return table
 
 

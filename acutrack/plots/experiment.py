@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._axes import DROP_LABEL, GREY, REAL, SHAM, axes, empty, mark_meaningful
+from ._axes import DROP_LABEL, GREY, REAL, SHAM, axes, empty
 
 __all__ = ["plot_condition_drops", "plot_responders"]
 
@@ -46,8 +46,8 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
             label=f"{row.condition}" if first else None,
         )
         ax.annotate(f"n={row.n}", (x, row.mean_drop), textcoords="offset points", xytext=(8, -3))
+    # No 2-point line here: that threshold is for one session's drop, not for a mean.
     ax.axhline(0, color=GREY, linewidth=1)
-    mark_meaningful(ax, vertical=False, label="clinically meaningful (2)")
     ax.set_xticks(range(len(moments)), moments)
     ax.set_xlim(-0.6, len(moments) - 0.4)
     ax.set_ylabel(DROP_LABEL)

@@ -1,14 +1,17 @@
-"""Which points helped: a forest plot of their own effects and a body map."""
+"""Which points helped: a forest plot of their own effects and a body map.
+
+Only points that `acutrack.analysis.rank_points` calls helpful are coloured; every other
+point is grey, with the reason it is not (too few sessions without it, always pressed
+with another point, an interval that includes no effect, ...).
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.transforms import blended_transform_factory
 
 from ..catalog import POINTS, Point
 from ._axes import GREY, REAL, axes, empty
@@ -16,8 +19,16 @@ from ._axes import GREY, REAL, axes, empty
 __all__ = ["plot_body_map", "plot_point_forest"]
 
 
+def _heading(ranking: pd.DataFrame) -> str:
+    """The title's first line, with the intervals' level (shared by the points judged)."""
+    levels = ranking["ci_level"].dropna()
+    if levels.empty:
+        return "Each point's own share of the relief: no point can be judged yet"
+    return f"Each point's own share of the relief, with {100 * levels.iloc[0]:.3g} % intervals"
+
+
 def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Each separable point's own effect with its 95 % CI; the others listed in grey.
+    """Each judged point's own effect with its interval; every point's reason beside it.
 
     Parameters
     ----------
@@ -28,21 +39,39 @@ def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Returns
     -------
     Axes
+        Rows in the table's order, the first on top. Helpful points: a coloured diamond
+        and whisker (``gid="ci"``, exactly ``ci_low`` to ``ci_high``). Points judged but
+        not helpful: the same in grey. Every point not helpful: its reason in grey to the
+        right of the plot (``gid="reason"``).
     """
     ax = axes(ax)
     if ranking.empty:
         return empty(ax, "No sessions yet")
     rows = ranking.iloc[::-1].reset_index(drop=True)
+    beside = blended_transform_factory(ax.transAxes, ax.transData)
     for y, row in rows.iterrows():
-        if row["separable"]:
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=REAL, linewidth=2)
-            ax.plot(row["estimate"], y, marker="D", color=REAL)
-        else:
-            ax.text(0, y, "  cannot be separated", va="center", color=GREY, fontsize="small")
+        colour = REAL if row["helpful"] else GREY
+        if pd.notna(row["estimate"]):
+            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, lw=2, gid="ci")
+            ax.plot(row["estimate"], y, marker="D", color=colour, gid="estimate")
+        if not row["helpful"]:
+            ax.text(
+                1.02,
+                y,
+                row["reason"],
+                transform=beside,
+                va="center",
+                color=GREY,
+                fontsize="small",
+                gid="reason",
+            )
     ax.set_yticks(range(len(rows)), [f"{r.point} {r.name}" for r in rows.itertuples()])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color=GREY, linewidth=1)
     ax.set_xlabel("Extra drop in pain when this point is pressed (points)")
-    ax.set_title("Each point's own share of the relief, with 95 % CI")
+    if ranking["estimate"].isna().all():
+        ax.set_xlim(-2, 2)  # no interval to scale to: keep "no effect" in the middle
+    ax.set_title(f"{_heading(ranking)}\nblue: more relief shown; grey: not shown, with the reason")
     return ax
 
 
@@ -64,20 +93,45 @@ def _body(ax: Axes, dx: float, title: str) -> None:
     ax.text(dx, -0.45, title, ha="center", va="top")
 
 
+#: How each kind of point is drawn on the body map, with its legend entry.
+_MARKS = {
+    "helpful": ({"facecolors": REAL, "edgecolors": "black"}, "more relief with it (helpful)"),
+    "pressed": ({"facecolors": GREY, "edgecolors": "black"}, "pressed: no effect shown"),
+    "never": ({"facecolors": "none", "edgecolors": GREY}, "never pressed"),
+}
+
+
+def _legend(ax: Axes) -> None:
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor=style["facecolors"],
+            markeredgecolor=style["edgecolors"],
+            label=label,
+        )
+        for style, label in _MARKS.values()
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3)
+
+
 def plot_body_map(
     ranking: pd.DataFrame,
     *,
     ax: Axes | None = None,
     points: dict[str, Point] | None = None,
 ) -> Axes:
-    """Front and back of a figure with each point at its place, coloured by its effect.
+    """Front and back of a figure with each point at its place; helpful points coloured.
 
     Parameters
     ----------
     ranking : DataFrame
-        From `acutrack.analysis.rank_points`. Points it estimates are coloured (blue for
-        more relief, red for less); points that cannot be separated are grey; catalog
-        points never pressed are hollow.
+        From `acutrack.analysis.rank_points`. Helpful points are filled blue; points
+        pressed but not helpful (for whatever reason: see `plot_point_forest`) are filled
+        grey; catalog points never pressed are hollow.
     ax : Axes, optional
     points : dict, optional
         The catalog's points (by default the built-in ones); points without a map
@@ -86,34 +140,26 @@ def plot_body_map(
     Returns
     -------
     Axes
+        One scatter per point and side, ``gid="point-<code>"``, and a legend.
     """
     ax = axes(ax)
     points = points or POINTS
     offsets = {"front": -1.1, "back": 1.1}
     _body(ax, offsets["front"], "Front")
     _body(ax, offsets["back"], "Back")
-    by_code = ranking.set_index("point") if not ranking.empty else pd.DataFrame()
-    finite = ranking["estimate"].dropna() if not ranking.empty else pd.Series(dtype=float)
-    limit = max(1.0, float(np.abs(finite).max())) if len(finite) else 1.0
-    norm, cmap = Normalize(-limit, limit), colormaps["RdBu"]
+    helpful = dict(zip(ranking["point"], ranking["helpful"], strict=True))
     for code, point in points.items():
-        for view, x, y in point.map:
-            style: dict = {"s": 70, "zorder": 3, "edgecolors": "black", "linewidths": 0.8}
-            if code not in by_code.index:
-                style |= {"facecolors": "none"}
-            elif by_code.loc[code, "separable"] and np.isfinite(by_code.loc[code, "estimate"]):
-                style |= {"color": cmap(norm(by_code.loc[code, "estimate"]))}
-            else:
-                style |= {"color": GREY}
-            ax.scatter([offsets[view] + x], [y], gid=f"point-{code}", **style)
-    ax.figure.colorbar(
-        ScalarMappable(norm=norm, cmap=cmap),
-        ax=ax,
-        label="Extra drop when pressed (grey: cannot be separated)",
-    )
+        kind = "never" if code not in helpful else "helpful" if helpful[code] else "pressed"
+        style = _MARKS[kind][0]
+        spots = [(offsets[view] + x, y) for view, x, y in point.map]
+        for x, y in spots:
+            ax.scatter([x], [y], s=70, zorder=3, linewidths=0.8, gid=f"point-{code}", **style)
+        if kind == "helpful" and spots:
+            ax.annotate(code, spots[-1], xytext=(6, 4), textcoords="offset points")
+    _legend(ax)
     ax.set_xlim(-2.2, 2.2)
     ax.set_ylim(-0.9, 8.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Where the points are, coloured by their own effect")
+    ax.set_title("Where the points are; blue where your diary shows more relief with the point")
     return ax

@@ -1,18 +1,31 @@
-"""Routines compared: pain before and after, and the mean drop with its uncertainty."""
+"""Routines described: pain before and after, and each routine's mean drop.
+
+Each routine has its own colour; real sessions are drawn solid and sham ones dashed.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
-from ._axes import DROP_LABEL, GREY, PAIN_LABEL, REAL, SHAM, axes, empty, mark_meaningful
+from ._axes import DROP_LABEL, GREY, PAIN_LABEL, axes, empty
 
 __all__ = ["plot_before_after", "plot_routine_forest"]
 
+#: Okabe–Ito colours: told apart with the common kinds of colour blindness.
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 
-def _colour(condition: str) -> str:
-    return SHAM if condition == "sham" else REAL
+
+def _routine_colours(routines) -> dict[str, str]:
+    """A colour for each routine, by name, so that every chart gives it the same one."""
+    names = sorted({str(r) for r in routines})
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
+
+
+def _dashes(condition: str) -> str:
+    return "--" if condition == "sham" else "-"
 
 
 def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -27,19 +40,21 @@ def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     Returns
     -------
     Axes
-        One bold line per routine and condition (labelled), one faint line per session.
+        One faint line per session and one bold line per routine and condition
+        (``gid="routine-mean"``, labelled), in the routine's colour; sham dashed.
     """
     ax = axes(ax)
     if sessions.empty:
         return empty(ax, "No sessions yet")
+    colours = _routine_colours(sessions["routine"])
     rng = np.random.default_rng(0)  # a little sideways jitter so equal lines stay visible
     for row in sessions.itertuples():
         dx = rng.uniform(-0.04, 0.04)
         ax.plot(
             [dx, 1 + dx],
             [row.pain_before, row.pain_after],
-            color=_colour(row.condition),
-            alpha=0.12,
+            color=colours[str(row.routine)],
+            alpha=0.15,
             linewidth=0.8,
         )
     for (routine, condition), group in sessions.groupby(["routine", "condition"], observed=True):
@@ -48,8 +63,8 @@ def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
             [group["pain_before"].mean(), group["pain_after"].mean()],
             marker="o",
             linewidth=3,
-            color=_colour(condition),
-            linestyle="-" if condition == "real" else "--",
+            color=colours[str(routine)],
+            linestyle=_dashes(condition),
             label=f"{routine} ({condition}), {len(group)} sessions",
             gid="routine-mean",
         )
@@ -63,7 +78,11 @@ def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
 
 
 def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Mean drop per routine with its 95 % CI; the clinically meaningful 2 points marked.
+    """Each routine's mean drop with its 95 % interval, and its drop at a common start.
+
+    A description, not a ranking: rows keep the table's order (by routine name), and no
+    line marks a "meaningful" drop, since that threshold is for single sessions, not for
+    averages.
 
     Parameters
     ----------
@@ -74,21 +93,55 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     Returns
     -------
     Axes
+        Rows in the table's order, the first on top: a square at ``mean_drop``, a
+        whisker from ``ci_low`` to ``ci_high`` (``gid="ci"``; none when the interval is
+        NaN), and a hollow circle at ``adjusted_drop`` (``gid="adjusted"``).
     """
     ax = axes(ax)
     if comparison.empty:
         return empty(ax, "No sessions yet")
-    rows = comparison.iloc[::-1].reset_index(drop=True)  # the largest drop on top
+    colours = _routine_colours(comparison["routine"])
+    common = comparison.attrs.get("common_before", np.nan)
+    rows = comparison.iloc[::-1].reset_index(drop=True)  # the table's first row on top
     for y, row in rows.iterrows():
-        colour = _colour(row["condition"])
+        colour = colours[str(row["routine"])]
         if np.isfinite(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=2)
-        ax.plot(row["mean_drop"], y, marker="s", color=colour, markersize=8)
+            ax.plot(
+                [row["ci_low"], row["ci_high"]],
+                [y, y],
+                color=colour,
+                linewidth=2,
+                linestyle=_dashes(row["condition"]),
+                gid="ci",
+            )
+        ax.plot(row["mean_drop"], y, marker="s", color=colour, markersize=8, gid="mean")
+        ax.plot(
+            row["adjusted_drop"],
+            y,
+            marker="o",
+            markersize=12,
+            markerfacecolor="none",
+            markeredgecolor=colour,
+            linestyle="none",
+            gid="adjusted",
+        )
     labels = [f"{r.routine} ({r.condition}), n={r.sessions}" for r in rows.itertuples()]
     ax.set_yticks(range(len(rows)), labels)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color=GREY, linewidth=1)
-    mark_meaningful(ax, vertical=True, label="clinically meaningful (2 points)")
+    legend = [
+        Line2D([], [], marker="s", color=GREY, label="mean drop, 95 % interval"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            markerfacecolor="none",
+            markeredgecolor=GREY,
+            linestyle="none",
+            label=f"at a common starting pain of {common:.1f}",
+        ),
+    ]
     ax.set_xlabel(DROP_LABEL)
-    ax.set_title("Average drop per routine, with 95 % confidence interval")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.set_title("Average drop per routine (a description: routines were not assigned at random)")
+    ax.legend(handles=legend, loc="lower right", fontsize="small")
     return ax

@@ -27,7 +27,8 @@ class Responders(Result):
     ci : (float, float)
         Its 95 % CI (Newcombe's hybrid score interval).
     odds_ratio : float
-        Sample odds ratio.
+        Sample odds ratio; with a zero count, 0.5 is added to every cell first
+        (Haldane–Anscombe), so that it is never infinite.
     odds_ratio_ci : (float, float)
         95 % CI of the conditional maximum-likelihood odds ratio.
     p_value : float
@@ -56,9 +57,11 @@ class Responders(Result):
         )
         if self.ci[0] > 0 or self.ci[1] < 0:
             return text + " The interval excludes no difference."
-        return (
-            text
-            + " The interval includes no difference: these numbers cannot tell the rates apart."
+        return text + (
+            " The interval includes no difference, but also differences of "
+            f"{100 * max(abs(self.ci[0]), abs(self.ci[1])):.0f} percentage points: these "
+            "numbers cannot tell the rates apart, which is not the same as showing they are "
+            "alike."
         )
 
 
@@ -84,7 +87,9 @@ def compare_responders(k1: int, n1: int, k2: int, n2: int) -> Responders:
             raise InvalidValue(name, k, f"expected a whole number of responders from 0 to {n}")
     table = [[k1, n1 - k1], [k2, n2 - k2]]
     low, high = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
-    sample_or = (k1 * (n2 - k2)) / ((n1 - k1) * k2) if (n1 - k1) * k2 else float("inf")
+    cells = [k1, n1 - k1, k2, n2 - k2]
+    a, b, c, d = [x + 0.5 for x in cells] if 0 in cells else cells
+    sample_or = (a * d) / (b * c)
     conditional = sps.contingency.odds_ratio(table).confidence_interval(0.95)
     return Responders(
         n=n1 + n2,

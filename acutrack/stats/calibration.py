@@ -1,0 +1,295 @@
+"""How often each verdict claims too much, and how often each interval holds the truth.
+
+Every figure is measured on realistic simulated diaries (`simulate`) and set beside its
+band: a false-claim rate at most 5 %, an approximate 95 % interval covering 92–98 % of
+the time, an exact (test-inverted) one at least 95 %. Bands are widened by twice the
+figure's own Monte Carlo error, so that a figure within its target passes however the
+simulation falls. `make calibrate` prints the full table; the test suite runs a short
+version and fails when any figure leaves its band.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .before_after import mean_drop_interval
+from .randomisation import randomisation_test
+from .real_sham import sham_verdict
+from .simulate import (
+    POINTS,
+    Diaries,
+    DiarySettings,
+    check_realism,
+    simulate_diaries,
+    true_mean_drops,
+)
+
+__all__ = ["calibrate", "sessions_table"]
+
+ALPHA = 0.05
+PLANNED = 10  # blocks in the plans whose looks and early ends are simulated
+
+
+def _row(check: str, setting: str, hits: np.ndarray, target: str) -> dict:
+    """A figure, its Monte Carlo error and whether it is within its band."""
+    hits = np.asarray(hits, dtype=float)
+    rate = float(hits.mean())
+    error = math.sqrt(max(rate * (1 - rate), 0.01 * 0.99) / hits.size)
+    low, high = {
+        "≤ 5 %": (0.0, ALPHA),
+        "92–98 %": (0.92, 0.98),
+        "≥ 95 %": (0.95, 1.0),
+        "reported": (0.0, 1.0),
+    }[target]
+    within = low - 2 * error <= rate <= high + 2 * error
+    return {
+        "check": check,
+        "setting": setting,
+        "figure": rate,
+        "mc_error": error,
+        "target": target,
+        "within": within,
+        "runs": hits.size,
+    }
+
+
+def _plan_arrays(d: Diaries, i: int, blocks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Diary ``i``'s first ``blocks`` blocks: drops, real, block."""
+    keep = d.block < blocks
+    return d.drops[i, keep], d.real[i, keep], d.block[keep]
+
+
+def _claims(d: Diaries, blocks: int, state: str = "done", planned: int | None = None):
+    """Whether each diary's verdict claims a difference after ``blocks`` blocks."""
+    planned = planned or blocks
+    out = np.zeros(len(d.before), dtype=bool)
+    for i in range(out.size):
+        verdict, *_ = sham_verdict(
+            *_plan_arrays(d, i, blocks), state=state, planned_blocks=planned, interval=False
+        )
+        out[i] = verdict in ("real", "sham")
+    return out
+
+
+def _real_vs_sham(diaries: int, seed: int, block_counts: list[int]) -> Iterator[dict]:
+    for size in (2, 4):
+        settings = DiarySettings(block_size=size)
+        d = simulate_diaries(diaries, PLANNED * size, settings, seed=seed + size)
+        for blocks in block_counts:
+            yield _row(
+                "real vs sham: claims a difference when there is none",
+                f"plan of {blocks} block(s) of {size}, judged when done",
+                _claims(d, blocks),
+                "≤ 5 %",
+            )
+        # Looking after every block of a 10-block plan: interim looks give no verdict.
+        any_claim = np.zeros(diaries, dtype=bool)
+        for blocks in range(1, PLANNED + 1):
+            state = "done" if blocks == PLANNED else "interim"
+            any_claim |= _claims(d, blocks, state, PLANNED)
+        yield _row(
+            "real vs sham: claims a difference when there is none",
+            f"looked at after every block of a {PLANNED}-block plan, blocks of {size}",
+            any_claim,
+            "≤ 5 %",
+        )
+        yield from _ended_early(d, size, seed)
+
+
+def _ended_early(d: Diaries, size: int, seed: int) -> Iterator[dict]:
+    """Plans abandoned part way: at random, or as soon as real and sham looked different."""
+    rng = np.random.default_rng(seed)
+    at_random = rng.integers(1, PLANNED, size=len(d.before))
+    when_tempted = np.full(len(d.before), PLANNED)
+    for i in range(len(d.before)):  # a person who stops at the first look with p < 0.05
+        for blocks in range(2, PLANNED):
+            drops, real, block = _plan_arrays(d, i, blocks)
+            if randomisation_test(drops, real, block) < ALPHA:
+                when_tempted[i] = blocks
+                break
+    for how, stops in (("at a random block", at_random), ("when it looked good", when_tempted)):
+        hits = np.zeros(len(d.before), dtype=bool)
+        for blocks in np.unique(stops):
+            rows = np.flatnonzero(stops == blocks)
+            state = "done" if blocks == PLANNED else "ended early"
+            hits[rows] = _claims(d.subset(rows), int(blocks), state, PLANNED)
+        yield _row(
+            "real vs sham: claims a difference when there is none",
+            f"{PLANNED}-block plan ended early {how}, blocks of {size}",
+            hits,
+            "≤ 5 %",
+        )
+
+
+def _coverage_and_power(diaries: int, seed: int) -> Iterator[dict]:
+    for size in (2, 4):
+        settings = DiarySettings(block_size=size, real_effect=1.0)
+        d = simulate_diaries(diaries, PLANNED * size, settings, seed=seed + 10 * size)
+        covered = np.zeros(diaries, dtype=bool)
+        found = np.zeros(diaries, dtype=bool)
+        for i in range(diaries):
+            verdict, _, (low, high), _ = sham_verdict(
+                *_plan_arrays(d, i, PLANNED), state="done", planned_blocks=PLANNED
+            )
+            covered[i] = not (np.isfinite(low) and np.isfinite(high)) or low <= 1.0 <= high
+            found[i] = verdict == "real"
+        yield _row(
+            "real vs sham: interval holds the true difference (1 point)",
+            f"{PLANNED} blocks of {size}",
+            covered,
+            "≥ 95 %",
+        )
+        yield _row(
+            "real vs sham: power to find a 1-point difference",
+            f"{PLANNED} blocks of {size} ({PLANNED * size} sessions)",
+            found,
+            "reported",
+        )
+
+
+def _before_after(diaries: int, seed: int, lengths: list[int]) -> Iterator[dict]:
+    for n in lengths:
+        d = simulate_diaries(diaries, n, seed=seed + n)
+        truth = true_mean_drops(d)
+        covered = [
+            not np.isfinite(low) or low <= t <= high
+            for (low, high), t in zip(map(mean_drop_interval, d.drops), truth, strict=True)
+        ]
+        yield _row(
+            "before/after: 95 % interval holds the mean drop",
+            f"{n} sessions",
+            np.array(covered),
+            "92–98 %",
+        )
+    # No relief at all: any drop is regression to the mean and noise.
+    settings = DiarySettings(relief_mean=(-1.0, 0.0))
+    d = simulate_diaries(diaries * 3, 20, settings, seed=seed + 99)
+    truth = true_mean_drops(d, settings)
+    lows = np.array([mean_drop_interval(x)[0] for x in d.drops])
+    flat = truth <= 0
+    yield _row(
+        "before/after: says 'lower after' when the mean drop is 0 or less",
+        "20 sessions",
+        (lows > 0)[flat],
+        "≤ 5 %",
+    )
+
+
+def sessions_table(d: Diaries, i: int) -> pd.DataFrame:
+    """Diary ``i`` as `Journal.sessions` would return it (a session a day)."""
+    n = d.before.shape[1]
+    started = pd.date_range("2026-01-05 19:00", periods=n, freq="D", tz="UTC")
+    points = [tuple(p for p, on in zip(POINTS, row, strict=True) if on) for row in d.pressed[i]]
+    return pd.DataFrame(
+        {
+            "id": [f"s-{i:05d}{k:05d}" for k in range(n)],
+            "started_at": started,
+            "local_time": started.tz_localize(None),
+            "routine": "back",
+            "points": points,
+            "condition": pd.Categorical(np.where(d.real[i], "real", "sham")),
+            "duration_min": 2.5,
+            "pain_before": d.before[i],
+            "pain_after": d.after[i],
+            "location": "lower-back",
+            "notes": "",
+        }
+    )
+
+
+def _points(diaries: int, seed: int, lengths: list[int]) -> Iterator[dict]:
+    from ..analysis.points import rank_points
+
+    for n in lengths:
+        d = simulate_diaries(diaries, n, seed=seed + 3 * n)
+        hits = [rank_points(sessions_table(d, i))["helpful"].any() for i in range(diaries)]
+        yield _row(
+            "points: calls a point helpful when no point matters",
+            f"{n} sessions of one routine, a point skipped on some days",
+            np.array(hits),
+            "≤ 5 %",
+        )
+
+
+def _realism(seed: int) -> Iterator[dict]:
+    d = simulate_diaries(2000, 100, seed=seed)
+    found = check_realism(d)
+    for key, words, ok in (
+        ("lag1", "lag-1 autocorrelation of drops (≥ 0.3)", found["lag1"] >= 0.3),
+        (
+            "start_drop",
+            "correlation of starting pain with drop (≥ 0.3)",
+            found["start_drop"] >= 0.3,
+        ),
+        ("zero_share", "share of zero drops (15–25 %)", 0.15 <= found["zero_share"] <= 0.25),
+    ):
+        yield {
+            "check": "simulated diaries are at least as hard as real ones",
+            "setting": words,
+            "figure": found[key],
+            "mc_error": 0.0,
+            "target": "as stated",
+            "within": ok,
+            "runs": 2000,
+        }
+
+
+def calibrate(*, quick: bool = False, seed: int = 2026) -> pd.DataFrame:
+    """Measure every verdict and interval on realistic simulated diaries.
+
+    Parameters
+    ----------
+    quick : bool
+        The short version for the test suite (fewer diaries and plan lengths; about a
+        minute), instead of the full table (`make calibrate`).
+    seed : int
+        Random seed: the same seed gives the same table.
+
+    Returns
+    -------
+    DataFrame
+        One row per figure: ``check``, ``setting``, ``figure`` (a rate), ``mc_error``
+        (its Monte Carlo standard error), ``target``, ``within`` (inside the target
+        widened by twice the Monte Carlo error) and ``runs`` (simulated diaries).
+    """
+    n = 600 if quick else 4000
+    parts: list[Callable[[], Iterator[dict]]] = [
+        lambda: _realism(seed),
+        lambda: _real_vs_sham(n, seed, [1, 2, 3, 6, 10] if quick else list(range(1, 11))),
+        lambda: _coverage_and_power(n // 2, seed),
+        lambda: _before_after(n, seed, [10, 40] if quick else [5, 10, 20, 40, 100]),
+        lambda: _points(n // 4, seed, [40] if quick else [20, 40, 80]),
+    ]
+    return pd.DataFrame([row for part in parts for row in part()])
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """The calibration table as Markdown, for the terminal and the README."""
+    lines = [
+        "| check | setting | figure | target | in band |",
+        "|---|---|---|---|---|",
+    ]
+    for row in table.itertuples():
+        figure = f"{row.figure:.3f}" if row.target == "as stated" else f"{100 * row.figure:.1f} %"
+        error = f" ± {100 * row.mc_error:.1f}" if row.mc_error else ""
+        mark = "yes" if row.within else "**no**"
+        lines.append(f"| {row.check} | {row.setting} | {figure}{error} | {row.target} | {mark} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `make calibrate`
+    import sys
+    import time
+
+    started = time.perf_counter()
+    result = calibrate(quick="--quick" in sys.argv)
+    print(format_table(result))
+    print(
+        f"\n{len(result)} figures, {int((~result['within']).sum())} outside their band; "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    sys.exit(0 if result["within"].all() else 1)

@@ -1,0 +1,61 @@
+"""Every verdict and interval, measured on realistic simulated diaries (the short version).
+
+`make calibrate` runs the full table; this runs fewer diaries and plan lengths, with the
+same bands widened by each figure's Monte Carlo error, and fails when a figure leaves
+its band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from acutrack.stats import calibration
+from acutrack.stats.simulate import DiarySettings, check_realism, simulate_diaries
+
+
+@pytest.fixture(scope="module")
+def table():
+    return calibration.calibrate(quick=True)
+
+
+def test_every_figure_is_within_its_band(table):
+    outside = table[~table["within"]]
+    assert outside.empty, calibration.format_table(outside)
+
+
+def test_the_table_covers_every_verdict_and_interval(table):
+    checks = set(table["check"])
+    for words in (
+        "real vs sham: claims a difference",
+        "real vs sham: interval holds",
+        "real vs sham: power",
+        "before/after: 95 % interval",
+        "before/after: says 'lower after'",
+        "points: calls a point helpful",
+        "simulated diaries are at least as hard",
+    ):
+        assert any(c.startswith(words) for c in checks), words
+    looks = table[table["setting"].str.contains("after every block|ended early")]
+    assert len(looks) == 6  # both block sizes: every look, stopped at random, stopped when tempted
+
+
+def test_the_diaries_are_as_hard_as_real_ones():
+    found = check_realism(simulate_diaries(1000, 100, seed=5))
+    assert found["lag1"] >= 0.3 and found["start_drop"] >= 0.3
+    assert 0.15 <= found["zero_share"] <= 0.25
+
+
+def test_a_true_difference_is_found_and_the_settings_matter():
+    """The simulation is not a world where nothing can be found."""
+    d = simulate_diaries(300, 40, DiarySettings(real_effect=2.0), seed=9)
+    gap = d.drops[d.real].mean() - d.drops[~d.real].mean()
+    assert 1.7 < gap < 2.3
+    assert np.all(d.real.reshape(300, 10, 4).sum(axis=2) == 2)  # two real in every block
+
+
+def test_a_band_is_widened_only_by_its_monte_carlo_error():
+    row = calibration._row("x", "y", np.r_[np.ones(80), np.zeros(920)], "≤ 5 %")
+    assert row["figure"] == 0.08 and not row["within"]  # 8 % > 5 % + 2 × 0.86 %
+    row = calibration._row("x", "y", np.r_[np.ones(60), np.zeros(940)], "≤ 5 %")
+    assert row["within"]  # 6 % ≤ 5 % + 2 × 0.75 %
