@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,37 +212,35 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
             why = contradiction(values["routine"], values["condition"])
             if why:
                 errors.append(InvalidValue("condition", values["condition"], why))
-        recorded, why = _recorded(cells.get("recorded_at", ""))
-        if why:
-            problems.append(Problem(name, record.line, "recorded_at", cells["recorded_at"], why))
         problems += [Problem(name, record.line, e.field, str(e.value), e.allowed) for e in errors]
         if not errors:
-            parsed.append((record, cells, values, action, recorded))
+            parsed.append((record, cells, values, action, None))
     keys = [values[spec.key] for _, _, values, _, _ in parsed]
-    repeated = len(set(keys)) < len(keys)
+    counts = Counter(keys)
+    repeated = len(counts) < len(keys)
+    for i, (record, cells, values, action, _) in enumerate(parsed):
+        if counts[keys[i]] > 1:  # when a row was written matters only between versions
+            recorded, why = _recorded(cells.get("recorded_at", ""))
+            parsed[i] = (record, cells, values, action, recorded)
+            if why:
+                problems.append(
+                    Problem(name, record.line, "recorded_at", cells["recorded_at"], why)
+                )
     latest, reused = latest_rows(
         (i, values[spec.key], action, recorded)
         for i, (_, _, values, action, recorded) in enumerate(parsed)
     )
     if repeated and "action" not in header:
-        latest = _unambiguous(latest, keys)
+        latest = {k: i for k, i in latest.items() if counts[k] == 1}
         problems += [
             Problem(name, parsed[i][0].line, spec.key, keys[i], _AMBIGUOUS)
             for i in range(len(parsed))
-            if keys.count(keys[i]) > 1
+            if counts[keys[i]] > 1
         ]
     else:
         problems += [Problem(name, parsed[i][0].line, spec.key, keys[i], _REUSED) for i in reused]
     rows = {key: Row(parsed[i][0].line, parsed[i][2], parsed[i][1]) for key, i in latest.items()}
     return rows, sorted(problems, key=lambda p: p.line)
-
-
-def _unambiguous(latest: dict[str, int], keys: Sequence[str]) -> dict[str, int]:
-    """Without an ``action`` column a repeated key may be deleted: leave those out."""
-    seen: dict[str, int] = {}
-    for k in keys:
-        seen[k] = seen.get(k, 0) + 1
-    return {k: i for k, i in latest.items() if seen[k] == 1}
 
 
 def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -446,17 +445,18 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         else:
             values[f.name], whys = f.column(cells[f.name])
         bad |= report(f.name, whys, everyone if f.name == spec.key else ~deleting)
-    bad |= report("condition", _contradictions(spec, values, n), ~deleting & ~bad)
+    bad |= report("condition", _contradictions(spec, cells, n), ~deleting & ~bad)
 
-    recorded, _, whys = _RECORDED.read(cells["recorded_at"])
-    whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
-    report("recorded_at", whys, everyone)
     ids = values[spec.key]
     usable = np.flatnonzero(~bad)
     latest = usable
     codes = pd.factorize(ids)[0]
     counts = np.bincount(codes[usable], minlength=codes.max() + 1 if n else 0)
     if (counts > 1).any():  # corrections, deletions or a reused id
+        # When a row was written matters only between versions of one entry.
+        recorded, _, whys = _RECORDED.read(cells["recorded_at"])
+        whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
+        report("recorded_at", whys, np.isin(np.arange(n), usable[counts[codes[usable]] > 1]))
         # A row without a time counts as recorded with the usable row before it (of any
         # entry), as `latest_rows` does when it is given every row.
         stamps = recorded.to_numpy(dtype="datetime64[s]")[usable]
@@ -491,18 +491,29 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     return _frame(spec, values, local, extra), problems
 
 
-def _contradictions(spec: TableSpec, values: dict[str, Any], n: int) -> np.ndarray:
-    """Why each row's routine and condition cannot go together (``""`` where they can)."""
+def _contradictions(spec: TableSpec, cells: dict[str, Any], n: int) -> np.ndarray:
+    """Why each row's routine and condition cannot go together (``""`` where they can).
+
+    Judged once per distinct pair of cells as written, not row by row.
+    """
     import numpy as np
     import pandas as pd
 
     whys = np.full(n, "", dtype=object)
-    if "condition" not in values or "routine" not in values or not n:
+    if "condition" not in cells or "routine" not in cells or not n:
         return whys
     why = _contradiction(spec)
-    pairs = pd.MultiIndex.from_arrays([values["routine"], np.asarray(values["condition"])])
-    codes, uniques = pairs.factorize()
-    for k, (routine, condition) in enumerate(uniques):
-        if isinstance(routine, str) and isinstance(condition, str):  # else reported already
-            whys[codes == k] = why(routine, condition)
+    routine, condition = pd.Categorical(cells["routine"]), pd.Categorical(cells["condition"])
+    width = len(condition.categories) + 1
+    pairs, inverse = np.unique(
+        routine.codes.astype(np.int64) * width + condition.codes, return_inverse=True
+    )
+    for k, pair in enumerate(pairs.tolist()):
+        r, c = divmod(pair, width)
+        try:  # a cell that does not parse is reported as such already
+            key = spec.field("routine").from_text(routine.categories[r])
+            state = spec.field("condition").from_text(condition.categories[c])
+        except (InvalidValue, IndexError):
+            continue
+        whys[inverse == k] = why(key, state)
     return whys
