@@ -174,9 +174,11 @@ def _interval(low: float, high: float) -> str:
 
 def _cell(value: object) -> str:
     text = str(value)
-    numeric = text.replace(".", "", 1).replace("−", "", 1).isdigit() or text == "—"
+    numeric = text.removesuffix("%").replace(".", "", 1).replace("−", "", 1).isdigit()
     return (
-        f"<td>{html.escape(text)}</td>" if numeric else f'<td class="text">{html.escape(text)}</td>'
+        f"<td>{html.escape(text)}</td>"
+        if numeric or text == "—"
+        else f'<td class="text">{html.escape(text)}</td>'
     )
 
 

@@ -143,5 +143,13 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     ]
     ax.set_xlabel(DROP_LABEL)
     ax.set_title("Average drop per routine (a description: routines were not assigned at random)")
-    ax.legend(handles=legend, loc="lower right", fontsize="small")
+    # Below the axes, where no whisker can run under it.
+    ax.legend(
+        handles=legend,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncols=2,
+        frameon=False,
+        fontsize="small",
+    )
     return ax
