@@ -17,7 +17,7 @@ _HOMES = {
     "JournalError": "errors",
     "Journal": "journal",
     "JournalWarning": "journal",
-    "journal_for_analysis": "notebook",
+    "journal_for_analysis": "journal_choice",
     "Slot": "plan",
     "make_plan": "plan",
     "plan_slots": "plan",

@@ -149,31 +149,48 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from .plan import next_slot, plan_note, record
+    from .plan import next_slot
 
     journal = _journal(args)
+    slot = next_slot(journal)  # what an active plan asks for next
     routine, condition = args.routine, args.condition
     points = ";".join(args.points) if args.points else None
-    if routine is None:
-        slot = next_slot(journal)  # an active plan says what comes next
-        routine = slot.routine if slot else "back"
-        if slot and condition is None:
-            condition = slot.condition
-        if slot and slot.leave_out and points is None:
+    if args.early and not args.planned:
+        raise _Usage("--early goes with --planned")
+    if args.planned:
+        if slot is None:
+            raise _Usage("no planned session is open: log it without --planned")
+        if slot.due.date() > journal.now().date() and not args.early:
+            raise _Usage(
+                f"the next planned session, {slot.describe()}, is due on {slot.due:%a %d %b}; "
+                "add --early to log it before its day"
+            )
+        routine = routine or slot.routine
+        condition = condition or slot.condition
+        if slot.leave_out and points is None:
             kept = journal.catalog.routine(routine).points
             points = ";".join(p for p in kept if p != slot.leave_out)
     session = journal.log_session(
         pain_before=args.before,
         pain_after=args.after,
-        routine=routine,
+        routine=routine or "back",
         condition=condition,
         points=points,
         duration_min=args.minutes,
         location=args.location,
-        started_at=_time(args.at, journal._clock()),
+        started_at=_time(args.at, journal.now()),
         notes=args.note,
+        slot=slot.slot if args.planned else None,
     )
-    _say(f"stored session {session.describe()}{plan_note(*record(journal, session))}")
+    note = ""
+    if session.slot:
+        note = f" · {slot.describe()}"
+    elif slot:
+        note = (
+            f" · off-plan; the plan's next session is {slot.describe()}, due "
+            f"{slot.due:%a %d %b}: log it with --planned"
+        )
+    _say(f"stored session {session.describe()}{note}")
     return 0
 
 
@@ -181,7 +198,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
     journal = _journal(args)
     rating = journal.log_rating(
         pain=args.pain,
-        rated_at=_time(args.at, journal._clock()),
+        rated_at=_time(args.at, journal.now()),
         location=args.location,
         session_id=args.after_session,
         stress=args.stress,
@@ -399,9 +416,7 @@ def _parser() -> argparse.ArgumentParser:
     log = command("log", _cmd_log, "record a session: pain before and after, routine, points")
     log.add_argument("--before", required=True, metavar="PAIN", help="pain before, 0-10")
     log.add_argument("--after", required=True, metavar="PAIN", help="pain after, 0-10")
-    log.add_argument(
-        "--routine", help="routine (default: the plan's next slot, else back; see `routines`)"
-    )
+    log.add_argument("--routine", help="routine (default: back, or the planned one with --planned)")
     log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
     log.add_argument("--points", nargs="+", metavar="CODE", help="points pressed, e.g. BL23 GB30")
     log.add_argument("--minutes", help="duration (default: the routine's timing)")
@@ -411,6 +426,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     log.add_argument("--location", **where)
     log.add_argument("--note", default="", help="any text")
+    log.add_argument(
+        "--planned",
+        action="store_true",
+        help="this session is the plan's next one: it fills that slot (routine and "
+        "condition from the plan)",
+    )
+    log.add_argument(
+        "--early", action="store_true", help="with --planned: before the slot's due day"
+    )
 
     rate = command("rate", _cmd_rate, "record how much it hurts now, 0-10")
     rate.add_argument("pain", help="pain now, 0-10")

@@ -18,7 +18,6 @@ import csv
 import errno
 import io
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,8 @@ __all__ = [
     "locked",
     "private_output",
     "read_records",
+    "roll_back",
+    "rollback_point",
     "table_names",
     "write_private",
 ]
@@ -265,23 +266,46 @@ def append_locked(
             _write_all(fd, data)
             os.fsync(fd)
         except BaseException:
-            _undo(fd, path, size, created)
+            _cut_back(fd, size)
             raise
-    finally:
+    except BaseException:
         os.close(fd)
+        if created:  # only once closed: Windows cannot remove an open file
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    os.close(fd)
     _note_size(path, size + len(data))
 
 
-def _undo(fd: int, path: Path, size: int, created: bool) -> None:
-    """Cut off what this call appended (never an earlier byte); remove a file it made."""
-    # The write's own error is the one to report.
-    with contextlib.suppress(OSError):
-        if created:
-            path.unlink()
-            return
-    with contextlib.suppress(OSError):
+def _cut_back(fd: int, size: int) -> None:
+    """Cut off what this call appended (never an earlier byte)."""
+    with contextlib.suppress(OSError):  # the write's own error is the one to report
         os.ftruncate(fd, size)
         os.fsync(fd)
+
+
+def rollback_point(path: Path) -> int | None:
+    """The size of ``path`` now (None if it does not exist), for `roll_back` to return to.
+
+    For a write that spans two files: the caller holds both locks from this call to its
+    last append, so the bytes after this point are its own.
+    """
+    return path.stat().st_size if path.exists() else None
+
+
+def roll_back(path: Path, point: int | None) -> None:
+    """Cut ``path`` back to a `rollback_point` (removing it if it did not exist then)."""
+    if point is None:
+        path.unlink(missing_ok=True)
+        return
+    fd = os.open(path, os.O_RDWR | _BINARY)
+    try:
+        os.ftruncate(fd, point)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _note_size(path, point)
 
 
 def write_private(path: Path, text: str) -> None:
@@ -290,6 +314,8 @@ def write_private(path: Path, text: str) -> None:
     The temporary file has a name of its own, so that two writers never share it.
     """
     ensure_private_dir(path.parent)
+    import tempfile  # here: an append, the common write, never needs it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:
@@ -326,6 +352,8 @@ def private_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
     try:
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:  # named after the file asked for, not the temporary one
         raise OSError(err.errno, err.strerror, str(path)) from None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -31,16 +30,19 @@ from .csvstore import (
     locked,
     private_output,
     read_records,
+    roll_back,
+    rollback_point,
     write_private,
 )
 from .errors import InvalidValue, JournalError
+from .fields import TimeField
 from .loading import Row, read_rows
-from .records import Problem, Rating, Session
-from .schema import (
+from .records import Problem, Rating, Session, Slot
+from .tables import (
     SCHEMA_VERSION,
     TableSpec,
-    TimeField,
     check_routine,
+    plan_spec,
     point_spec,
     rating_spec,
     routine_spec,
@@ -111,8 +113,14 @@ class Journal:
         if lock_timeout is None:
             lock_timeout = float(os.environ.get("ACUTRACK_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
         self.lock_timeout = lock_timeout
+        self._catalog_cache: tuple[tuple, tuple[Catalog, list[Problem]]] | None = None
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self._make_id = make_id or (lambda prefix: f"{prefix}-{secrets.token_hex(5)}")
+        # os.urandom is what secrets.token_hex reads, without importing secrets at start-up.
+        self._make_id = make_id or (lambda prefix: f"{prefix}-{os.urandom(5).hex()}")
+
+    def now(self) -> datetime:
+        """The current time by this journal's clock (aware; tests and the sample set it)."""
+        return self._clock()
 
     @classmethod
     def default(cls) -> Journal:
@@ -129,6 +137,13 @@ class Journal:
         return self._catalog()[0]
 
     def _catalog(self) -> tuple[Catalog, list[Problem]]:
+        """The catalog and its files' problems, read again only when those files change."""
+        stamp = tuple(_stamp(self.path / name) for name in ("points.csv", "routines.csv"))
+        if self._catalog_cache is None or self._catalog_cache[0] != stamp:
+            self._catalog_cache = (stamp, self._read_catalog())
+        return self._catalog_cache[1]
+
+    def _read_catalog(self) -> tuple[Catalog, list[Problem]]:
         spec = point_spec()
         rows, problems = read_rows(self.file(spec), spec)
         points = dict(POINTS)
@@ -237,7 +252,11 @@ class Journal:
     def owns(self, path: str | os.PathLike[str]) -> bool:
         """Whether ``path`` is (or could become) a file the journal keeps: data, settings, locks."""
         path = Path(path)
-        inside = path.absolute().parent.resolve() == self.path.resolve()
+        folder = path.absolute().parent
+        if folder.is_dir() and self.path.is_dir():  # the same folder however it is spelt
+            inside = folder.samefile(self.path)  # (macOS and Windows ignore letter case)
+        else:
+            inside = folder.resolve() == self.path.resolve()
         return inside and (path.suffix.lower() in (".csv", ".json") or path.name.startswith("."))
 
     def private_output(self, path: str | os.PathLike[str]) -> contextlib.AbstractContextManager:
@@ -400,6 +419,7 @@ class Journal:
         location: str = "lower-back",
         started_at: datetime | str | None = None,
         notes: str = "",
+        slot: str | None = None,
     ) -> Session:
         """Record one treatment session.
 
@@ -423,11 +443,16 @@ class Journal:
             When it started; defaults to now. Without an offset, local time is assumed.
         notes : str
             Any text.
+        slot : str, optional
+            The id of the plan slot this session is (see `plan_slots`): the session fills
+            it, once the journal has checked, under the plan's lock, that the slot is open
+            and asks for this session's routine and condition (and, in a leave-one-out
+            plan, the point left out or pressed). None logs a session off any plan.
 
         Returns
         -------
         Session
-            The stored record, with its new ``id``.
+            The stored record, with its new ``id`` and the ``slot`` it filled.
 
         Raises
         ------
@@ -448,8 +473,116 @@ class Journal:
             notes=notes,
         )
         values = self._validated(spec, given)
-        self._append(spec, values, "add")
-        return Session(**values)
+        if slot is None:
+            self._append(spec, values, "add")
+            return Session(**values)
+        return self._log_into_slot(spec, values, slot)
+
+    def log_many(self, kind: str, entries: list[dict[str, Any]]) -> int:
+        """Validate many sessions or ratings and append them in one locked write.
+
+        For bringing in a history at once (an import, a benchmark's fixture): each entry
+        holds the arguments of `log_session` or `log_rating` by name (and may give its
+        own ``id``); one bad entry stops the whole write, naming the field.
+
+        Parameters
+        ----------
+        kind : {"sessions", "ratings"}
+        entries : list of dict
+
+        Returns
+        -------
+        int
+            How many were stored.
+        """
+        specs = dict(zip(("sessions", "ratings"), self._specs(), strict=True))
+        if kind not in specs:
+            raise InvalidValue("kind", kind, "expected sessions or ratings")
+        spec = specs[kind]
+        defaults = {spec.time: self._clock()} | ({"routine": "back"} if kind == "sessions" else {})
+        records = [
+            self._validated(spec, {"id": self._make_id(spec.id_prefix), **defaults, **entry})
+            for entry in entries
+        ]
+        self._append_many(spec, records, "add")
+        return len(records)
+
+    def _log_into_slot(self, spec: TableSpec, values: dict[str, Any], slot_id: str) -> Session:
+        """Append a session and fill its plan slot, both under their files' locks.
+
+        The plan's lock is taken first (always in that order), the slot is checked, the
+        session appended, then the slot's new version; if that last write fails, the
+        session's bytes are cut off again, so the two files never disagree.
+        """
+        slots_spec = plan_spec(spec.field("routine").catalog)  # type: ignore[attr-defined]
+        with self._writing(slots_spec), self._writing(spec):
+            rows = self._slot_rows()
+            if slot_id not in rows:
+                raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
+            slot = Slot(**rows[slot_id].values)
+            if slot.session_id is not None:
+                why = f"expected an open slot: session {slot.session_id} did this one"
+                raise InvalidValue("slot", slot_id, why)
+            session = Session(**values, slot=slot_id)
+            same_plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in same_plan if s.leave_out), None)
+            if not slot.fits(session, tested):
+                why = f"expected the session this slot asks for: {slot.describe()}"
+                raise InvalidValue("slot", slot_id, why)
+            point = rollback_point(self.file(spec))
+            self._append_held(spec, [values], "add")
+            try:
+                done = {**vars(slot), "session_id": session.id}
+                self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot_id]))
+            except BaseException:
+                roll_back(self.file(spec), point)
+                raise
+        return session
+
+    def store_plan(self, slots: list[Slot]) -> None:
+        """Store a new plan's slots in ``plan.csv``, whole or not at all.
+
+        Raises
+        ------
+        InvalidValue
+            When a slot's id is taken by a plan already in the journal (a plan made again
+            with the same seed and start): it would replace that plan's slots.
+        """
+        spec = plan_spec(self.catalog)
+        records = [{f.name: f.parse(getattr(s, f.name)) for f in spec.fields} for s in slots]
+        with self._writing(spec):
+            taken = set(self._slot_rows()) & {r["slot"] for r in records}
+            if taken:
+                raise InvalidValue(
+                    "slot",
+                    sorted(taken)[0],
+                    "expected a new plan: this one's slots exist already (same seed and start)",
+                )
+            self._append_held(spec, records, "add")
+
+    def _slot_rows(self) -> dict[str, Row]:
+        spec = plan_spec(self.catalog)
+        return read_rows(self.file(spec), spec)[0]
+
+    def plan_slots(self, plan_id: str | None = None, *, kind: str | None = None) -> list[Slot]:
+        """The slots of a plan as they now stand, in order (the newest plan by default).
+
+        Parameters
+        ----------
+        plan_id : str, optional
+            Which plan.
+        kind : {"real/sham", "leave-out"}, optional
+            The newest plan of this kind.
+        """
+        plans: dict[str, list[Slot]] = {}
+        for row in self._slot_rows().values():  # in the order the slots were first written
+            plans.setdefault(row.values["plan"], []).append(Slot(**row.values))
+        if kind is not None:
+            leave_out = kind == "leave-out"
+            plans = {k: v for k, v in plans.items() if any(s.leave_out for s in v) == leave_out}
+        if plan_id is None and plans:
+            plan_id = list(plans)[-1]  # the newest: its first row comes last in the file
+        return sorted(plans.get(plan_id, []), key=lambda s: s.slot)
 
     def log_rating(
         self,
@@ -594,6 +727,16 @@ class Journal:
         """
         return self._table(self._specs()[1])
 
+    def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Sessions and ratings for a screen or a report, without warnings.
+
+        Rows that cannot be read are left out as by `sessions` and `ratings`, but
+        quietly: `problems` and ``acutrack validate`` are where they are reported.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", JournalWarning)
+            return self.sessions(), self.ratings()
+
     def problems(self) -> pd.DataFrame:
         """Everything wrong in the journal's files, without changing them.
 
@@ -626,6 +769,7 @@ class Journal:
         _, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
         ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
+        found += read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))[1]
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         return table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
 
@@ -657,6 +801,15 @@ class Journal:
         """The line of each entry's standing row."""
         rows, _ = read_rows(self.file(spec), spec)
         return {k: row.line for k, row in rows.items() if k in ids}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed file from an unchanged one without reading it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _recorded_at(row: Row) -> datetime | None:

@@ -9,7 +9,6 @@ rule for every file (`latest_rows`): the version of an entry with the latest
 from __future__ import annotations
 
 import csv
-import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,16 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from .csvstore import Record, first_line, read_records, split_header, table_names
 from .errors import InvalidValue
+from .fields import ACTIONS, CONDITIONS, ChoiceField, IntField, PositiveField, TimeField
 from .records import Problem
-from .schema import (
-    ACTIONS,
-    CONDITIONS,
-    ChoiceField,
-    IntField,
-    PositiveField,
-    TableSpec,
-    TimeField,
-)
+from .tables import TableSpec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,6 +94,8 @@ def _broken(name: str, header: list[str], broken: list[Record]) -> list[Problem]
 
 def _renamed(column: str, header: list[str], spec: TableSpec) -> str:
     """A hint naming a column of the file that may be ``column`` renamed."""
+    import difflib  # only for a damaged header
+
     strangers = [c for c in header if c and c not in spec.columns]
     close = difflib.get_close_matches(column.lower(), [c.lower() for c in strangers], 1, 0.6)
     if not close:

@@ -12,28 +12,20 @@ slot appends the slot again with the session's id. Pure Python (no pandas), so t
 
 from __future__ import annotations
 
-import random
-import secrets
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .errors import InvalidValue
 from .journal import Journal
-from .loading import read_rows
-from .records import Session
-from .schema import plan_spec
+from .records import Slot
 
 __all__ = [
     "Slot",
     "active_plan",
     "check_seed",
-    "fulfil",
     "make_plan",
     "next_slot",
-    "plan_note",
     "plan_slots",
-    "record",
     "schedule",
     "to_ics",
 ]
@@ -43,60 +35,6 @@ __all__ = [
 # 1970 in UTC, and a last day of a year-long plan before the year 10000.
 SEEDS = range(2**31)
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(9998, 12, 31)
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One planned session.
-
-    Attributes
-    ----------
-    slot : str
-        Its id, e.g. ``p20260629-007``.
-    plan : str
-        The plan it belongs to.
-    block : int
-        Its randomisation block: each block holds as many real as sham slots.
-    due : datetime
-        When it is planned (a reminder; slots are taken in order, whenever they happen).
-    routine : str
-        The routine to press: the real routine, or its sham twin.
-    condition : str
-        ``real`` or ``sham``.
-    seed : int
-        The plan's random seed: the same seed and settings give the same plan.
-    session_id : str or None
-        The session that fulfilled it.
-    leave_out : str or None
-        In a leave-one-out plan, the point to leave out of the routine this time (None:
-        press them all).
-    """
-
-    slot: str
-    plan: str
-    block: int
-    due: datetime
-    routine: str
-    condition: str
-    seed: int
-    session_id: str | None = None
-    leave_out: str | None = None
-
-    def describe(self) -> str:
-        what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
-        return f"slot {self.slot} (block {self.block}): {what} ({self.condition})"
-
-    def fits(self, session: Session, tested: str | None = None) -> bool:
-        """Whether ``session`` is what this slot asks for.
-
-        The same routine and condition; in a leave-one-out plan testing point ``tested``,
-        without it when the slot leaves it out, and with it when not.
-        """
-        if (self.routine, self.condition) != (session.routine, session.condition):
-            return False
-        if self.leave_out:
-            return self.leave_out not in session.points
-        return tested is None or tested in session.points
 
 
 def _arms(journal: Journal, routine: str) -> tuple[tuple[str, str, None], tuple[str, str, None]]:
@@ -170,9 +108,12 @@ def schedule(
         )
     if not routines:
         raise InvalidValue("routines", routines, "expected at least one routine")
+    import random  # here, not at the top: `acutrack log` reads plans but never makes one
+    import secrets
+
     seed = secrets.randbelow(len(SEEDS)) if seed is None else check_seed(seed)
     rng = random.Random(seed)
-    start = start or (journal._clock().date() + timedelta(days=1))
+    start = start or (journal.now().date() + timedelta(days=1))
     if not isinstance(start, date) or not FIRST_DAY <= start <= LAST_DAY:
         raise InvalidValue("start", str(start), f"expected a day from {FIRST_DAY} to {LAST_DAY}")
     plan_id = f"p{start:%Y%m%d}-{seed % 1000:03d}"
@@ -242,33 +183,15 @@ def make_plan(
         In the order they are meant to be done.
     """
     slots = schedule(journal, routines, **settings)
-    spec = plan_spec(journal.catalog)
-    journal._append_many(spec, [vars(s) for s in slots], "add")
+    journal.store_plan(slots)
     return slots
 
 
 def plan_slots(
     journal: Journal, plan_id: str | None = None, *, kind: str | None = None
 ) -> list[Slot]:
-    """The slots of a plan as they now stand, in order (the newest plan by default).
-
-    ``kind`` picks the newest plan of one kind: ``"real/sham"`` or ``"leave-out"``.
-    """
-    spec = plan_spec(journal.catalog)
-    rows, _ = read_rows(journal.file(spec), spec)
-    plans: dict[str, list[Slot]] = {}
-    first_line: dict[str, int] = {}
-    for row in rows.values():
-        slot = Slot(**row.values)
-        plans.setdefault(slot.plan, []).append(slot)
-        first_line[slot.plan] = min(first_line.get(slot.plan, row.line), row.line)
-    if kind is not None:
-        leave_out = kind == "leave-out"
-        plans = {k: v for k, v in plans.items() if any(s.leave_out for s in v) == leave_out}
-    if plan_id is None and plans:
-        # The newest plan is the one whose first row comes last in the file.
-        plan_id = max(plans, key=first_line.__getitem__)
-    return sorted(plans.get(plan_id, []), key=lambda s: s.slot)
+    """The slots of a plan as they now stand (see `Journal.plan_slots`)."""
+    return journal.plan_slots(plan_id, kind=kind)
 
 
 def active_plan(journal: Journal) -> list[Slot]:
@@ -296,62 +219,42 @@ def next_slot(
     return slots[0] if slots else None
 
 
-def fulfil(journal: Journal, slot: Slot, session_id: str) -> Slot:
-    """Record that the session ``session_id`` fulfilled ``slot``."""
-    done = replace(slot, session_id=session_id)
-    journal._append_many(plan_spec(journal.catalog), [vars(done)], "correct")
-    return done
+def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:
+    """The slots as an iCalendar file (RFC 5545), one event per slot, for a calendar's reminders.
 
+    Written by the ``icalendar`` package, which escapes the text (commas, semicolons, line
+    breaks in a routine's name) and folds lines at 75 octets, as calendars expect.
 
-def record(journal: Journal, session: Session) -> tuple[str, Slot | None]:
-    """Link a just-logged session to the active plan, if it follows it.
+    Parameters
+    ----------
+    slots : list of Slot
+        The slots, e.g. from `plan_slots`.
+    minutes : int
+        How long each event lasts.
 
     Returns
     -------
-    status : str
-        ``"on-plan"`` (the session was the routine's next slot: same routine and
-        condition, and without the point the slot leaves out), ``"off-plan"`` (a plan is
-        active but the session is not its next slot; it is kept and left out of the plan's
-        randomised comparison) or ``"no-plan"``.
-    slot : Slot or None
-        The slot fulfilled.
+    str
+        The calendar, lines ending in ``\\r\\n``; write it encoded as UTF-8.
     """
-    plan = active_plan(journal)
-    if not plan:
-        return "no-plan", None
-    slot = next_slot(journal, session.routine, plan=plan)
-    tested = next((s.leave_out for s in plan if s.leave_out), None)
-    if slot and slot.fits(session, tested):
-        return "on-plan", fulfil(journal, slot, session.id)
-    return "off-plan", None
+    # Imported here: `acutrack log` imports this module and should not pay for icalendar.
+    from icalendar import Calendar, Event
 
-
-def plan_note(status: str, slot: Slot | None) -> str:
-    """What `record` found, as the end of a confirmation line (empty without a plan)."""
-    if status == "on-plan" and slot:
-        return f" · {slot.describe()}"
-    return " · off-plan" if status == "off-plan" else ""
-
-
-def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:
-    """The slots as an iCalendar file, one event per slot, for a calendar's reminders."""
-
-    def utc(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    stamp = utc(datetime.now(UTC))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//acutrack//experiment plan//EN"]
+    calendar = Calendar()
+    calendar.add("prodid", "-//acutrack//experiment plan//EN")
+    calendar.add("version", "2.0")
+    stamp = datetime.now(UTC)
     for s in slots:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{s.slot}@acutrack",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{utc(s.due)}",
-            f"DURATION:PT{minutes}M",
-            f"SUMMARY:acutrack: {s.describe().split(': ', 1)[1]} session",
-            f"DESCRIPTION:Plan {s.plan}\\, slot {s.slot}\\, block {s.block}. "
+        event = Event()
+        event.add("uid", f"{s.slot}@acutrack")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.due.astimezone(UTC))
+        event.add("duration", timedelta(minutes=minutes))
+        event.add("summary", f"acutrack: {s.describe()}")
+        event.add(
+            "description",
+            f"Plan {s.plan}, slot {s.slot}, block {s.block}. "
             "Log it in the session form or with acutrack log.",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+        )
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")

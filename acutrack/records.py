@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Problem", "Rating", "Session"]
+__all__ = ["Problem", "Rating", "Session", "Slot"]
 
 
 def _when(moment: datetime) -> str:
@@ -26,6 +26,8 @@ class Session:
     pain_after: int
     location: str
     notes: str
+    #: The plan slot this session filled when it was logged (kept in ``plan.csv``).
+    slot: str | None = None
 
     @property
     def drop(self) -> int:
@@ -38,6 +40,60 @@ class Session:
             f"{self.id} {_when(self.started_at)} {self.routine} ({self.condition}) "
             f"pain {self.pain_before} → {self.pain_after}, {self.duration_min:g} min"
         )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One planned session.
+
+    Attributes
+    ----------
+    slot : str
+        Its id, e.g. ``p20260629-007``.
+    plan : str
+        The plan it belongs to.
+    block : int
+        Its randomisation block: each block holds as many real as sham slots.
+    due : datetime
+        When it is planned (a reminder; slots are taken in order, whenever they happen).
+    routine : str
+        The routine to press: the real routine, or its sham twin.
+    condition : str
+        ``real`` or ``sham``.
+    seed : int
+        The plan's random seed: the same seed and settings give the same plan.
+    session_id : str or None
+        The session that fulfilled it.
+    leave_out : str or None
+        In a leave-one-out plan, the point to leave out of the routine this time (None:
+        press them all).
+    """
+
+    slot: str
+    plan: str
+    block: int
+    due: datetime
+    routine: str
+    condition: str
+    seed: int
+    session_id: str | None = None
+    leave_out: str | None = None
+
+    def describe(self) -> str:
+        what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
+        return f"slot {self.slot} (block {self.block}): {what} ({self.condition})"
+
+    def fits(self, session: Session, tested: str | None = None) -> bool:
+        """Whether ``session`` is what this slot asks for.
+
+        The same routine and condition; in a leave-one-out plan testing point ``tested``,
+        without it when the slot leaves it out, and with it when not.
+        """
+        if (self.routine, self.condition) != (session.routine, session.condition):
+            return False
+        if self.leave_out:
+            return self.leave_out not in session.points
+        return tested is None or tested in session.points
 
 
 @dataclass(frozen=True)

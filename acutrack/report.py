@@ -12,11 +12,12 @@ import html
 import io
 import os
 import textwrap
-import warnings
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from string import Template
 from typing import BinaryIO
 
 import pandas as pd
@@ -89,9 +90,7 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
     -------
     ReportTables
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a damaged row is for `acutrack validate`
-        sessions, ratings = journal.sessions(), journal.ratings()
+    sessions, ratings = journal.entries()
     if since is not None:
         start = pd.Timestamp(since)
         sessions = sessions[sessions["local_time"] >= start].reset_index(drop=True)
@@ -143,13 +142,16 @@ def _png(fig: Figure) -> str:
 
 
 # -- HTML ------------------------------------------------------------------------------
-_CSS = """
+# The page is filled in by `_fill`, the one place where text becomes HTML.
+_PAGE = Template("""\
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>$title</title><style>
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
        max-width: 180mm; margin: 1.5em auto; line-height: 1.4; font-size: 11pt; }
 h1 { font-size: 18pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 1.4em; }
 table { border-collapse: collapse; font-size: 9.5pt; margin: 0.5em 0; }
-th, td { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th, td { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+th.number, td.number { text-align: right; }
 img { max-width: 100%; height: auto; }
 .caveat { border: 1px solid #d08c2c; background: #fff6e5; padding: 6px 10px; }
 .flag { color: #b71c1c; } .muted { color: #666; }
@@ -159,7 +161,74 @@ img { max-width: 100%; height: auto; }
   section { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; page-break-after: avoid; }
 }
-"""
+</style></head>
+<body>
+<h1>$title</h1>
+<p class="muted">Period covered: $covered · $sessions sessions, $ratings pain check-ins · \
+made by acutrack on $made</p>
+<p class="caveat">$caveat</p>
+$body
+</body></html>
+""")
+
+_NOT_ENOUGH = Template("""\
+<section><h2>Not enough entries yet</h2><p>This journal holds too few pain ratings for charts
+or statistics (at least $needed are needed). Log sessions and daily check-ins for a few weeks,
+then make the report again.</p></section>""")
+
+_ANALYSIS = Template("""\
+<section><h2>Pain now and at the start</h2><p>$change</p><p>$episode</p></section>
+<section><h2>Pain week by week</h2>$weekly
+<p class="muted">Line: weekly average; band: lowest to highest reading; dashed: 4-week
+average; triangles: weeks with sessions.</p>$calendar</section>
+<section><h2>Red flags</h2>$flags</section>
+<section><h2>Routines described</h2><p>Drop in pain during sessions (before − after) with
+95 % intervals, and the drop each routine would show from the same starting pain (sessions
+that start higher fall further: regression to the mean). Routines were chosen by the day, so
+this describes them and ranks none. A single session's drop of at least 2 points or 30 %
+counts as clinically meaningful.</p>$routines_table$routines</section>
+<section><h2>Which points helped most</h2><p>Each point's own share of the relief, adjusted
+for the other points, the starting pain and the date, with an interval corrected for the
+number of points. A point is called helpful only when enough sessions of its routine went
+without it and its interval lies above no effect; the honest test is a leave-one-out
+plan.</p>$points_table$points$body_map</section>
+<section><h2>Real against sham</h2><p>$real_vs_sham</p></section>""")
+
+_IMAGE = Template('<img src="data:image/png;base64,$png" alt="$alt">')
+_NO_FLAGS = Template(
+    "<p>No red flags: pain did not reach 8 on three days in a row, and no week's average "
+    "rose by 2 points or more.</p>"
+)
+_FLAGS = Template('<ul class="flag">$items</ul><p>$advice</p>')
+_ITEM = Template("<li>$text</li>")
+_TABLE = Template('<table class="$name"><thead><tr>$head</tr></thead><tbody>$body</tbody></table>')
+_ROW = Template("<tr>$cells</tr>")
+_HEADER = Template('<th class="$kind">$text</th>')
+_CELL = Template('<td class="$kind">$text</td>')
+
+#: Kinds of table column, and their CSS classes: numbers align right, text left.
+_NUMBER, _TEXT = "number", "text"
+
+
+class _Markup(str):
+    """HTML made by `_fill` (or joined by `_join`): goes into a page as it is."""
+
+
+def _fill(template: Template, **values: object) -> _Markup:
+    """``template`` with each ``$name`` replaced by ``values[name]``.
+
+    A `_Markup` value is HTML and goes in as it is; anything else (a note, a routine's
+    or a point's name, a number) is escaped, so that nothing a person typed becomes markup.
+    """
+    return _Markup(
+        template.substitute(
+            {k: v if isinstance(v, _Markup) else html.escape(str(v)) for k, v in values.items()}
+        )
+    )
+
+
+def _join(parts: Iterable[_Markup]) -> _Markup:
+    return _Markup("".join(parts))
 
 
 def _num(x: float, digits: int = 1) -> str:
@@ -172,23 +241,41 @@ def _interval(low: float, high: float) -> str:
     return fmt_ci((low, high))
 
 
-def _cell(value: object) -> str:
-    text = str(value)
-    numeric = text.removesuffix("%").replace(".", "", 1).replace("−", "", 1).isdigit()
-    return (
-        f"<td>{html.escape(text)}</td>"
-        if numeric or text == "—"
-        else f'<td class="text">{html.escape(text)}</td>'
+def _table(
+    name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[object]]
+) -> _Markup:
+    """A table named ``name`` (its CSS class).
+
+    ``columns`` holds each column's header and kind, ``_NUMBER`` or ``_TEXT``: a cell aligns by
+    its column's kind, never by what its text looks like.
+    """
+    kinds = [kind for _, kind in columns]
+    head = _join(_fill(_HEADER, kind=kind, text=header) for header, kind in columns)
+    body = _join(
+        _fill(
+            _ROW,
+            cells=_join(
+                _fill(_CELL, kind=kind, text=cell) for kind, cell in zip(kinds, row, strict=True)
+            ),
+        )
+        for row in rows
     )
+    return _fill(_TABLE, name=name, head=head, body=body)
 
 
-def _table(headers: list[str], rows: list[list[str]], name: str) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
-    return f'<table class="{name}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _routines_table(routines: pd.DataFrame) -> str:
+def _routines_table(routines: pd.DataFrame) -> _Markup:
+    common = routines.attrs.get("common_before", float("nan"))
+    columns = [
+        ("routine", _TEXT),
+        ("condition", _TEXT),
+        ("sessions", _NUMBER),
+        ("pain before", _NUMBER),
+        ("pain after", _NUMBER),
+        ("mean drop", _NUMBER),
+        ("95 % interval", _NUMBER),
+        (f"drop if starting at {_num(common)}", _NUMBER),
+        ("meaningful drops", _NUMBER),
+    ]
     rows = [
         [
             r.routine,
@@ -203,13 +290,19 @@ def _routines_table(routines: pd.DataFrame) -> str:
         ]
         for r in routines.itertuples()
     ]
-    common = routines.attrs.get("common_before", float("nan"))
-    headers = ["routine", "condition", "sessions", "pain before", "pain after", "mean drop"]
-    headers += ["95 % interval", f"drop if starting at {_num(common)}", "meaningful drops"]
-    return _table(headers, rows, "routines")
+    return _table("routines", columns, rows)
 
 
-def _points_table(points: pd.DataFrame) -> str:
+def _points_table(points: pd.DataFrame) -> _Markup:
+    columns = [
+        ("point", _TEXT),
+        ("name", _TEXT),
+        ("with", _NUMBER),
+        ("without", _NUMBER),
+        ("own effect", _NUMBER),
+        ("interval", _NUMBER),
+        ("verdict", _TEXT),
+    ]
     rows = [
         [
             p.point,
@@ -222,82 +315,51 @@ def _points_table(points: pd.DataFrame) -> str:
         ]
         for p in points.itertuples()
     ]
-    headers = ["point", "name", "with", "without", "own effect", "interval", "verdict"]
-    return _table(headers, rows, "points")
+    return _table("points", columns, rows)
 
 
-def _flags_html(flags: pd.DataFrame) -> str:
+def _flags_html(flags: pd.DataFrame) -> _Markup:
     if flags.empty:
-        return (
-            "<p>No red flags: pain did not reach 8 on three days in a row, and no week's "
-            "average rose by 2 points or more.</p>"
-        )
-    items = "".join(f"<li>{html.escape(f.detail)}</li>" for f in flags.itertuples())
-    return f'<ul class="flag">{items}</ul><p>{html.escape(CLINICIAN_ADVICE)}</p>'
+        return _fill(_NO_FLAGS)
+    items = _join(_fill(_ITEM, text=f.detail) for f in flags.itertuples())
+    return _fill(_FLAGS, items=items, advice=CLINICIAN_ADVICE)
+
+
+def _image(t: ReportTables, key: str, alt: str) -> _Markup:
+    return _fill(_IMAGE, png=_png(_figure(t, key)), alt=alt)
 
 
 def render_html(t: ReportTables, *, title: str = "Back pain and self-acupressure") -> str:
     """The report as one self-contained HTML page."""
     period = t.period
-    covered = f"{period[0]:%d %b %Y} to {period[1]:%d %b %Y}" if period else "no entries yet"
-    head = (
-        f"<h1>{html.escape(title)}</h1>"
-        f'<p class="muted">Period covered: {covered} · {len(t.sessions)} sessions, '
-        f"{len(t.ratings)} pain check-ins · made by acutrack on "
-        f"{datetime.now():%d %b %Y}</p>"
-        f'<p class="caveat">{html.escape(CAVEAT)}</p>'
-    )
-    if not t.enough:
-        body = (
-            "<section><h2>Not enough entries yet</h2><p>This journal holds too few pain "
-            f"ratings for charts or statistics (at least {MIN_READINGS} are needed). Log "
-            "sessions and daily check-ins for a few weeks, then make the report again.</p>"
-            "</section>"
+    if t.enough:
+        body = _fill(
+            _ANALYSIS,
+            change=t.change.summary(),
+            episode=t.episode.summary(),
+            weekly=_image(t, "weekly", "weekly pain trend"),
+            calendar=_image(t, "calendar", "daily pain calendar"),
+            flags=_flags_html(t.flags),
+            routines_table=_routines_table(t.routines),
+            routines=_image(t, "routines", "routines"),
+            points_table=_points_table(t.points),
+            points=_image(t, "points", "points"),
+            body_map=_image(t, "body", "body map"),
+            real_vs_sham=t.real_vs_sham.summary(),
         )
     else:
-        figs = {key: _png(_figure(t, key)) for key in _CHARTS}
-
-        def img(key: str, alt: str) -> str:
-            return f'<img src="data:image/png;base64,{figs[key]}" alt="{html.escape(alt)}">'
-
-        body = "".join(
-            [
-                "<section><h2>Pain now and at the start</h2>"
-                f"<p>{html.escape(t.change.summary())}</p>"
-                f"<p>{html.escape(t.episode.summary())}</p></section>",
-                "<section><h2>Pain week by week</h2>"
-                + img("weekly", "weekly pain trend")
-                + "<p class='muted'>Line: weekly average; band: lowest to highest reading; "
-                "dashed: 4-week average; triangles: weeks with sessions.</p>"
-                + img("calendar", "daily pain calendar")
-                + "</section>",
-                "<section><h2>Red flags</h2>" + _flags_html(t.flags) + "</section>",
-                "<section><h2>Routines described</h2><p>Drop in pain during sessions (before − "
-                "after) with 95 % intervals, and the drop each routine would show from the "
-                "same starting pain (sessions that start higher fall further: regression to "
-                "the mean). Routines were chosen by the day, so this describes them and ranks "
-                "none. A single session's drop of at least 2 points or 30 % counts as "
-                "clinically meaningful.</p>"
-                + _routines_table(t.routines)
-                + img("routines", "routines")
-                + "</section>",
-                "<section><h2>Which points helped most</h2><p>Each point's own share of the "
-                "relief, adjusted for the other points, the starting pain and the date, with "
-                "an interval corrected for the number of points. A point is called helpful "
-                "only when enough sessions of its routine went without it and its interval "
-                "lies above no effect; the honest test is a leave-one-out plan.</p>"
-                + _points_table(t.points)
-                + img("points", "points")
-                + img("body", "body map")
-                + "</section>",
-                "<section><h2>Real against sham</h2>"
-                f"<p>{html.escape(t.real_vs_sham.summary())}</p></section>",
-            ]
+        body = _fill(_NOT_ENOUGH, needed=MIN_READINGS)
+    return str(
+        _fill(
+            _PAGE,
+            title=title,
+            covered=f"{period[0]:%d %b %Y} to {period[1]:%d %b %Y}" if period else "no entries yet",
+            sessions=len(t.sessions),
+            ratings=len(t.ratings),
+            made=f"{datetime.now():%d %b %Y}",
+            caveat=CAVEAT,
+            body=body,
         )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
-        f"<body>{head}{body}</body></html>\n"
     )
 
 
@@ -433,7 +495,16 @@ def write_report(
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` name one file (also through links, ``..`` or letter case)."""
+    """Whether ``a`` and ``b`` may name one file (also through links, ``..`` or letter case).
+
+    Names that differ only in letter case count as one file everywhere: macOS and Windows
+    ignore case by default, and neither file may exist yet to ask the system.
+    """
     if a.exists() and b.exists():
         return a.samefile(b)
-    return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())
+    folders = a.absolute().parent, b.absolute().parent
+    if all(f.is_dir() for f in folders):
+        same_folder = folders[0].samefile(folders[1])
+    else:
+        same_folder = folders[0].resolve() == folders[1].resolve()
+    return same_folder and a.name.casefold() == b.name.casefold()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import InvalidValue
 from .journal import Journal
-from .plan import check_seed, make_plan, record
+from .plan import check_seed, make_plan
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_DIR", "sample_journal", "write_sample"]
 
@@ -98,8 +98,8 @@ def write_sample(
     trial_weeks = range(4, max(4, weeks - 2))
     retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
 
-    # Which sessions happen on which day: (hour, routine, trial?).
-    plan: dict[int, list[tuple[float, str, bool]]] = {d: [] for d in range(days)}
+    # Which sessions happen on which day: (hour, routine, trial?, the plan slot it fills).
+    plan: dict[int, list[tuple[float, str, bool, str]]] = {d: [] for d in range(days)}
     for week in range(weeks):
         week_days = list(range(week * 7, week * 7 + 7))
         if week in trial_weeks:
@@ -108,13 +108,13 @@ def write_sample(
             stress = ["stress", "stress-sham"]
             rng.shuffle(stress)
             for day, routine in zip(sorted(rng.sample(week_days, 2)), stress, strict=True):
-                plan[day].append((rng.uniform(12.0, 13.5), routine, True))
+                plan[day].append((rng.uniform(12.0, 13.5), routine, True, ""))
         else:
             for day in week_days:
                 if rng.random() < 0.55:
-                    plan[day].append((rng.uniform(18.5, 21.5), "back", False))
+                    plan[day].append((rng.uniform(18.5, 21.5), "back", False, ""))
                 if rng.random() < 0.25:
-                    plan[day].append((rng.uniform(12.0, 13.5), "stress", False))
+                    plan[day].append((rng.uniform(12.0, 13.5), "stress", False, ""))
 
     if trial_weeks:
         # One block a week: two real and two sham back sessions in random order.
@@ -129,7 +129,7 @@ def write_sample(
         )
         for slot in slots:
             day = (slot.due.date() - START).days
-            plan[day].append((rng.uniform(18.5, 21.5), slot.routine, True))
+            plan[day].append((rng.uniform(18.5, 21.5), slot.routine, True, slot.slot))
 
     flare = 0.0
     for d in range(days):
@@ -140,11 +140,11 @@ def write_sample(
         flare *= 0.7
         stress_level = _clip(4 + 2 * (day.weekday() < 5) + rng.gauss(0, 1.2))
         location = rng.choice(_LOCATIONS)
-        events: list[tuple[float, str, bool]] = [(rng.uniform(7.0, 9.5), "morning", False)]
+        events = [(rng.uniform(7.0, 9.5), "morning", False, "")]
         if rng.random() < 0.3:
-            events.append((rng.uniform(21.6, 22.9), "evening", False))
+            events.append((rng.uniform(21.6, 22.9), "evening", False, ""))
         events += plan[d]
-        for hour, what, in_trial in sorted(events):
+        for hour, what, in_trial, slot_id in sorted(events):
             when = _at(day, hour)
             now[0] = when + timedelta(minutes=1)
             note = rng.choice(_NOTES) if rng.random() < 0.12 else ""
@@ -180,9 +180,8 @@ def write_sample(
                 location=location,
                 started_at=when,
                 notes=note,
+                slot=slot_id or None,
             )
-            if in_trial and what.startswith("back"):
-                record(journal, session)
             if rng.random() < 0.6:
                 later = when + timedelta(hours=rng.uniform(2.0, 3.5))
                 if later.date() != day:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,9 +47,7 @@ def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
     Rows the journal cannot read are left out without a warning here: `Journal.problems`
     and ``acutrack validate`` are where they are reported.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sessions, ratings = journal.sessions(), journal.ratings()
+    sessions, ratings = journal.entries()
     entries = [
         Entry(t.to_pydatetime(), "session", i, f"{r} ({c})", f"{b} → {a}", n)
         for t, i, r, c, b, a, n in zip(

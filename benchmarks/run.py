@@ -23,7 +23,6 @@ from pathlib import Path
 import pandas as pd
 
 import acutrack as at
-from acutrack.schema import rating_spec, session_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = timezone(timedelta(hours=1))
@@ -51,7 +50,6 @@ def synthetic(
     rng = random.Random(days)
     journal = at.Journal(folder)
     catalog = journal.catalog
-    sspec, rspec = session_spec(catalog), rating_spec()
     start = datetime(2026, 11, 1, tzinfo=TZ) - timedelta(days=days)
     sessions, ratings = [], []
     for d in range(days):
@@ -74,7 +72,7 @@ def synthetic(
                 "location": "lower-back",
                 "notes": "",
             }
-            sessions.append(journal._session_values(sspec, values))
+            sessions.append(values)
         for k in range(ratings_per_day):
             follow = sessions[-1]["id"] if k == 0 and sessions else None
             values = {
@@ -86,10 +84,10 @@ def synthetic(
                 "stress": rng.randint(0, 10),
                 "notes": "",
             }
-            ratings.append(journal._rating_values(rspec, values))
-    for spec, rows in ((sspec, sessions), (rspec, ratings)):
+            ratings.append(values)
+    for kind, rows in (("sessions", sessions), ("ratings", ratings)):
         for i in range(0, len(rows), 20_000):
-            journal._append_many(spec, rows[i : i + 20_000], "add")
+            journal.log_many(kind, rows[i : i + 20_000])
     return journal
 
 

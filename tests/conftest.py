@@ -20,6 +20,7 @@ def _private_home(tmp_path_factory, monkeypatch):
     """Keep tests away from the real ~/acutrack and from the user's Jupyter settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))  # what Path.home() reads on Windows
     monkeypatch.setenv("ACUTRACK_HOME", str(home / "acutrack"))
     monkeypatch.setenv("MPLCONFIGDIR", str(home / ".mpl"))
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
@@ -32,10 +33,11 @@ def journal(tmp_path) -> at.Journal:
 
 def venv_bin(name: str) -> str:
     """A console script of the environment running the tests."""
+    import shutil
     import sys
 
-    path = Path(sys.executable).parent / name
-    return str(path) if path.exists() else name
+    # (On Windows the scripts are .exe files beside python.exe.)
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or name
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

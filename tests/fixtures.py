@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from acutrack.schema import CONDITIONS
+from acutrack.fields import CONDITIONS
 
 
 def _times(stamps):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,8 +15,9 @@ from hypothesis import strategies as st
 
 import acutrack as at
 from acutrack.errors import InvalidValue
+from acutrack.fields import TimeField
 from acutrack.journal import JournalWarning
-from acutrack.schema import TimeField, session_spec
+from acutrack.tables import session_spec
 
 HAND_MADE = (
     "\ufeffnotes,pain_after,pain_before,id,started_at,routine,points,condition,"
@@ -174,7 +174,7 @@ def test_killed_writer_leaves_a_journal_that_loads(journal):
     deadline = time.monotonic() + 60
     while len(returned) < 200 and time.monotonic() < deadline:
         returned.append(proc.stdout.readline().strip())
-    os.kill(proc.pid, signal.SIGKILL)
+    proc.kill()  # SIGKILL where there are signals
     proc.wait()
     returned += [line.strip() for line in proc.stdout if line.strip()]
     assert len(returned) >= 200
@@ -385,3 +385,44 @@ def test_fast_and_careful_readers_agree_on_any_text(lines):
         fast, careful = load_both(path, session_spec(j.catalog))
         assert fast[1] == careful[1]
         pd.testing.assert_frame_equal(fast[0], careful[0])
+
+
+RATING_LINES = [
+    "r-a,2026-11-20T08:00:00+00:00,4,neck,,,,add,2026-11-20T08:00:00+00:00",
+    "r-a,2026-11-20T08:00:00+00:00,5,neck,,,,correct,2026-11-20T09:00:00+00:00",
+    "r-a,,,,,,,delete,2026-11-20T10:00:00+00:00",
+    "r-a,2026-11-20T08:00:00+00:00,6,neck,,,,add,2026-11-20T11:00:00+00:00",  # reused
+    "r-b,2026-11-21T08:00:00+00:00,11,neck,,,,add,2026-11-21T08:00:00+00:00",  # bad pain
+    "r-b,2026-11-21T08:00:00+00:00,3,neck,,2,note,add,",
+    "r-c,2026-11-22T08:00:00+00:00,2,back,s-x,,,correct,2026-11-22T07:00:00+00:00",
+    "r-c,2026-11-22T08:00:00+00:00,1,back,s-x,,,add,2026-11-22T08:00:00+00:00",
+    "r-d,2026-11-23T08:00:00+00:00,7,neck,,,,add,not a time",
+    ",,,,,,,,",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.sampled_from(RATING_LINES), max_size=8), crlf=st.booleans())
+def test_every_reader_resolves_versions_alike(lines, crlf):
+    """Fast, careful and row-by-row readers: the same standing rows and the same problems,
+    on a table other than sessions and with corrections, deletions and reused ids."""
+    import tempfile
+
+    from acutrack import loading
+    from acutrack.tables import rating_spec
+
+    spec = rating_spec()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ratings.csv"
+        text = ",".join(spec.columns) + "\n" + "".join(line + "\n" for line in lines)
+        path.write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+        (fast, fast_problems), (careful, careful_problems) = load_both(path, spec)
+        pd.testing.assert_frame_equal(fast, careful)
+        assert fast_problems == careful_problems
+        rows, row_problems = loading.read_rows(path, spec)
+        assert sorted(rows) == sorted(fast["id"])
+        assert [(p.line, p.field) for p in row_problems] == [
+            (p.line, p.field) for p in fast_problems
+        ]
+        for key, row in rows.items():
+            assert row.values["pain"] == fast.set_index("id").loc[key, "pain"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import time
-from types import SimpleNamespace
 
 import pytest
 
@@ -109,37 +108,54 @@ def test_session_form_shows_a_failed_write(journal, monkeypatch):
     assert "Permission denied" in form.feedback.value
 
 
-def test_session_form_takes_a_suggestion(journal):
-    slot = SimpleNamespace(routine="back-sham", condition="sham")
+def test_session_form_offers_the_suggested_slot_unticked(journal):
+    slot = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)[0]
     form = SessionForm(journal, suggest=lambda: slot)
-    assert (form.routine.value, form.condition.value) == ("back-sham", "sham")
-    form.routine.value = "back"
-    form.save.click()
-    assert (form.routine.value, form.condition.value) == ("back-sham", "sham")  # next slot
+    assert form.planned.box.layout.display == "" and not form.planned.box.value
+    assert slot.slot in form.planned.box.description
+    assert form.routine.value == "back"  # nothing is taken from the plan unasked
+    form.planned.box.value = True
+    assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
+    assert form.routine.disabled and form.condition.disabled
+    form.planned.box.value = False
+    assert not form.routine.disabled
 
 
-def test_session_form_follows_the_active_plan(journal):
+def test_session_form_fills_a_slot_only_when_ticked(journal):
     slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=3)
     form = SessionForm(journal)
+    form.before.value, form.after.value = 6, 3
+    form.save.click()  # not ticked: off the plan
+    assert "planned session" not in form.feedback.value
+    assert next_slot(journal) == slots[0]
     for slot in slots:
+        form.planned.box.value = True
         assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
+        form.before.value, form.after.value = 6, 3
         form.save.click()
         assert slot.slot in form.feedback.value
-    assert [s.session_id for s in plan_slots(journal, slots[0].plan)] == list(
-        journal.sessions()["id"]
-    )
-    form.routine.value = "stress"
-    form.save.click()  # no plan left: a plain session
-    assert "off-plan" not in form.feedback.value and "slot" not in form.feedback.value
+    done = [s.session_id for s in plan_slots(journal, slots[0].plan)]
+    assert done == list(journal.sessions()["id"])[1:]
+    assert form.planned.box.layout.display == "none"  # the plan is done: nothing to offer
 
 
-def test_session_form_marks_a_session_off_plan(journal):
-    first = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)[0]
-    form = SessionForm(journal)
-    form.routine.value = "back-sham" if first.condition == "real" else "back"
-    form.save.click()
-    assert "off-plan" in form.feedback.value
-    assert next_slot(journal) == first  # still waiting
+def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(journal):
+    journal.add_routine("mine", ["PC6", "CV17"], seconds_per_point=20)
+    slots = make_plan(journal, ["mine"], weeks=1, sessions_per_week=2, seed=5)
+    sham = next(s for s in slots if s.condition == "sham")
+    clock = FakeClock()
+    guided = GuidedSession(journal, clock=clock, timer=False)
+    for slot in slots:
+        guided.planned.box.value = True
+        assert guided.planned.chosen == slot and guided.routine.value == "mine"
+        guided.start_button.click()
+        clock.advance(30, guided)
+        guided.stop_button.click()
+        guided.save.click()
+        assert slot.slot in guided.feedback.value
+    stored = journal.sessions().set_index("id")
+    done = {s.slot: s.session_id for s in plan_slots(journal)}
+    assert stored.loc[done[sham.slot], "condition"] == "sham"
 
 
 def test_check_in_form_plain_and_follow_up(journal):
@@ -224,6 +240,7 @@ def test_guided_session_follows_the_plan(journal):
     first = make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=4)[0]
     clock = FakeClock()
     guided = GuidedSession(journal, clock=clock, timer=False)
+    guided.planned.box.value = True
     assert guided.routine.value == first.routine
     guided.start_button.click()
     clock.advance(30, guided)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import acutrack as at
-from acutrack.schema import session_spec
+from acutrack.tables import session_spec
 
 FORGED = "s-0123456789,2026-11-20T09:30:00+01:00,back,BL23,real,1,9,0,neck,fake"
 

@@ -20,17 +20,16 @@ from hypothesis import strategies as st
 import acutrack as at
 from acutrack.catalog import Catalog
 from acutrack.errors import InvalidValue, JournalError
-from acutrack.forms import CheckInForm, CorrectionForm, GuidedSession, SessionForm
-from acutrack.schema import (
+from acutrack.fields import (
     IntField,
     PositiveField,
     TextField,
     TimeField,
-    check_routine,
     escape_text,
-    routine_spec,
     unescape_text,
 )
+from acutrack.forms import CheckInForm, CorrectionForm, GuidedSession, SessionForm
+from acutrack.tables import check_routine, routine_spec
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import stat
 import tempfile
 from datetime import UTC, datetime, timedelta, timezone
@@ -217,6 +218,7 @@ def test_delete_appends_a_tombstone(journal):
         journal.correct(gone.id, pain_after=1)
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows keeps files private by access lists")
 def test_new_journal_is_private(journal):
     journal.log_session(5, 4)
     journal.log_rating(3)
@@ -263,3 +265,38 @@ def test_default_journal_follows_acutrack_home(tmp_path, monkeypatch):
     assert at.Journal.default().path == tmp_path / "mine"
     monkeypatch.delenv("ACUTRACK_HOME")
     assert at.Journal.default().path == Path.home() / "acutrack"
+
+
+def test_log_many_validates_every_entry_and_writes_once(journal):
+    entries = [
+        {"pain_before": 6, "pain_after": 3, "started_at": "2026-11-20T08:00:00+01:00"},
+        {"pain_before": 5, "pain_after": 5, "routine": "stress", "id": "s-given00001"},
+    ]
+    assert journal.log_many("sessions", entries) == 2
+    table = journal.sessions()
+    assert table["routine"].tolist() == ["back", "stress"] and "s-given00001" in set(table["id"])
+    with pytest.raises(at.InvalidValue, match="pain"):
+        journal.log_many("ratings", [{"pain": 4}, {"pain": 11}])
+    assert not (journal.path / "ratings.csv").exists()  # one bad entry stops the whole write
+    with pytest.raises(at.InvalidValue, match="kind"):
+        journal.log_many("points", [])
+
+
+def test_the_catalog_is_read_again_only_when_its_files_change(journal, monkeypatch):
+    from acutrack import journal as journal_module
+
+    journal.add_point("KI3", "Taixi")
+    reads = []
+    real = journal_module.read_rows
+
+    def counting(path, spec):
+        reads.append(path.name)
+        return real(path, spec)
+
+    monkeypatch.setattr(journal_module, "read_rows", counting)
+    assert "KI3" in journal.catalog.points
+    journal.log_session(6, 3)
+    journal.log_session(5, 3, routine="stress")
+    assert reads.count("points.csv") == 1 and reads.count("routines.csv") == 1
+    journal.add_point("KI6", "Zhaohai")
+    assert "KI6" in journal.catalog.points  # the file changed: read again

@@ -3,9 +3,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from icalendar import Calendar
 
 import acutrack as at
 from acutrack import plan
@@ -69,25 +71,57 @@ def test_bad_plans_are_refused(journal, kwargs, field):
     assert not (journal.path / "plan.csv").exists()
 
 
-def test_plan_is_stored_followed_in_order_and_completed(journal):
+def test_a_slot_is_filled_only_by_the_session_it_asks_for(journal):
     slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=5)
     assert plan.plan_slots(journal) == slots and plan.active_plan(journal) == slots
     first = plan.next_slot(journal)
     assert first == slots[0]
-    # A session that is not the next slot is kept, and marked off-plan.
+    # A session not logged as a slot is off the plan, whatever its routine.
+    s = journal.log_session(5, 4, routine=first.routine)
+    assert s.slot is None and plan.next_slot(journal) == first
     wrong = "back-sham" if first.condition == "real" else "back"
-    s = journal.log_session(5, 4, routine=wrong)
-    assert plan.record(journal, s) == ("off-plan", None)
-    other = journal.log_session(5, 4, routine="stress")
-    assert plan.record(journal, other) == ("off-plan", None)
+    with pytest.raises(at.InvalidValue, match="slot"):
+        journal.log_session(5, 4, routine=wrong, slot=first.slot)
+    before = len(journal.sessions())
     for slot in slots:
-        s = journal.log_session(6, 3, routine=slot.routine)
-        status, done = plan.record(journal, s)
-        assert status == "on-plan" and done.slot == slot.slot and done.session_id == s.id
+        s = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+        assert s.slot == slot.slot
+    assert len(journal.sessions()) == before + len(slots)
+    with pytest.raises(at.InvalidValue, match="session s-"):  # done already
+        journal.log_session(6, 3, routine=slots[0].routine, slot=slots[0].slot)
+    with pytest.raises(at.InvalidValue, match="slot"):
+        journal.log_session(6, 3, slot="p-nosuchslot")
     assert plan.next_slot(journal) is None and plan.active_plan(journal) == []
-    assert all(slot.session_id for slot in plan.plan_slots(journal))
-    assert plan.record(journal, journal.log_session(5, 4)) == ("no-plan", None)
+    assert [x.session_id for x in plan.plan_slots(journal)] == list(journal.sessions()["id"][-4:])
     assert journal.problems().empty
+
+
+def test_a_failed_slot_write_leaves_no_session(journal, monkeypatch):
+    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6)[0]
+    journal.log_session(5, 4)
+    sessions = (journal.path / "sessions.csv").read_bytes()
+    real = journal._append_held
+
+    def plan_write_fails(spec, records, action, not_before=None):
+        if spec.name == "plan":
+            raise OSError(28, "No space left on device")
+        return real(spec, records, action, not_before)
+
+    monkeypatch.setattr(journal, "_append_held", plan_write_fails)
+    with pytest.raises(at.JournalError, match="No space left"):
+        journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+    assert (journal.path / "sessions.csv").read_bytes() == sessions  # nothing half-stored
+    monkeypatch.undo()
+    assert plan.next_slot(journal) == slot
+
+
+def test_the_same_plan_made_twice_is_refused(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=7, start=date(2026, 12, 1))
+    with pytest.raises(at.InvalidValue, match="same seed and start"):
+        plan.make_plan(
+            journal, ["back"], weeks=1, sessions_per_week=2, seed=7, start=date(2026, 12, 1)
+        )
+    assert len(plan.plan_slots(journal)) == 2
 
 
 def test_a_new_plan_becomes_the_active_one(journal):
@@ -98,16 +132,38 @@ def test_a_new_plan_becomes_the_active_one(journal):
 
 
 def test_ics_has_one_event_per_slot(journal):
-    from icalendar import Calendar
-
     slots = plan.make_plan(journal, ["back"], weeks=2, sessions_per_week=4, seed=3)
-    calendar = Calendar.from_ical(plan.to_ics(slots))
-    events = calendar.walk("VEVENT")
+    text = plan.to_ics(slots)
+    events = Calendar.from_ical(text).walk("VEVENT")
     assert len(events) == len(slots)
     for event, slot in zip(events, slots, strict=True):
         assert str(event["UID"]) == f"{slot.slot}@acutrack"
-        assert event.decoded("DTSTART") == slot.due
-        assert f"{slot.routine} ({slot.condition})" in str(event["SUMMARY"])
+        start = event.decoded("DTSTART")
+        assert start == slot.due and start.utcoffset() == timedelta(0)  # stored in UTC
+        assert event.decoded("DURATION") == timedelta(minutes=15)
+        assert str(event["SUMMARY"]) == f"acutrack: {slot.describe()}"
+        assert f"Plan {slot.plan}, slot {slot.slot}" in str(event["DESCRIPTION"])
+        assert "DTSTAMP" in event
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+
+
+def test_ics_folds_long_lines_and_escapes_odd_names(journal):
+    # A name the journal would refuse, to show the calendar does not rely on that.
+    odd = "Rücken; Nacken, Schultern \\ «sanft» 指圧 " * 3
+    slot = replace(plan.schedule(journal, ["back"], weeks=1, seed=4)[0], routine=odd)
+    text = plan.to_ics([slot], minutes=20)
+    octets = text.encode("utf-8")
+    assert all(len(line) <= 75 for line in octets.split(b"\r\n"))
+    assert b"\r\n " in octets  # the long summary was folded
+    (event,) = Calendar.from_ical(text).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"acutrack: {slot.describe()}"
+    assert odd in str(event["SUMMARY"])
+    assert event.decoded("DURATION") == timedelta(minutes=20)
+
+
+def test_ics_of_no_slots_is_an_empty_calendar():
+    calendar = Calendar.from_ical(plan.to_ics([]))
+    assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT") == []
 
 
 def run(*args, journal):
@@ -129,12 +185,18 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     )
     assert made.returncode == 0, made.stderr
     assert "4 sessions over 2 week(s), in 2 blocks" in made.stdout
-    assert (tmp_path / "plan.ics").read_text().count("BEGIN:VEVENT") == 4
+    assert (tmp_path / "plan.ics").read_text(encoding="utf-8").count("BEGIN:VEVENT") == 4
     first = plan.next_slot(at.Journal(j))
-    logged = run("log", "--before", "6", "--after", "4", journal=j)
+    unplanned = run("log", "--before", "6", "--after", "4", journal=j)
+    assert unplanned.returncode == 0, unplanned.stderr
+    assert "off-plan" in unplanned.stdout and first.slot in unplanned.stdout
+    assert "back (real)" in unplanned.stdout  # the plan's routine is not taken unasked
+    early = run("log", "--before", "6", "--after", "4", "--planned", journal=j)
+    assert early.returncode == 2 and "--early" in early.stderr  # due on 1 Dec, not today
+    logged = run("log", "--before", "6", "--after", "4", "--planned", "--early", journal=j)
     assert logged.returncode == 0, logged.stderr
     assert f"slot {first.slot} (block {first.block})" in logged.stdout
-    stored = at.Journal(j).sessions().iloc[0]
+    stored = at.Journal(j).sessions().iloc[-1]
     assert (stored["routine"], stored["condition"]) == (first.routine, first.condition)
     shown = run("plan", journal=j)
     assert stored["id"] in shown.stdout
@@ -160,8 +222,8 @@ def test_a_leave_one_out_plan_is_stored_followed_and_judged(tmp_path):
     assert [s.leave_out for s in plan.plan_slots(j)] == [s.leave_out for s in slots]
     for slot in slots:  # every session as planned: 4 points lower pain by 3, all 5 by 4
         points = [p for p in j.catalog.routine("back").points if p != slot.leave_out]
-        session = j.log_session(7, 4 if slot.leave_out else 3, points=points)
-        assert plan.record(j, session)[0] == "on-plan"
+        session = j.log_session(7, 4 if slot.leave_out else 3, points=points, slot=slot.slot)
+        assert session.slot == slot.slot
     result = at.stats.leave_one_out(j.sessions(), plan=plan.plan_slots(j))
     assert (result.point, result.n_with, result.n_without) == ("GB30", 6, 6)
     assert result.estimate == 1
@@ -171,13 +233,14 @@ def test_a_leave_one_out_plan_is_stored_followed_and_judged(tmp_path):
     assert at.stats.real_vs_sham(j.sessions(), plan=plan.plan_slots(j)).n == 0
 
 
-def test_a_session_without_the_slots_point_does_not_fulfil_a_full_slot(journal):
-    slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, leave_out="GB30")
+def test_a_leave_one_out_slot_takes_only_a_session_with_the_right_points(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, leave_out="GB30")
     first = plan.next_slot(journal)
-    points = ["BL23"] if first.leave_out is None else list(journal.catalog.routine("back").points)
-    session = journal.log_session(6, 3, points=points)  # the opposite of what it asks
-    assert plan.record(journal, session) == ("off-plan", None)
-    assert slots
+    every = list(journal.catalog.routine("back").points)
+    opposite = every if first.leave_out else [p for p in every if p != "GB30"]
+    with pytest.raises(at.InvalidValue, match="slot"):
+        journal.log_session(6, 3, points=opposite, slot=first.slot)
+    assert plan.next_slot(journal) == first
 
 
 def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
@@ -194,3 +257,22 @@ def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
     assert "Chance to find a difference of 1 point" in longer.stdout
     assert "typical diary's variation" in longer.stdout
     assert f"about {at.stats.sessions_needed()} sessions of each kind" in longer.stdout
+
+
+def test_a_damaged_plan_file_is_reported(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=2)
+    path = journal.path / "plan.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace(",real,", ",REAL-ish,").replace(",sham,", ",REAL-ish,")
+    path.write_text("".join(lines) + "garbage line\n")
+    problems = journal.problems()
+    assert set(problems["file"]) == {"plan.csv"}
+    assert {"condition", ""} <= set(problems["field"])
+
+
+def test_log_planned_needs_an_open_slot(tmp_path):
+    no_plan = run("log", "--before", "6", "--after", "4", "--planned", journal=tmp_path / "j")
+    assert no_plan.returncode == 2 and "no planned session is open" in no_plan.stderr
+    early_only = run("log", "--before", "6", "--after", "4", "--early", journal=tmp_path / "j")
+    assert early_only.returncode == 2 and "--early goes with --planned" in early_only.stderr
+    assert not (tmp_path / "j" / "sessions.csv").exists()

@@ -6,6 +6,7 @@ import base64
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 
@@ -14,16 +15,21 @@ import pytest
 
 import acutrack as at
 from acutrack import analysis
-from acutrack.report import render_pdf, report_tables, write_report
+from acutrack.report import render_html, render_pdf, report_tables, write_report
 from acutrack.stats.results import fmt
 
 
 class Page(HTMLParser):
-    """Collects what a check needs: images, links, scripts, table cells, text."""
+    """Collects what a check needs: images, links, scripts, table cells and their kinds, text.
+
+    ``tables`` holds each table's rows of cell text (the header row empty), ``kinds`` the
+    class of every header and cell, row by row.
+    """
 
     def __init__(self):
         super().__init__()
-        self.images, self.refs, self.tags, self.tables, self.text = [], [], [], {}, []
+        self.images, self.refs, self.tags, self.text = [], [], [], []
+        self.tables, self.kinds = {}, {}
         self._table = None
 
     def handle_starttag(self, tag, attrs):
@@ -34,9 +40,12 @@ class Page(HTMLParser):
         self.refs += [v for k, v in attrs.items() if k in ("src", "href") and v]
         if tag == "table":
             self._table = attrs.get("class")
-            self.tables[self._table] = []
+            self.tables[self._table], self.kinds[self._table] = [], []
         if tag == "tr" and self._table:
             self.tables[self._table].append([])
+            self.kinds[self._table].append([])
+        if tag in ("th", "td") and self._table:
+            self.kinds[self._table][-1].append(attrs.get("class"))
 
     def handle_endtag(self, tag):
         if tag == "table":
@@ -53,6 +62,11 @@ def parse(text: str) -> Page:
     page.feed(text)
     page.close()
     return page
+
+
+@pytest.fixture(scope="module")
+def sample_tables():
+    return report_tables(at.sample_journal())
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +120,44 @@ def test_report_holds_the_analysis_numbers(sample_report):
     assert "not a diagnosis" in words
 
 
+ROUTINE_KINDS = ["text", "text"] + ["number"] * 7
+POINT_KINDS = ["text", "text"] + ["number"] * 4 + ["text"]
+
+
+def test_cells_align_by_the_kind_of_their_column(sample_report):
+    page = parse(sample_report.read_text(encoding="utf-8"))
+    for name, kinds in (("routines", ROUTINE_KINDS), ("points", POINT_KINDS)):
+        assert page.kinds[name], name
+        assert all(row == kinds for row in page.kinds[name]), name
+    # A number column keeps its alignment where a value is missing.
+    assert any(row[4] == "—" for row in page.tables["points"][1:])
+
+
+def test_what_a_person_typed_is_text_however_it_looks(sample_tables):
+    hostile = '<img src=x onerror="alert(1)"> & <b>12</b>'
+    points = sample_tables.points.assign(name=hostile, reason="3.5")
+    routines = sample_tables.routines.assign(routine="2026")  # a name that looks like a number
+    flags = sample_tables.flags.assign(detail=hostile)
+    assert len(flags)  # the sample has red flags, whose text is shown
+    tables = replace(sample_tables, points=points, routines=routines, flags=flags)
+    page = parse(render_html(tables, title="<script>alert(1)</script>"))
+    assert "script" not in page.tags and "b" not in page.tags
+    assert len(page.images) == 5 and all(i["src"].startswith("data:") for i in page.images)
+    assert [r[0] for r in page.tables["routines"][1:]] == ["2026"] * len(routines)
+    assert {(r[1], r[6]) for r in page.tables["points"][1:]} == {(hostile, "3.5")}
+    assert all(row == ROUTINE_KINDS for row in page.kinds["routines"])
+    assert all(row == POINT_KINDS for row in page.kinds["points"])
+    words = " ".join(page.text)
+    assert hostile in words and "<script>alert(1)</script>" in words
+
+
+def test_html_and_pdf_names_that_differ_in_case_only_are_one_file(tmp_path):
+    # macOS and Windows ignore letter case: the PDF would replace the HTML page.
+    with pytest.raises(at.InvalidValue, match="another file than the HTML file"):
+        write_report(at.Journal(tmp_path / "j"), tmp_path / "r.html", pdf=tmp_path / "R.HTML")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pdf_has_a_text_page_and_three_chart_pages(sample_report):
     pdf = sample_report.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
@@ -144,6 +196,6 @@ def test_report_from_the_command_line(tmp_path):
     done = run("report", "--out", str(tmp_path / "mine.html"), "--pdf", "--since", "2026-08-01")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "mine.html").exists() and (tmp_path / "mine.pdf").exists()
-    assert "Period covered: 01 Aug 2026" in (tmp_path / "mine.html").read_text()
+    assert "Period covered: 01 Aug 2026" in (tmp_path / "mine.html").read_text(encoding="utf-8")
     bad = run("report", "--since", "last week", "--out", str(tmp_path / "x.html"))
     assert bad.returncode == 2 and "since" in bad.stderr and not (tmp_path / "x.html").exists()

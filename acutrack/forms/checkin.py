@@ -7,11 +7,9 @@ import ipywidgets as w
 from ..journal import Journal
 from ..records import Rating
 from ..timeline import latest_entries
-from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
+from .base import WIDE, Form, PainSlider, location_box, notes_box, scale_caption, stress_dropdown
 
 __all__ = ["CheckInForm"]
-
-_NO_STRESS = ("not recorded", None)
 
 
 class CheckInForm(Form):
@@ -28,11 +26,7 @@ class CheckInForm(Form):
     def __init__(self, journal: Journal) -> None:
         super().__init__(journal)
         self.pain = PainSlider("Pain now")
-        self.stress = w.Dropdown(
-            options=[_NO_STRESS, *[(str(i), i) for i in range(11)]],
-            description="Stress 0–10",
-            style=WIDE,
-        )
+        self.stress = stress_dropdown()
         self.location = location_box()
         self.follow_up = w.Dropdown(description="Follow-up of", style=WIDE)
         self.notes = notes_box()

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..journal import Journal
 from ..timeline import latest_entries
-from .widgets import WIDE, Form, PainSlider, location_box, notes_box
+from .base import WIDE, Form, PainSlider, location_box, notes_box, stress_dropdown
 
 __all__ = ["CorrectionForm"]
 
@@ -37,11 +37,7 @@ class CorrectionForm(Form):
             options=["real", "sham"], description="Real or sham", style=WIDE
         )
         self.pain = PainSlider("Pain")
-        self.stress = w.Dropdown(
-            options=[("not recorded", None), *[(str(i), i) for i in range(11)]],
-            description="Stress 0–10",
-            style=WIDE,
-        )
+        self.stress = stress_dropdown()
         self.location = location_box()
         self.notes = notes_box()
         self.save = w.Button(description="Save correction", button_style="primary", icon="pencil")

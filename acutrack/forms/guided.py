@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as w
 
 from ..catalog import CAUTIONS, Routine
 from ..journal import Journal
-from ..plan import next_slot
 from ..records import Session
-from .widgets import WIDE, Form, PainSlider, notes_box, scale_caption
+from .base import WIDE, Form, PainSlider, PlannedSession, notes_box, scale_caption
 
 __all__ = ["GuidedSession"]
 
@@ -23,6 +24,17 @@ _NOTHING_PRESSED = (
     "Stopped before any point was pressed, so there is no session to save. "
     "Discard it, or choose a routine and start again."
 )
+
+
+def _one_at_a_time(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a method under the form's lock: the ticker thread and the buttons share state."""
+
+    @functools.wraps(method)
+    def locked(self: GuidedSession, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 @dataclass(frozen=True)
@@ -93,8 +105,15 @@ class GuidedSession(Form):
         self.save.on_click(lambda _: self._save())
         self.discard.on_click(lambda _: self._discard())
 
+        self.planned = PlannedSession(journal, self._follow_plan)
         self.setup_box = w.VBox(
-            [self.routine, scale_caption(), self.before.widget, self.start_button]
+            [
+                self.planned.box,
+                self.routine,
+                scale_caption(),
+                self.before.widget,
+                self.start_button,
+            ]
         )
         self.run_box = w.VBox(
             [
@@ -119,6 +138,8 @@ class GuidedSession(Form):
         )
         self.widget.add_class("acutrack-guided-session")  # a handle for styling and tests
         self.last_saved: Session | None = None
+        # The ticker thread and the buttons change the same state: one at a time.
+        self._lock = threading.RLock()
         self._new()
 
     # -- state -------------------------------------------------------------------------
@@ -132,10 +153,15 @@ class GuidedSession(Form):
         self.pressed: dict[str, float] = {}
         self._last = 0.0
         self._ticker: threading.Thread | None = None
-        slot = next_slot(self.journal)  # an experiment plan says what comes next
-        if slot and slot.routine in [key for _, key in self.routine.options]:
-            self.routine.value = slot.routine
+        self.planned.refresh()
         self._show(setup=True)
+
+    def _follow_plan(self) -> None:
+        """Ticked: the planned slot's routine, fixed; unticked: any routine."""
+        slot = self.planned.chosen
+        if slot is not None and slot.routine in [key for _, key in self.routine.options]:
+            self.routine.value = slot.routine
+        self.routine.disabled = slot is not None
 
     def _show(self, *, setup: bool = False, run: bool = False, end: bool = False) -> None:
         self.setup_box.layout.display = _SHOW if setup else _HIDE
@@ -146,15 +172,18 @@ class GuidedSession(Form):
     def routine_spec(self) -> Routine:
         return self.journal.catalog.routine(self.routine.value)
 
+    @_one_at_a_time
     def start(self) -> None:
         """Begin the countdown at the routine's first point."""
         routine = self.routine_spec
+        slot = self.planned.chosen
+        points = [p for p in routine.points if slot is None or p != slot.leave_out]
         self.steps = [
             _Step(r + 1, code, routine.seconds_per_point)
             for r in range(routine.rounds)
-            for code in routine.points
+            for code in points
         ]
-        self.pressed = dict.fromkeys(routine.points, 0.0)
+        self.pressed = dict.fromkeys(points, 0.0)
         self.index, self.left = 0, self.steps[0].seconds
         self.phase, self.paused = "running", False
         self._last = self.clock()
@@ -170,6 +199,7 @@ class GuidedSession(Form):
             time.sleep(self.tick_seconds)
             self.tick()
 
+    @_one_at_a_time
     def tick(self) -> None:
         """Account for the time since the last tick and move on when a point is done."""
         now = self.clock()
@@ -186,6 +216,7 @@ class GuidedSession(Form):
                 self._advance()
         self._render()
 
+    @_one_at_a_time
     def toggle_pause(self) -> None:
         """Pause the countdown, or resume it; paused time does not count."""
         self.tick()
@@ -194,6 +225,7 @@ class GuidedSession(Form):
         self.pause_button.icon = "play" if self.paused else "pause"
         self._render()
 
+    @_one_at_a_time
     def skip(self) -> None:
         """Move straight to the next point."""
         self.tick()
@@ -201,6 +233,7 @@ class GuidedSession(Form):
             self._advance()
             self._render()
 
+    @_one_at_a_time
     def stop(self) -> None:
         """End the session early; it can still be rated and saved."""
         self.tick()
@@ -271,13 +304,16 @@ class GuidedSession(Form):
         ok, routine = self._attempt(lambda: self.routine_spec)
         if not ok:
             return
+        slot = self.planned.chosen
         session = self._log_session(
             pain_before=self.before.value,
             pain_after=self.after.value,
             routine=routine.key,
+            condition=slot.condition if slot else None,
             points=points,
             duration_min=self.minutes,
             notes=self.notes.value,
+            slot=slot.slot if slot else None,
         )
         if session is None:
             return

@@ -7,14 +7,20 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..journal import Journal
-from ..plan import Slot, next_slot
-from ..records import Session
-from .widgets import WIDE, Form, PainSlider, location_box, notes_box, scale_caption
+from ..records import Session, Slot
+from .base import (
+    WIDE,
+    Form,
+    PainSlider,
+    PlannedSession,
+    location_box,
+    notes_box,
+    scale_caption,
+)
 
 __all__ = ["SessionForm", "Suggestion"]
 
-# The seam for an experiment plan: returns the next planned slot (anything with
-# ``routine`` and ``condition``), or None when nothing is planned.
+# The seam for an experiment plan: returns the next open slot, or None.
 Suggestion = Callable[[], Slot | None]
 
 
@@ -26,13 +32,15 @@ class SessionForm(Form):
     journal : Journal
         Where entries are written.
     suggest : callable, optional
-        Returns the slot (routine and condition) an experiment plan expects next; the form
-        starts on it and returns to it after each save. By default the journal's active
-        plan (`acutrack.plan`); a saved session that is the routine's next slot fulfils it,
-        any other is kept and marked off-plan.
+        Returns the slot an experiment plan expects next (by default the journal's
+        active plan's). The form offers it with a tick box, unticked: ticked, the session
+        takes the slot's routine and condition and fills the slot; unticked, it is
+        logged off the plan.
 
     Attributes
     ----------
+    planned : PlannedSession
+        The tick box that says a session is the planned one.
     routine, points, condition, minutes, before, after, location, notes, save
         The controls, for tests and for people who script their notebooks.
     last_saved : Session or None
@@ -41,7 +49,7 @@ class SessionForm(Form):
 
     def __init__(self, journal: Journal, *, suggest: Suggestion | None = None) -> None:
         super().__init__(journal)
-        self.suggest = suggest or (lambda: next_slot(journal))
+        self.planned = PlannedSession(journal, self._follow_plan, suggest)
         catalog = journal.catalog
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in catalog.routines.values()],
@@ -73,6 +81,7 @@ class SessionForm(Form):
         self.widget = w.VBox(
             [
                 w.HTML("<h4>Log a session</h4>"),
+                self.planned.box,
                 self.routine,
                 self.points,
                 self.condition,
@@ -98,16 +107,30 @@ class SessionForm(Form):
             self.condition.value = routine.condition
         self.condition.disabled = routine.condition is not None
 
-    def reset(self) -> None:
-        """Back to the defaults (or the plan's next session) for the next entry."""
-        planned = self.suggest()
-        routine, condition = (planned.routine, planned.condition) if planned else ("back", None)
+    def _follow_plan(self) -> None:
+        """Ticked: the planned slot's routine, condition and points; unticked: free again."""
+        slot = self.planned.chosen
+        self.routine.disabled = slot is not None
+        if slot is None:
+            self._fill_from_routine()
+            return
+        self._choose(slot.routine)
+        self.condition.value = slot.condition
+        self.condition.disabled = True
+        if slot.leave_out:
+            self.points.value = tuple(p for p in self.points.value if p != slot.leave_out)
+
+    def _choose(self, routine: str) -> None:
         if self.routine.value == routine:
             self._fill_from_routine()
         else:
             self.routine.value = routine  # fills points, minutes and condition
-        if condition and not self.condition.disabled:
-            self.condition.value = condition
+
+    def reset(self) -> None:
+        """Back to the defaults for the next entry; the plan's next slot offered, unticked."""
+        self.planned.refresh()
+        self.routine.disabled = False
+        self._choose("back")
         for control in (self.before, self.after):
             control.reset()
         self.location.value = "lower-back"
@@ -123,6 +146,7 @@ class SessionForm(Form):
             duration_min=self.minutes.value,
             location=self.location.value,
             notes=self.notes.value,
+            slot=self.planned.chosen.slot if self.planned.chosen else None,
         )
         if session is None:
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import warnings
 
 from .journal import Journal
 from .sample import sample_journal
@@ -34,9 +33,7 @@ def journal_for_analysis(
         HTML saying the sample is shown and why; None when it is your own journal.
     """
     journal = journal or Journal.default()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # problems are for `acutrack validate`, not this choice
-        sessions, ratings = journal.sessions(), journal.ratings()
+    sessions, ratings = journal.entries()
     times = list(sessions["local_time"]) + list(ratings["local_time"])
     days = (max(times) - min(times)).days if times else 0
     if len(sessions) >= min_sessions and days >= min_days:

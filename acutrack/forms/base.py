@@ -10,11 +10,11 @@ import ipywidgets as w
 
 from ..errors import AcutrackError
 from ..journal import Journal
-from ..plan import plan_note, record
-from ..records import Session
+from ..plan import next_slot
+from ..records import Session, Slot
 from ..timeline import latest_entries
 
-__all__ = ["Form", "PainSlider", "pain_words"]
+__all__ = ["Form", "PainSlider", "PlannedSession", "pain_words"]
 
 LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 WIDE = {"description_width": "9em"}
@@ -74,6 +74,15 @@ def notes_box() -> w.Textarea:
     )
 
 
+def stress_dropdown() -> w.Dropdown:
+    """Stress 0–10, or "not recorded" (the article names stress as a cause of back pain)."""
+    return w.Dropdown(
+        options=[("not recorded", None), *[(str(i), i) for i in range(11)]],
+        description="Stress 0–10",
+        style=WIDE,
+    )
+
+
 def scale_caption() -> w.HTML:
     return w.HTML(
         "<small>Pain: 0 no pain · 1–3 mild · 4–6 moderate · 7–9 severe · "
@@ -107,14 +116,13 @@ class Form:
             return False, None
 
     def _log_session(self, **fields: Any) -> Session | None:
-        """Log a session, link it to the experiment plan, and confirm both (None on error)."""
+        """Log a session (into its plan slot when ``slot`` is given) and confirm it."""
         ok, session = self._attempt(lambda: self.journal.log_session(**fields))
         if not ok:
             return None
         self.last_saved = session
-        ok, linked = self._attempt(lambda: record(self.journal, session))
-        if ok:  # else the session is saved and the error about the plan is shown
-            self.show_ok(f"Saved {session.describe()}{plan_note(*linked)}")
+        done = f", the planned session {session.slot}" if session.slot else ""
+        self.show_ok(f"Saved {session.describe()}{done}")
         return session
 
     def show_error(self, message: str) -> None:
@@ -138,3 +146,40 @@ class Form:
         self.recent.value = (
             "<b>Recent entries</b><br>" + "<br>".join(lines) if lines else "<i>No entries yet.</i>"
         )
+
+
+class PlannedSession:
+    """A tick box: "this session is the plan's next one", shown while a plan has one open.
+
+    Ticking it is how a person says which slot a session fills; unticked, a session is
+    logged off the plan, whatever its routine. ``source`` gives the next open slot
+    (default: the journal's active plan) and ``on_change`` is called when it is ticked or
+    unticked.
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        on_change: Callable[[], None],
+        source: Callable[[], Slot | None] | None = None,
+    ) -> None:
+        self.source = source or (lambda: next_slot(journal))
+        self.slot: Slot | None = None
+        self.box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
+        self.box.observe(lambda _change: on_change(), names="value")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the next open slot again, unticked."""
+        self.slot = self.source()
+        self.box.value = False
+        if self.slot is not None:
+            self.box.description = (
+                f"This is the planned session: {self.slot.describe()}, due {self.slot.due:%a %d %b}"
+            )
+        self.box.layout.display = "" if self.slot is not None else "none"
+
+    @property
+    def chosen(self) -> Slot | None:
+        """The slot, when the box is ticked."""
+        return self.slot if self.box.value else None

@@ -1,29 +1,29 @@
-"""The columns of the journal's CSV files: how each value is checked, written and read back.
+"""The journal's values: how each column's value is checked, written and read back.
 
 One `Field` object per column serves both directions, so a value is judged by the same rule
 whether it comes from the API, a form, the command line or a line of a hand-edited file.
 Reading a whole column is vectorised with pandas (imported lazily so that logging from the
-command line stays fast).
+command line stays fast). Which fields make which file is in `acutrack.tables`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .catalog import Catalog, Routine
+from .catalog import Catalog
 from .errors import InvalidValue, shown
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-SCHEMA_VERSION = 1
+from .timecells import EARLIEST, LATEST, OFFSETS, canonical_times
 
 # A spreadsheet runs a cell that starts with one of these as a formula (the full-width
 # forms too, in some locales). Such text is stored with a leading apostrophe (the usual
@@ -39,29 +39,21 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_NUMBER_LIKE = re.compile(
-    rf"""(?=\D*\d)  # numbers, fractions, dates and times in digits, perhaps with am or pm:
+_NUMBER_LIKE = rf"""(?=\D*\d)  # numbers, fractions, dates, times in digits, perhaps with am or pm:
         {_CHAR}+(?:[ap]\.?m?\.?\s*)?  # 0123 1e5 1,5 1.000 (5) 3/4 1-2 3.4.26 12:30 9:30 pm
         # dates with an English month name: 4 Mar, 4-Mar-26, Mar 4, March 2026
       | \s*\d+[\s./-]*{_MONTH}(?:[\s./,-]*\d+)?\s*
       | \s*{_MONTH}(?:[\s./,-]*\d+){{1,2}}\s*
-      | \s*(?:true|false)\s*""",
-    re.IGNORECASE | re.VERBOSE,
-)
+      | \s*(?:true|false)\s*"""
 
 ACTIONS = ("add", "correct", "delete")
 CONDITIONS = ("real", "sham")
-LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 
 _ISO = re.compile(
     r"(?P<stamp>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-]\d\d:?\d\d)"
 )
 _SURROGATE = "[\ud800-\udfff]"
-# pandas holds times (in nanoseconds) only up to 2262: a journal's dates end well before.
-_EARLIEST, _LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 _IN_RANGE = "expected a date after 1970 and before 2200"
-# The UTC offsets in use anywhere since 1972.
-_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 _OFFSET = "expected a UTC offset of whole minutes from -12:00 to +14:00"
 _SKIPPED = (
     "expected a local time that exists: clocks skipped it when they moved forward; "
@@ -69,9 +61,23 @@ _SKIPPED = (
 )
 
 
+KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
+CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,19}"
+
+
 def _spreadsheet_would_change(text: str) -> bool:
     """Whether a spreadsheet would run ``text`` as a formula or read it as a value."""
-    return text.startswith(_FORMULA_START) or bool(_NUMBER_LIKE.fullmatch(text))
+    if text.startswith(_FORMULA_START):
+        return True
+    if not any(c.isdigit() for c in text):  # then only the words true and false are values
+        return text.strip().lower() in ("true", "false")
+    return bool(_number_like().fullmatch(text))
+
+
+@functools.cache
+def _number_like() -> re.Pattern[str]:
+    """The pattern, compiled on first use: a log without digits in its text never needs it."""
+    return re.compile(_NUMBER_LIKE, re.IGNORECASE | re.VERBOSE)
 
 
 def escape_text(text: str) -> str:
@@ -357,14 +363,14 @@ class TimeField(Field):
             back = utc.astimezone(zone)
         except (OverflowError, ValueError, OSError):  # years such as 1 or 9999
             raise self.reject(value, _IN_RANGE) from None
-        if not _EARLIEST <= utc < _LATEST:
+        if not EARLIEST <= utc < LATEST:
             raise self.reject(value, _IN_RANGE)
         if back.replace(tzinfo=None) != when.replace(tzinfo=None):
             # Converting there and back moved the wall-clock time: clocks skipped it.
             raise self.reject(value, _SKIPPED)
         offset = back.utcoffset()
         assert offset is not None
-        if offset % timedelta(minutes=1) or not _OFFSETS[0] <= offset <= _OFFSETS[1]:
+        if offset % timedelta(minutes=1) or not OFFSETS[0] <= offset <= OFFSETS[1]:
             raise self.reject(value, _OFFSET)
         return back.replace(tzinfo=timezone(offset))
 
@@ -395,7 +401,7 @@ class TimeField(Field):
         import pandas as pd
 
         cells = np.asarray(texts, dtype=object)
-        local, offset, canonical = _canonical_times(cells)
+        local, offset, canonical = canonical_times(cells)
         whys = np.full(len(cells), "", dtype=object)
         for i in np.flatnonzero(~canonical):
             try:
@@ -411,57 +417,6 @@ class TimeField(Field):
             pd.Series(local.astype("datetime64[ns]")),
             whys,
         )
-
-
-_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
-_MARKS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":"))
-
-
-def _canonical_times(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Read cells of the form ``YYYY-MM-DDTHH:MM:SS±HH:MM`` by position, all at once.
-
-    Returns the wall-clock times (``datetime64[s]``, NaT elsewhere), their UTC offsets in
-    minutes, and which cells were read: possible times in exactly that form that
-    `TimeField.from_text` accepts (dates from 1970 to 2199 UTC, offsets -12:00 to +14:00).
-    """
-    import numpy as np
-
-    n = len(cells)
-    ok = np.fromiter(map(len, cells), dtype=np.int64, count=n) == 25
-    joined = "".join(cells[ok])
-    if not joined.isascii():
-        ok &= np.fromiter(map(str.isascii, cells), dtype=bool, count=n)
-        joined = "".join(cells[ok])
-    # Bytes, one row per cell: arithmetic on small arrays, instead of parsing strings.
-    chars = np.zeros((n, 25), dtype=np.uint8)
-    chars[ok] = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(-1, 25)
-    d = chars - np.uint8(ord("0"))  # wraps around: anything but a digit is above 9
-    ok &= (d[:, _DIGITS] <= 9).all(axis=1)
-    for position, mark in _MARKS:
-        ok &= chars[:, position] == ord(mark)
-    ok &= (chars[:, 19] == ord("+")) | (chars[:, 19] == ord("-"))
-
-    def number(*positions: int) -> np.ndarray:
-        value = np.zeros(n, dtype=np.int64)
-        for p in positions:
-            value = value * 10 + d[:, p].astype(np.int64)
-        return np.where(ok, value, 0)
-
-    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
-    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
-    offset = np.where(chars[:, 19] == ord("-"), -1, 1) * (number(20, 21) * 60 + number(23, 24))
-    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    first = months.astype("datetime64[D]")
-    days = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
-    low, high = (limit // timedelta(minutes=1) for limit in _OFFSETS)
-    ok &= (hour < 24) & (minute < 60) & (second < 60) & (low <= offset) & (offset <= high)
-    seconds = (day - 1) * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
-    utc = first.astype(np.int64) * 86_400 + seconds
-    ok &= (utc >= _EARLIEST.timestamp()) & (utc < _LATEST.timestamp())  # as `TimeField._fixed`
-    local = first.astype("datetime64[s]") + (seconds + offset * 60).astype("timedelta64[s]")
-    local[~ok] = np.datetime64("NaT")
-    return local, np.where(ok, offset, 0), ok
 
 
 @dataclass(frozen=True)
@@ -501,90 +456,6 @@ class LabelField(TextField):
 
 
 @dataclass(frozen=True)
-class TableSpec:
-    """One CSV file of the journal: its name, id prefix, time column and fields.
-
-    ``added_later`` names optional columns that the format gained after files were
-    written without them: an older file that lacks one is no problem (each row reads it
-    as empty), so the format version need not change.
-    """
-
-    name: str
-    id_prefix: str
-    time: str | None
-    fields: tuple[Field, ...]
-    key: str = "id"
-    added_later: tuple[str, ...] = ()
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Header of a new file: the data fields, then the bookkeeping columns."""
-        return (*(f.name for f in self.fields), "action", "recorded_at")
-
-    @property
-    def required_columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.required)
-
-    def field(self, name: str) -> Field:
-        """The field called ``name``; `InvalidValue` when the table has none."""
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise InvalidValue("field", name, f"expected one of {', '.join(self.columns[:-2])}")
-
-
-# Minutes of a session; also what a routine's timing must give (`check_routine`).
-_DURATION = PositiveField("duration_min")
-
-
-def session_spec(catalog: Catalog) -> TableSpec:
-    """Columns of ``sessions.csv``."""
-    return TableSpec(
-        "sessions",
-        "s",
-        "started_at",
-        (
-            IdField("id"),
-            TimeField("started_at"),
-            RoutineField("routine", catalog=catalog),
-            PointsField("points", catalog=catalog),
-            ChoiceField("condition", choices=CONDITIONS),
-            _DURATION,
-            IntField("pain_before"),
-            IntField("pain_after"),
-            LabelField("location", default="lower-back", max_length=200),
-            TextField("notes"),
-        ),
-    )
-
-
-def rating_spec() -> TableSpec:
-    """Columns of ``ratings.csv``."""
-    return TableSpec(
-        "ratings",
-        "r",
-        "rated_at",
-        (
-            IdField("id"),
-            TimeField("rated_at"),
-            IntField("pain"),
-            LabelField("location", default="lower-back", max_length=200),
-            IdField("session_id", required=False),
-            IntField("stress", required=False),
-            TextField("notes"),
-        ),
-    )
-
-
-KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
-CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,19}"
-
-
-@dataclass(frozen=True)
 class PointCodeField(IdField):
     """The code of a point being declared, spelt as ``catalog`` spells it when it knows it.
 
@@ -603,97 +474,3 @@ class PointCodeField(IdField):
 
     def column(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return Field.column(self, texts)  # each code respelt, not only checked
-
-
-def point_spec(catalog: Catalog | None = None) -> TableSpec:
-    """Columns of ``points.csv``: points the user declares beside the built-in ones.
-
-    With ``catalog``, a code is spelt as the catalog spells it (see `PointCodeField`);
-    without, as the built-in points do.
-    """
-    return TableSpec(
-        "points",
-        "",
-        None,
-        (
-            PointCodeField("code", catalog=catalog or Catalog()),
-            TextField("name", max_length=100),
-            TextField("location", max_length=500),
-            TextField("how", max_length=500),
-        ),
-        key="code",
-    )
-
-
-def routine_spec(catalog: Catalog) -> TableSpec:
-    """Columns of ``routines.csv``: the user's own routines (see also `check_routine`)."""
-    allowed = "expected lower-case letters, digits, '-' or '_' (at most 40)"
-    return TableSpec(
-        "routines",
-        "",
-        None,
-        (
-            IdField("key", allowed=allowed, pattern=KEY_PATTERN),
-            TextField("title", max_length=200),
-            PointsField("points", catalog=catalog),
-            # At least a second on each point, so that a session always lasts long enough
-            # to be logged (see `_DURATION`).
-            PositiveField("seconds_per_point", high=3600, unit="seconds", least=1),
-            IntField("rounds", low=1, high=100),
-            ChoiceField("condition", choices=CONDITIONS, required=False),
-        ),
-        key="key",
-    )
-
-
-def check_routine(values: Mapping[str, Any]) -> None:
-    """Refuse a routine whose sessions could not be logged at its own timing.
-
-    Parameters
-    ----------
-    values : mapping
-        A routine's fields, each already parsed by `routine_spec`'s fields.
-
-    Raises
-    ------
-    InvalidValue
-        Naming ``seconds_per_point`` when points × seconds × rounds is not a session
-        length that ``duration_min`` accepts (more than 600 minutes, say).
-    """
-    routine = Routine(**values)
-    minutes = routine.default_minutes or 0
-    if not _DURATION.least <= minutes <= _DURATION.high:
-        raise InvalidValue(
-            "seconds_per_point",
-            routine.seconds_per_point,
-            f"expected a timing whose sessions last from {_DURATION.least:.3g} to "
-            f"{_DURATION.high:g} minutes: {len(routine.points)} points × "
-            f"{routine.seconds_per_point:g} s × {routine.rounds} rounds is {minutes:g} minutes",
-        )
-
-
-def plan_spec(catalog: Catalog) -> TableSpec:
-    """Columns of ``plan.csv``: the slots of randomised experiment plans.
-
-    A real/sham plan's slots say which routine and condition; a leave-one-out plan's say
-    which point to leave out of the routine (``leave_out``, empty for the whole routine).
-    """
-    allowed = "expected a point code of letters, digits, '-' or '_' (≤ 20), or nothing"
-    return TableSpec(
-        "plan",
-        "",
-        "due",
-        (
-            IdField("slot"),
-            IdField("plan"),
-            IntField("block", low=1, high=100_000),
-            TimeField("due"),
-            RoutineField("routine", catalog=catalog),
-            ChoiceField("condition", choices=CONDITIONS),
-            IntField("seed", low=0, high=2**31 - 1),
-            IdField("session_id", required=False),
-            IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
-        ),
-        key="slot",
-        added_later=("leave_out",),
-    )

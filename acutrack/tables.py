@@ -1,0 +1,206 @@
+"""The journal's files: which columns each CSV file holds, and its format version.
+
+Each file is a `TableSpec`: its name, id prefix, time column and fields (the rules of
+each column are in `acutrack.fields`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import Catalog, Routine
+from .errors import InvalidValue
+from .fields import (
+    CODE_PATTERN,
+    CONDITIONS,
+    KEY_PATTERN,
+    ChoiceField,
+    Field,
+    IdField,
+    IntField,
+    LabelField,
+    PointCodeField,
+    PointsField,
+    PositiveField,
+    RoutineField,
+    TextField,
+    TimeField,
+)
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One CSV file of the journal: its name, id prefix, time column and fields.
+
+    ``added_later`` names optional columns that the format gained after files were
+    written without them: an older file that lacks one is no problem (each row reads it
+    as empty), so the format version need not change.
+    """
+
+    name: str
+    id_prefix: str
+    time: str | None
+    fields: tuple[Field, ...]
+    key: str = "id"
+    added_later: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Header of a new file: the data fields, then the bookkeeping columns."""
+        return (*(f.name for f in self.fields), "action", "recorded_at")
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``; `InvalidValue` when the table has none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise InvalidValue("field", name, f"expected one of {', '.join(self.columns[:-2])}")
+
+
+# Minutes of a session; also what a routine's timing must give (`check_routine`).
+_DURATION = PositiveField("duration_min")
+
+
+def session_spec(catalog: Catalog) -> TableSpec:
+    """Columns of ``sessions.csv``."""
+    return TableSpec(
+        "sessions",
+        "s",
+        "started_at",
+        (
+            IdField("id"),
+            TimeField("started_at"),
+            RoutineField("routine", catalog=catalog),
+            PointsField("points", catalog=catalog),
+            ChoiceField("condition", choices=CONDITIONS),
+            _DURATION,
+            IntField("pain_before"),
+            IntField("pain_after"),
+            LabelField("location", default="lower-back", max_length=200),
+            TextField("notes"),
+        ),
+    )
+
+
+def rating_spec() -> TableSpec:
+    """Columns of ``ratings.csv``."""
+    return TableSpec(
+        "ratings",
+        "r",
+        "rated_at",
+        (
+            IdField("id"),
+            TimeField("rated_at"),
+            IntField("pain"),
+            LabelField("location", default="lower-back", max_length=200),
+            IdField("session_id", required=False),
+            IntField("stress", required=False),
+            TextField("notes"),
+        ),
+    )
+
+
+def point_spec(catalog: Catalog | None = None) -> TableSpec:
+    """Columns of ``points.csv``: points the user declares beside the built-in ones.
+
+    With ``catalog``, a code is spelt as the catalog spells it (see `PointCodeField`);
+    without, as the built-in points do.
+    """
+    return TableSpec(
+        "points",
+        "",
+        None,
+        (
+            PointCodeField("code", catalog=catalog or Catalog()),
+            TextField("name", max_length=100),
+            TextField("location", max_length=500),
+            TextField("how", max_length=500),
+        ),
+        key="code",
+    )
+
+
+def routine_spec(catalog: Catalog) -> TableSpec:
+    """Columns of ``routines.csv``: the user's own routines (see also `check_routine`)."""
+    allowed = "expected lower-case letters, digits, '-' or '_' (at most 40)"
+    return TableSpec(
+        "routines",
+        "",
+        None,
+        (
+            IdField("key", allowed=allowed, pattern=KEY_PATTERN),
+            TextField("title", max_length=200),
+            PointsField("points", catalog=catalog),
+            # At least a second on each point, so that a session always lasts long enough
+            # to be logged (see `_DURATION`).
+            PositiveField("seconds_per_point", high=3600, unit="seconds", least=1),
+            IntField("rounds", low=1, high=100),
+            ChoiceField("condition", choices=CONDITIONS, required=False),
+        ),
+        key="key",
+    )
+
+
+def check_routine(values: Mapping[str, Any]) -> None:
+    """Refuse a routine whose sessions could not be logged at its own timing.
+
+    Parameters
+    ----------
+    values : mapping
+        A routine's fields, each already parsed by `routine_spec`'s fields.
+
+    Raises
+    ------
+    InvalidValue
+        Naming ``seconds_per_point`` when points × seconds × rounds is not a session
+        length that ``duration_min`` accepts (more than 600 minutes, say).
+    """
+    routine = Routine(**values)
+    minutes = routine.default_minutes or 0
+    if not _DURATION.least <= minutes <= _DURATION.high:
+        raise InvalidValue(
+            "seconds_per_point",
+            routine.seconds_per_point,
+            f"expected a timing whose sessions last from {_DURATION.least:.3g} to "
+            f"{_DURATION.high:g} minutes: {len(routine.points)} points × "
+            f"{routine.seconds_per_point:g} s × {routine.rounds} rounds is {minutes:g} minutes",
+        )
+
+
+def plan_spec(catalog: Catalog) -> TableSpec:
+    """Columns of ``plan.csv``: the slots of randomised experiment plans.
+
+    A real/sham plan's slots say which routine and condition; a leave-one-out plan's say
+    which point to leave out of the routine (``leave_out``, empty for the whole routine).
+    """
+    allowed = "expected a point code of letters, digits, '-' or '_' (≤ 20), or nothing"
+    return TableSpec(
+        "plan",
+        "",
+        "due",
+        (
+            IdField("slot"),
+            IdField("plan"),
+            IntField("block", low=1, high=100_000),
+            TimeField("due"),
+            RoutineField("routine", catalog=catalog),
+            ChoiceField("condition", choices=CONDITIONS),
+            IntField("seed", low=0, high=2**31 - 1),
+            IdField("session_id", required=False),
+            IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
+        ),
+        key="slot",
+        added_later=("leave_out",),
+    )
