@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lab bench calibrate format clean
+.PHONY: test lab bench calibrate mutate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,17 @@ lab: $(STAMP)
 	$(BIN)/acutrack lab
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 # The full calibration table (the test suite runs a short version): a few minutes.
 calibrate: $(STAMP)
 	$(BIN)/python -m acutrack.stats.calibration
+
+# Do the tests catch wrong intervals? Curated mutants, each tested on a copy of the
+# package (tools/mutate.py): a few minutes, niced so the machine stays usable.
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/python tools/mutate.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from acutrack.stats import calibration
-from acutrack.stats.simulate import DiarySettings, check_realism, simulate_diaries
+from acutrack.stats.simulate import POINTS, Diaries, DiarySettings, check_realism, simulate_diaries
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,23 @@ def test_a_true_difference_is_found_and_the_settings_matter():
     gap = d.drops[d.real].mean() - d.drops[~d.real].mean()
     assert 1.7 < gap < 2.3
     assert np.all(d.real.reshape(300, 10, 4).sum(axis=2) == 2)  # two real in every block
+
+
+@pytest.mark.parametrize("better", ["real", "sham"])
+def test_a_claim_either_way_counts_as_a_claim(better):
+    """Without a difference, "sham relieved more" is as false a claim as "real relieved more"."""
+    real = np.tile([True, True, False, False], 4)
+    drops = np.where(real == (better == "real"), 5, 0)
+    diary = Diaries(
+        before=np.full((1, 16), 7),
+        after=(7 - drops)[None, :],
+        real=real[None, :],
+        block=np.repeat(np.arange(4), 4),
+        pressed=np.ones((1, 16, len(POINTS)), dtype=bool),
+        level_mean=np.array([6.0]),
+        relief_mean=np.array([1.0]),
+    )
+    assert calibration._claims(diary, 4).tolist() == [True]
 
 
 def test_a_band_is_widened_only_by_its_monte_carlo_error():

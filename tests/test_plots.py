@@ -58,6 +58,18 @@ def test_weekly_trend_draws_mean_band_rolling_sessions_and_flags(sample):
     assert "Pain" in ax.get_ylabel()
 
 
+def test_weekly_band_runs_from_each_weeks_lowest_to_its_highest_reading(sample):
+    sessions, ratings = sample
+    weekly = an.weekly_trend(sessions, ratings)
+    ax = _ax()
+    plots.plot_weekly_trend(weekly, ax=ax)
+    band = ax.collections[0]
+    heights = np.concatenate([path.vertices[:, 1] for path in band.get_paths()])
+    assert set(weekly["max"].dropna()) <= set(heights)
+    assert set(weekly["min"].dropna()) <= set(heights)
+    assert (heights.min(), heights.max()) == (weekly["min"].min(), weekly["max"].max())
+
+
 def test_calendar_puts_each_day_in_its_cell():
     ratings = ratings_frame(
         [

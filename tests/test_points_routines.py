@@ -6,6 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from dataclasses import replace
+from html.parser import HTMLParser
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,10 +19,11 @@ from matplotlib.colors import to_rgba
 
 import acutrack as at
 from acutrack import analysis as an
-from acutrack import plots
+from acutrack import plots, report
 from acutrack.analysis.points import MIN_WITHOUT
 from acutrack.plots._axes import GREY, REAL
 from acutrack.stats import mean_drop_interval
+from acutrack.stats.results import fmt_ci
 
 START = pd.Timestamp("2026-03-02T19:00:00+01:00")
 BEFORE = [5, 7, 6, 8]  # starting pain, in turn
@@ -340,3 +344,43 @@ def test_body_map_colours_only_helpful_points(ranking):
     assert set(faces) == {code for code, p in at.POINTS.items() if p.map}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["more relief with it (helpful)", "pressed: no effect shown", "never pressed"]
+
+
+class _Table(HTMLParser):
+    """The headers and the body rows' cell texts of one table of a page, by its class."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.name, self.headers, self.rows = name, [], []
+        self._inside, self._cell = False, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._inside = dict(attrs).get("class") == self.name
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("th", "td"):
+            self._cell = self.headers if tag == "th" else self.rows[-1]
+            self._cell.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._inside = False
+        if tag in ("th", "td"):
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[-1] += data
+
+
+def test_the_reports_points_table_shows_each_points_interval(ranking):
+    tables = replace(report.report_tables(at.sample_journal()), points=ranking)
+    table = _Table("points")
+    table.feed(report.render_html(tables))
+    column = table.headers.index("interval")
+    shown = {row[0]: row[column] for row in table.rows if row}
+    for row in ranking.itertuples():
+        judged = np.isfinite(row.ci_low)
+        assert shown[row.point] == (fmt_ci((row.ci_low, row.ci_high)) if judged else "—")
+    assert sum(np.isfinite(ranking["ci_low"])) == 2  # GB30 and BL52

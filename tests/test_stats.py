@@ -3,11 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.formula.api as smf
 from fixtures import ratings_frame, sessions_frame
 from scipy import stats as sps
 
 from acutrack import stats
-from acutrack.stats.before_after import RHO_FLOOR
+from acutrack.stats.before_after import RHO_CAP, RHO_FLOOR, autocorrelation
 
 
 def test_hodges_lehmann_by_hand():
@@ -48,6 +49,21 @@ def test_bootstrap_ci():
     assert stats.bootstrap_ci(np.array([3.0, 3.0, 3.0])) == (3.0, 3.0)
     assert all(np.isnan(stats.bootstrap_ci(np.array([2.0]))))
     assert stats.bootstrap_ci(values) == stats.bootstrap_ci(values)  # seeded
+
+
+def test_bootstrap_ci_matches_scipy():
+    rng = np.random.default_rng(1)
+    values = rng.integers(-1, 5, size=40).astype(float)
+    # SciPy: bootstrap((values,), np.mean, method="BCa") with the same resamples and seed.
+    expected = sps.bootstrap(
+        (values,),
+        np.mean,
+        confidence_level=0.95,
+        n_resamples=9999,
+        method="BCa",
+        rng=np.random.default_rng(20070),
+    ).confidence_interval
+    assert stats.bootstrap_ci(values) == pytest.approx((expected.low, expected.high))
 
 
 def test_holm_by_hand():
@@ -95,6 +111,21 @@ def test_mean_drop_interval_by_hand():
     plain = sps.t.interval(0.95, n - 1, loc=mean, scale=sd / np.sqrt(n))
     low, high = stats.mean_drop_interval(drops)
     assert low < plain[0] and high > plain[1]
+
+
+def test_autocorrelation_is_bias_corrected_floored_and_capped_by_hand():
+    # Relief in spells of five sessions: lag-1 estimate 0.633, which Marriott and Pope's
+    # correction raises by (1 + 4 × 0.633) / 30 to 0.751, above the floor.
+    spells = np.array(([3] * 5 + [0] * 5) * 3, dtype=float)
+    centred = spells - spells.mean()
+    raw = (centred[1:] * centred[:-1]).sum() / (centred**2).sum()
+    assert raw == pytest.approx(19 / 30)
+    assert autocorrelation(spells) == pytest.approx(raw + (1 + 4 * raw) / 30)
+    assert RHO_FLOOR < autocorrelation(spells) < RHO_CAP
+    # A steady rise: corrected above 1, where (1 + ρ) / (1 − ρ) has no meaning; capped.
+    assert autocorrelation(np.arange(10.0)) == RHO_CAP
+    low, high = stats.mean_drop_interval(np.arange(10.0))
+    assert np.isfinite(low) and np.isfinite(high)
 
 
 @pytest.mark.parametrize(
@@ -221,6 +252,54 @@ def test_the_interval_inverts_the_test():
         assert stats.randomisation_test(drops, real, blocks, shift=outside) <= 0.05
 
 
+def test_the_interval_ends_are_the_nearest_shifts_the_test_rejects():
+    # Found on a grid of tenths and widened by one tenth: each end is rejected, and the
+    # tenth just inside it is not.
+    rng = np.random.default_rng(3)
+    blocks = np.repeat(np.arange(8), 4)
+    real = np.concatenate([rng.permutation([True, True, False, False]) for _ in range(8)])
+    drops = rng.integers(0, 5, 32) + 2.0 * real
+    low, high = stats.randomisation_ci(drops, real, blocks)
+    for end, inward in ((low, 0.1), (high, -0.1)):
+        assert stats.randomisation_test(drops, real, blocks, shift=end) <= 0.05
+        assert stats.randomisation_test(drops, real, blocks, shift=end + inward) > 0.05
+
+
+def test_a_claim_needs_an_interval_that_excludes_no_difference():
+    # Six blocks of six where real relieved more with p ≤ 0.05, but real relieving a
+    # tenth of a point more is not rejected: the interval (on a grid of tenths) reaches
+    # 0, so the verdict claims nothing.
+    drops = np.array(  # one block a row
+        [
+            [7, 1, 7, 6, 1, 7],
+            [3, 0, 0, 5, 5, 1],
+            [-1, 4, -3, -1, 1, 6],
+            [-3, 2, 6, 6, 4, -1],
+            [-3, 1, 5, -1, 3, 1],
+            [-1, 1, -2, 3, 6, 6],
+        ],
+        dtype=float,
+    ).ravel()
+    real = np.array(
+        [
+            [1, 0, 0, 1, 0, 1],
+            [1, 0, 0, 1, 0, 1],
+            [1, 0, 0, 0, 1, 1],
+            [0, 1, 0, 1, 1, 0],
+            [0, 0, 0, 1, 1, 1],
+            [0, 0, 1, 0, 1, 1],
+        ],
+        dtype=bool,
+    ).ravel()
+    blocks = np.repeat(np.arange(6), 6)
+    assert stats.randomisation_test(drops, real, blocks, shift=0.1) > 0.05
+    verdict, p, (low, high), alpha = stats.sham_verdict(
+        drops, real, blocks, state="done", planned_blocks=6
+    )
+    assert p <= alpha == 0.05
+    assert verdict == "unclear" and low <= 0 < high
+
+
 REAL_GOOD = [(7, 2), (6, 2), (7, 3), (6, 1), (7, 2), (6, 2), (7, 3), (6, 2)]
 SHAM_SAME = [(7, 7), (6, 6), (7, 6), (6, 6), (7, 7), (6, 5), (7, 7), (6, 6)]
 
@@ -325,6 +404,69 @@ def test_durability_from_follow_up_ratings():
     assert r.durability_estimate == pytest.approx((3 + 2) / 2 - (0 + 1) / 2)
 
 
+def test_durability_uses_only_the_compared_sessions():
+    sessions, plan = _planned(REAL_GOOD[:2], SHAM_SAME[:2])
+    ids = list(sessions["id"])  # real, sham, real, sham
+    extra = sessions.iloc[:1].assign(id="s-offplan000")  # a real session outside the plan
+    ratings = ratings_frame(
+        [
+            ("2026-07-01T21:00:00+02:00", 4, ids[0]),  # real from 7: 3
+            ("2026-07-02T21:00:00+02:00", 7, ids[1]),  # sham from 7: 0
+            ("2026-07-03T21:00:00+02:00", 4, ids[2]),  # real from 6: 2
+            ("2026-07-04T21:00:00+02:00", 5, ids[3]),  # sham from 6: 1
+            ("2026-07-01T22:00:00+02:00", 0, "s-offplan000"),  # off the plan: not counted
+        ]
+    )
+    r = stats.real_vs_sham(pd.concat([sessions, extra]), ratings=ratings, plan=plan)
+    assert (r.n_followup_real, r.n_followup_sham) == (2, 2)
+    assert r.durability_estimate == pytest.approx((3 + 2) / 2 - (0 + 1) / 2)
+
+
+def test_the_adjusted_estimate_is_least_squares_with_the_blocks():
+    real = [(7, 3), (6, 4), (5, 2), (8, 5), (4, 2), (6, 3), (9, 4), (7, 5)]
+    sham = [(6, 5), (8, 6), (4, 4), (7, 5), (5, 5), (3, 2), (8, 7), (6, 6)]
+    sessions, plan = _planned(real, sham)
+    data = sessions.assign(
+        drop=sessions["pain_before"] - sessions["pain_after"],
+        real=(sessions["condition"] == "real").astype(float),
+        block=sessions["id"].map(plan.set_index("session_id")["block"]),
+    )
+    # statsmodels: ols("drop ~ real + pain_before + C(block)"); without the blocks the
+    # coefficient here would be 1.91 instead of 1.83.
+    fit = smf.ols("drop ~ real + pain_before + C(block)", data).fit()
+    r = stats.real_vs_sham(sessions, plan=plan)
+    assert r.adjusted_estimate == pytest.approx(fit.params["real"])
+
+
+def test_hedges_g_by_hand():
+    a, b = np.array([5.0, 3.0, 4.0, 6.0]), np.array([1.0, 2.0, 0.0])
+    pooled = np.sqrt((3 * a.var(ddof=1) + 2 * b.var(ddof=1)) / 5)
+    assert stats.hedges_g(a, b) == pytest.approx((4.5 - 1) / pooled * (1 - 3 / (4 * 7 - 9)))
+
+
+def test_leave_one_out_compares_the_whole_routine_with_the_point_left_out():
+    # Two blocks of two: in each, one session of the whole routine, one without GB30.
+    whole, without = [(7, 2), (6, 2)], [(7, 6), (6, 5)]
+    rows, slots = [], []
+    for block in range(2):
+        for pairs, left_out in ((whole, None), (without, "GB30")):
+            before, after = pairs[block]
+            points = ("BL23",) if left_out else ("BL23", "GB30")
+            day = f"2026-07-0{len(rows) + 1}T19:00:00+02:00"
+            rows.append((day, "back", "real", points, before, after))
+            slots.append(
+                {
+                    "block": block + 1,
+                    "session_id": f"s-{len(rows) - 1:010d}",
+                    "due": pd.Timestamp("2026-07-05", tz="UTC"),
+                    "leave_out": left_out,
+                }
+            )
+    r = stats.leave_one_out(sessions_frame(rows), plan=pd.DataFrame(slots))
+    assert (r.point, r.n_with, r.n_without, r.plan_state) == ("GB30", 2, 2, "done")
+    assert r.estimate == pytest.approx((5 + 4) / 2 - (1 + 1) / 2)
+
+
 def test_planned_power():
     assert stats.planned_power(2, 4) == 0  # 2/16 can never be below 0.05
     ten = stats.planned_power(4, 10, drop_sd=1.6)
@@ -344,6 +486,27 @@ def test_gerac_responders():
     assert r.odds_ratio == pytest.approx(184 * 216 / (203 * 171))
     assert r.odds_ratio_ci[0] < 1 < r.odds_ratio_ci[1]
     assert "cannot tell" in r.summary() and "works" not in r.summary()
+
+
+def _wilson(k, n):
+    """Wilson's score interval, by hand."""
+    z = sps.norm.ppf(0.975)
+    centre = (k + z**2 / 2) / (n + z**2)
+    half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
+    return centre - half, centre + half
+
+
+def test_responder_intervals_by_hand_on_small_counts():
+    r = stats.compare_responders(9, 10, 2, 10)
+    # Newcombe's hybrid score interval (method 10): from each rate's Wilson interval.
+    (low1, high1), (low2, high2) = _wilson(9, 10), _wilson(2, 10)
+    d = 0.9 - 0.2
+    assert r.ci == pytest.approx(
+        (d - np.hypot(0.9 - low1, high2 - 0.2), d + np.hypot(high1 - 0.9, 0.2 - low2))
+    )
+    # SciPy: odds_ratio([[9, 1], [2, 8]]).confidence_interval(0.95), conditional MLE.
+    expected = sps.contingency.odds_ratio([[9, 1], [2, 8]]).confidence_interval(0.95)
+    assert r.odds_ratio_ci == pytest.approx((expected.low, expected.high))
 
 
 @pytest.mark.parametrize(("k1", "n1"), [(5, 4), (-1, 4), (1, 0), (2.5, 4)])

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..stats import compared_sessions, mean_drop_interval
 from ..stats.before_after import autocorrelation_inflation
+from ..stats.real_sham import first_follow_ups
 
 __all__ = ["GERAC", "GERAC_PUBLISHED", "GERAC_RESPONDER", "condition_drops", "responder_rates"]
 
@@ -63,8 +64,7 @@ def condition_drops(
     data, _, _ = compared_sessions(sessions, plan=plan, routine=routine)
     drops = {"after the session": data.assign(drop=data["pain_before"] - data["pain_after"])}
     if ratings is not None:
-        first = ratings.dropna(subset=["session_id"]).drop_duplicates("session_id")
-        merged = data.merge(first[["session_id", "pain"]], left_on="id", right_on="session_id")
+        merged = data.merge(first_follow_ups(ratings), left_on="id", right_on="session_id")
         drops["at follow-up"] = merged.assign(drop=merged["pain_before"] - merged["pain"])
     rows = []
     for moment, frame in drops.items():

@@ -27,8 +27,6 @@ __all__ = ["MIN_WITHOUT", "rank_points"]
 #: 3.2 % (helpful: at most 1.4 %).
 MIN_WITHOUT = 8
 ALPHA = 0.05  # shared by all the points judged in one table (Bonferroni)
-#: Lag-1 autocorrelations beyond this are not trusted from one short diary.
-
 _COLUMNS = [
     "point",
     "name",

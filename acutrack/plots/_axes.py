@@ -6,7 +6,6 @@ from matplotlib.axes import Axes
 
 PAIN_LABEL = "Pain (0 no pain – 10 worst imaginable)"
 DROP_LABEL = "Drop in pain during a session (points; more is more relief)"
-MEANINGFUL = 2  # a drop of two points is clinically meaningful
 REAL, SHAM, GREY = "#1f6f8b", "#d08c2c", "#9e9e9e"
 
 
@@ -17,12 +16,6 @@ def axes(ax: Axes | None) -> Axes:
 
         ax = plt.gca()
     return ax
-
-
-def mark_meaningful(ax: Axes, *, vertical: bool, label: str) -> None:
-    """Draw the clinically meaningful drop of two points as a dashed green line."""
-    line = ax.axvline if vertical else ax.axhline
-    line(MEANINGFUL, color="#2e7d32", linestyle="--", label=label)
 
 
 def empty(ax: Axes, message: str) -> Axes:

@@ -43,6 +43,7 @@ NOT_A_TEST = (
 )
 
 
+#: Lag-1 autocorrelations beyond this are not trusted from one short diary.
 RHO_CAP = 0.9
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "RealVsSham",
     "compared_sessions",
     "drop_spread",
+    "first_follow_ups",
     "hedges_g",
     "leave_one_out",
     "planned_power",
@@ -99,8 +100,9 @@ def sham_verdict(
     Notes
     -----
     A difference is claimed when the test rejects both no difference and a difference
-    of a tenth of a point the other way, so that the interval (found on a grid of tenths
-    and widened by one) excludes zero whenever the words claim a difference.
+    of a tenth of a point in the direction of the estimate, so that the interval (found
+    on a grid of tenths and widened by one) excludes zero whenever the words claim a
+    difference.
     """
     nan = math.nan
     if state == "no plan":
@@ -292,6 +294,12 @@ class RealVsSham(Result):
         )
 
 
+def first_follow_ups(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Each session's first follow-up rating (``session_id``, ``pain``), by its time."""
+    linked = ratings.dropna(subset=["session_id"]).sort_values("rated_at", kind="stable")
+    return linked.drop_duplicates("session_id")[["session_id", "pain"]]
+
+
 def _adjusted(drops, real, before, blocks) -> float:
     """OLS of the drop on real/sham, the starting pain and (with a plan) the blocks."""
     columns = [np.ones_like(drops), real.astype(float)]
@@ -443,9 +451,7 @@ def real_vs_sham(
     )
     follow_real = follow_sham = np.array([])
     if ratings is not None and len(data):
-        first = ratings.dropna(subset=["session_id"]).sort_values(ratings.columns[1])
-        first = first.drop_duplicates("session_id")
-        merged = data.merge(first[["session_id", "pain"]], left_on="id", right_on="session_id")
+        merged = data.merge(first_follow_ups(ratings), left_on="id", right_on="session_id")
         kept = (merged["pain_before"] - merged["pain"]).to_numpy(dtype=float)
         is_real = (merged["condition"] == "real").to_numpy()
         follow_real, follow_sham = kept[is_real], kept[~is_real]
