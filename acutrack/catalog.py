@@ -315,7 +315,7 @@ ROUTINES: dict[str, Routine] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
 class Catalog:
     """The points and routines one journal may use: the built-ins plus the user's own.
 

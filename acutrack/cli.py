@@ -12,7 +12,6 @@ import argparse
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,25 @@ from pathlib import Path
 from .errors import AcutrackError, InvalidValue
 
 __all__ = ["main"]
+
+
+def _textwrap():
+    """The textwrap module, imported when text is shown (`log` and `rate` show none)."""
+    import textwrap
+
+    return textwrap
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized by ``os`` rather than shutil (and its compressors),
+    which argparse would import for every command, even one that shows no help."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = os.get_terminal_size().columns
+        except OSError:  # not a terminal
+            columns = 80
+        super().__init__(prog, width=max(columns - 2, 40))
 
 
 class _Usage(Exception):
@@ -217,7 +235,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         _say(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
         return 0
     rows = [
-        (f"{e.when:%Y-%m-%d %H:%M}", e.kind, e.id, e.what, e.pain, textwrap.shorten(e.notes, 40))
+        (f"{e.when:%Y-%m-%d %H:%M}", e.kind, e.id, e.what, e.pain, _textwrap().shorten(e.notes, 40))
         for e in entries
     ]
     _say(_table(rows, ("when", "entry", "id", "what", "pain", "notes")))
@@ -244,7 +262,7 @@ def _cmd_points(args: argparse.Namespace) -> int:
         _say(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
         for text in (p.location, p.how, p.caution):
             if text:
-                _say(textwrap.fill(text, 88, initial_indent="    ", subsequent_indent="    "))
+                _say(_textwrap().fill(text, 88, initial_indent="    ", subsequent_indent="    "))
     _say("\nCautions:")
     _say("\n".join(f"  - {c}" for c in CAUTIONS))
     return 0
@@ -257,7 +275,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _say(f"no problems in {journal.path}")
         return 0
     rows = [
-        (p.file, p.line, p.field or "(line)", textwrap.shorten(p.value, 30) or '""', p.why)
+        (p.file, p.line, p.field or "(line)", _textwrap().shorten(p.value, 30) or '""', p.why)
         for p in problems.itertuples()
     ]
     _say(_table(rows, ("file", "line", "field", "value", "why")))
@@ -391,8 +409,47 @@ def _count(text: str) -> int:
     return number
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+_COMMANDS = (
+    "log",
+    "rate",
+    "show",
+    "routines",
+    "points",
+    "validate",
+    "sample",
+    "plan",
+    "report",
+    "lab",
+)
+
+
+class _Unused:
+    """Stands in for a subcommand's parser that this run does not need (see `_parser`)."""
+
+    def add_argument(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+def _wanted(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if it surely names one (for a parser of it alone)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--journal":
+            next(tokens, None)  # its value, which may look like a command
+        elif not token.startswith("-"):
+            return token if token in _COMMANDS else None
+        elif not token.startswith("--journal="):
+            return None  # e.g. --help before any command: the whole parser
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, that subcommand alone.
+
+    Building every subcommand's options costs argparse a few milliseconds of message
+    lookups, which a cold `acutrack log` would pay for nothing.
+    """
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument(
         "--journal",
         metavar="DIR",
@@ -401,6 +458,7 @@ def _parser() -> argparse.ArgumentParser:
         help="journal folder (default: $ACUTRACK_HOME, else ~/acutrack)",
     )
     parser = argparse.ArgumentParser(
+        formatter_class=_Formatter,
         prog="acutrack",
         description="Track self-acupressure for back pain and find out what helps.",
         parents=[common],
@@ -408,7 +466,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable[[argparse.Namespace], int], help_: str):
-        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        if only is not None and name != only:
+            return _Unused()
+        p = sub.add_parser(
+            name, help=help_, description=help_, parents=[common], formatter_class=_Formatter
+        )
         p.set_defaults(run=run)
         return p
 
@@ -512,8 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # locale) gets it as an escape such as \u2192 instead of a crash.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(_wanted(argv)).parse_args(argv)
     try:
         return args.run(args)
     except BrokenPipeError:  # e.g. `acutrack points | head`: the reader has had enough

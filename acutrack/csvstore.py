@@ -48,7 +48,7 @@ _BINARY = getattr(os, "O_BINARY", 0)
 NEWLINES = ("\r\n", "\n", "\r")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
 class Record:
     """One CSV record: the line it starts on (1 = header), its cells and its last line."""
 

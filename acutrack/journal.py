@@ -12,7 +12,6 @@ stays fast.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -55,6 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["Journal", "JournalWarning"]
 
 META_FILE = "journal.json"
+# journal.json as acutrack writes it (JSON, two-space indent, a final line break).
+_META_TEXT = f'{{\n  "format": "acutrack journal",\n  "schema_version": {SCHEMA_VERSION}\n}}\n'
 
 
 class JournalWarning(UserWarning):
@@ -288,7 +289,12 @@ class Journal:
         if not meta.exists():
             return
         try:
-            version = json.loads(meta.read_text(encoding="utf-8"))["schema_version"]
+            text = meta.read_text(encoding="utf-8")
+            if text == _META_TEXT:  # as acutrack writes it: no need to parse (or import) JSON
+                return
+            import json
+
+            version = json.loads(text)["schema_version"]
         except (ValueError, KeyError, TypeError, OSError) as err:
             raise JournalError(f"{meta}: cannot read the schema version ({err})") from None
         # JSON's true, 1.9 or 1e400 are no format version: int() would take them as 1.
@@ -323,8 +329,7 @@ class Journal:
         self._check_version()
         try:
             if not (self.path / META_FILE).exists():
-                meta = {"format": "acutrack journal", "schema_version": SCHEMA_VERSION}
-                write_private(self.path / META_FILE, json.dumps(meta, indent=2) + "\n")
+                write_private(self.path / META_FILE, _META_TEXT)
             with locked(self.file(spec), self.lock_timeout):
                 yield
         except Timeout:

@@ -32,7 +32,7 @@ from .fields import (
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
 class TableSpec:
     """One CSV file of the journal: its name, id prefix, time column and fields.
 

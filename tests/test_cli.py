@@ -189,3 +189,23 @@ def test_logging_imports_neither_pandas_nor_matplotlib(tmp_path, args):
         check=True,
     )
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_parser_of_one_subcommand_knows_every_command():
+    """`acutrack log` builds its own subcommand's parser alone; the list it checks against
+    must name every command the whole parser has."""
+    from acutrack import cli
+
+    whole = cli._parser()
+    [sub] = [a for a in whole._actions if a.dest == "command"]
+    assert set(sub.choices) == set(cli._COMMANDS)
+    assert cli._wanted(["--journal", "log", "rate", "4"]) == "rate"
+    assert cli._wanted(["--journal=j", "log", "--before", "6"]) == "log"
+    assert cli._wanted(["--help"]) is None and cli._wanted(["nonsense"]) is None
+
+
+def test_unknown_commands_and_top_level_help_still_list_every_command(tmp_path):
+    result = run("nonsense", journal=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    assert all(c in result.stderr for c in ("log", "report", "lab"))
+    assert all(c in run("--help").stdout for c in ("validate", "sample", "plan"))
