@@ -231,14 +231,7 @@ def _join(parts: Iterable[_Markup]) -> _Markup:
     return _Markup("".join(parts))
 
 
-def _num(x: float, digits: int = 1) -> str:
-    return "—" if pd.isna(x) else fmt(x, digits)
-
-
-def _interval(low: float, high: float) -> str:
-    if pd.isna(low) or pd.isna(high):
-        return "—"
-    return fmt_ci((low, high))
+_MISSING = "—"  # what a table shows for a number that is not there
 
 
 def _table(
@@ -273,7 +266,7 @@ def _routines_table(routines: pd.DataFrame) -> _Markup:
         ("pain after", _NUMBER),
         ("mean drop", _NUMBER),
         ("95 % interval", _NUMBER),
-        (f"drop if starting at {_num(common)}", _NUMBER),
+        (f"drop if starting at {fmt(common, missing=_MISSING)}", _NUMBER),
         ("meaningful drops", _NUMBER),
     ]
     rows = [
@@ -281,11 +274,11 @@ def _routines_table(routines: pd.DataFrame) -> _Markup:
             r.routine,
             r.condition,
             r.sessions,
-            _num(r.mean_before),
-            _num(r.mean_after),
-            _num(r.mean_drop),
-            _interval(r.ci_low, r.ci_high),
-            _num(r.adjusted_drop),
+            fmt(r.mean_before, missing=_MISSING),
+            fmt(r.mean_after, missing=_MISSING),
+            fmt(r.mean_drop, missing=_MISSING),
+            fmt_ci((r.ci_low, r.ci_high), missing=_MISSING),
+            fmt(r.adjusted_drop, missing=_MISSING),
             f"{r.meaningful_share:.0%}",
         ]
         for r in routines.itertuples()
@@ -309,8 +302,8 @@ def _points_table(points: pd.DataFrame) -> _Markup:
             p.name,
             p.sessions_with,
             p.sessions_without,
-            _num(p.estimate),
-            _interval(p.ci_low, p.ci_high),
+            fmt(p.estimate, missing=_MISSING),
+            fmt_ci((p.ci_low, p.ci_high), missing=_MISSING),
             p.reason,
         ]
         for p in points.itertuples()

@@ -9,10 +9,10 @@ from dataclasses import dataclass, fields
 __all__ = ["Result", "fmt", "fmt_ci", "fmt_p"]
 
 
-def fmt(x: float, digits: int = 1) -> str:
-    """A number for people: NaN as 'n/a', minus as a real minus sign."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
+def fmt(x: float, digits: int = 1, *, missing: str = "n/a") -> str:
+    """A number for people: minus as a real minus sign, a missing value as ``missing``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType":
+        return missing
     return f"{x:.{digits}f}".replace("-", "−")
 
 
@@ -23,8 +23,10 @@ def fmt_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
-def fmt_ci(ci: tuple[float, float], digits: int = 1) -> str:
-    return f"{fmt(ci[0], digits)} to {fmt(ci[1], digits)}"
+def fmt_ci(ci: tuple[float, float], digits: int = 1, *, missing: str = "n/a") -> str:
+    """An interval for people: ``0.4 to 2.1``; ``missing`` when either end is missing."""
+    low, high = (fmt(end, digits, missing="") for end in ci)
+    return f"{low} to {high}" if low and high else missing
 
 
 @dataclass(frozen=True)
