@@ -645,12 +645,33 @@ class Journal:
         for spec in self._specs():
             if not self.file(spec).exists():
                 continue
-            with self._writing(spec):
+            with contextlib.ExitStack() as held:
+                if spec.name == "sessions":  # its slot may change too: the plan's lock first
+                    held.enter_context(self._writing(plan_spec(self.catalog)))
+                held.enter_context(self._writing(spec))
                 rows, _ = read_rows(self.file(spec), spec)
                 if entry_id in rows:
                     yield spec, rows[entry_id]
                     return
         raise InvalidValue("id", entry_id, "expected the id of a journal entry that is not deleted")
+
+    def _reopen_slot(self, session: Session | None, session_id: str) -> None:
+        """Open again the slot ``session_id`` filled, if the session is gone or no longer fits.
+
+        Called with the plan's and the sessions' locks held (by `_entry`).
+        """
+        rows = self._slot_rows()
+        for row in rows.values():
+            slot = Slot(**row.values)
+            if slot.session_id != session_id:
+                continue
+            plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            if session is not None and slot.fits(session, tested):
+                continue
+            reopened = {**vars(slot), "session_id": None, "reopened": slot.reopened + 1}
+            spec = plan_spec(self.catalog)
+            self._append_held(spec, [reopened], "correct", _recorded_at(row))
 
     def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
         """Change fields of an entry by appending a corrected row with the same id.
@@ -669,7 +690,8 @@ class Journal:
         Returns
         -------
         Session or Rating
-            The entry as it now stands.
+            The entry as it now stands. A session corrected into one its plan slot does not
+            ask for (another routine or condition) opens the slot again.
         """
         with self._entry(entry_id) as (spec, row):
             unknown = [k for k in changes if k == "id" or k not in spec.columns[:-2]]
@@ -679,13 +701,21 @@ class Journal:
             values = self._validated(spec, {**row.values, **changes})
             values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
             self._append_held(spec, [values], "correct", _recorded_at(row))
-        values.pop("_extra")
-        return (Session if spec.name == "sessions" else Rating)(**values)
+            values.pop("_extra")
+            record = (Session if spec.name == "sessions" else Rating)(**values)
+            if spec.name == "sessions":
+                self._reopen_slot(record, entry_id)
+        return record
 
     def delete(self, entry_id: str) -> None:
-        """Delete an entry by appending a tombstone row; earlier rows stay in the file."""
+        """Delete an entry by appending a tombstone row; earlier rows stay in the file.
+
+        A session that filled a plan's slot opens the slot again.
+        """
         with self._entry(entry_id) as (spec, row):
             self._append_held(spec, [row.values], "delete", _recorded_at(row))
+            if spec.name == "sessions":
+                self._reopen_slot(None, entry_id)
 
     # -- reading -------------------------------------------------------------------------
     def _load(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -771,12 +801,36 @@ class Journal:
         catalog, in_catalog = self._catalog()
         found += in_catalog
         sessions_spec, ratings_spec = session_spec(catalog), rating_spec()
-        _, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
+        sessions, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
         ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
-        found += read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))[1]
+        slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
+        found += in_plan + self._slot_problems(slots, sessions)
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         return table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+
+    def _slot_problems(self, rows: dict[str, Row], sessions: pd.DataFrame) -> list[Problem]:
+        """Done slots whose session is not in the journal, or is not what the slot asks."""
+        stored = {s.id: s for s in _records(sessions)}
+        found = []
+        for row in rows.values():
+            slot = Slot(**row.values)
+            if slot.session_id is None:
+                continue
+            session = stored.get(slot.session_id)
+            plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            if session is None:
+                why = "no session in this journal has this id: the slot is not done"
+            elif not slot.fits(session, tested):
+                why = (
+                    f"its session is {session.routine} ({session.condition}), but the slot "
+                    f"asks for {slot.describe().split(': ', 1)[1]}"
+                )
+            else:
+                continue
+            found.append(Problem("plan.csv", row.line, "session_id", slot.session_id, why))
+        return found
 
     def _dangling_follow_ups(self, ratings: pd.DataFrame) -> list[Problem]:
         """Standing check-ins that follow up a session id no row of sessions.csv has.
@@ -806,6 +860,15 @@ class Journal:
         """The line of each entry's standing row."""
         rows, _ = read_rows(self.file(spec), spec)
         return {k: row.line for k, row in rows.items() if k in ids}
+
+
+def _records(sessions: pd.DataFrame) -> list[Session]:
+    """The rows of a sessions table as `Session` records."""
+    columns = [f for f in Session.__dataclass_fields__ if f in sessions and f != "slot"]
+    return [
+        Session(**dict(zip(columns, values, strict=True)))
+        for values in sessions[columns].itertuples(index=False, name=None)
+    ]
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -116,7 +116,7 @@ def schedule(
     start = start or (journal.now().date() + timedelta(days=1))
     if not isinstance(start, date) or not FIRST_DAY <= start <= LAST_DAY:
         raise InvalidValue("start", str(start), f"expected a day from {FIRST_DAY} to {LAST_DAY}")
-    plan_id = f"p{start:%Y%m%d}-{seed % 1000:03d}"
+    plan_id = f"p{start:%Y%m%d}-{seed:08x}"  # the whole seed: two plans never share ids
     block_size = 4 if sessions_per_week % 4 == 0 else 2
     drafts = []
     block = 0

@@ -67,6 +67,9 @@ class Slot:
     leave_out : str or None
         In a leave-one-out plan, the point to leave out of the routine this time (None:
         press them all).
+    reopened : int
+        How many times the slot was opened again because its session was deleted or
+        corrected into another session than the slot asks for (then done again).
     """
 
     slot: str
@@ -78,6 +81,7 @@ class Slot:
     seed: int
     session_id: str | None = None
     leave_out: str | None = None
+    reopened: int = 0
 
     def describe(self) -> str:
         what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine

@@ -200,7 +200,8 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             IntField("seed", low=0, high=2**31 - 1),
             IdField("session_id", required=False),
             IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
+            IntField("reopened", low=0, high=1000, required=False),
         ),
         key="slot",
-        added_later=("leave_out",),
+        added_later=("leave_out", "reopened"),
     )

@@ -276,3 +276,56 @@ def test_log_planned_needs_an_open_slot(tmp_path):
     early_only = run("log", "--before", "6", "--after", "4", "--early", journal=tmp_path / "j")
     assert early_only.returncode == 2 and "--early goes with --planned" in early_only.stderr
     assert not (tmp_path / "j" / "sessions.csv").exists()
+
+
+def _fill_first(journal):
+    slot = plan.next_slot(journal)
+    session = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+    return slot, session
+
+
+def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=11)
+    slot, session = _fill_first(journal)
+    assert plan.next_slot(journal) != slot
+    journal.delete(session.id)
+    assert plan.next_slot(journal) == replace(slot, reopened=1)
+    again = journal.log_session(5, 2, routine=slot.routine, slot=slot.slot)
+    other = plan.next_slot(journal)
+    journal.log_session(5, 4, routine=other.routine, slot=other.slot)
+    done = plan.plan_slots(journal)
+    assert [s.session_id for s in done if s.slot == slot.slot] == [again.id]
+    result = at.stats.real_vs_sham(journal.sessions(), plan=done)
+    assert "1 slot(s) were done again" in result.note
+    assert journal.problems().empty
+
+
+def test_correcting_a_session_into_another_kind_opens_its_slot(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=12)
+    slot, session = _fill_first(journal)
+    journal.correct(session.id, pain_after=2)  # still the session the slot asks for
+    assert plan.next_slot(journal) != slot
+    other = "back-sham" if slot.condition == "real" else "back"
+    journal.correct(session.id, routine=other, condition=None if other == "back" else "sham")
+    assert plan.next_slot(journal).slot == slot.slot
+    assert journal.problems().empty
+
+
+def test_validate_reports_a_slot_whose_session_is_gone_or_another(journal):
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=13)
+    _fill_first(journal)
+    path = journal.path / "sessions.csv"
+    header, row = path.read_text().splitlines(keepends=True)
+    path.write_text(header + row.replace(",back,", ",stress,").replace(",back-sham,", ",stress,"))
+    problems = journal.problems()  # edited by hand: the slot's session is another kind now
+    assert problems[["file", "field"]].values.tolist() == [["plan.csv", "session_id"]]
+    assert "but the slot asks for" in problems["why"].iloc[0]
+    path.write_text(header)  # the session removed by hand: the slot still names it
+    assert "no session in this journal" in journal.problems()["why"].iloc[0]
+
+
+def test_plans_of_the_same_day_never_share_ids(journal):
+    start = date(2026, 12, 1)
+    a = plan.schedule(journal, ["back"], weeks=1, sessions_per_week=2, start=start, seed=1)
+    b = plan.schedule(journal, ["back"], weeks=1, sessions_per_week=2, start=start, seed=1001)
+    assert a[0].plan != b[0].plan  # seeds 1 and 1001 once gave the same id

@@ -386,6 +386,11 @@ def _planned(
     complete = _complete_blocks(data, blocks, slots) if len(data) else np.array([], bool)
     if (~complete).any():
         note.append(f"{int((~complete).sum())} session(s) of unfinished blocks are not compared.")
+    if "reopened" in slots and (redone := int((slots["reopened"].fillna(0) > 0).sum())):
+        note.append(
+            f"{redone} slot(s) were done again after their first session was deleted or "
+            "changed into another kind of session."
+        )
     return data[complete], blocks[complete], state, planned, note
 
 
