@@ -14,6 +14,11 @@ from .errors import InvalidValue
 __all__ = ["lab_command", "notebooks_dir"]
 
 HOST = "127.0.0.1"
+#: The notebook the kit opens on: logging comes first.
+FIRST_NOTEBOOK = "01_log_a_session.ipynb"
+# JupyterLab settings shipped with the package: its news pop-up ("get notified about
+# official Jupyter news?") is off, as it would cover the first form.
+_CONFIG = Path(__file__).resolve().parent / "labconfig"
 
 
 def notebooks_dir() -> Path:
@@ -36,8 +41,9 @@ def lab_command(
     The server listens on 127.0.0.1 only and requires a token: ``$JUPYTER_TOKEN`` when set,
     else a new random one. The token travels in the environment, not in the command line,
     where other users of the computer could read it; JupyterLab then shows it as
-    ``token=...``, so the URL returned carries it for the person to open. JupyterLab's news
-    and update checks are turned off, so nothing is fetched from the internet.
+    ``token=...``, so the URL returned carries it for the person to open. It opens on the
+    logging notebook. JupyterLab's news (and its pop-up) and update checks are turned
+    off, so nothing is fetched from the internet.
 
     Parameters
     ----------
@@ -65,6 +71,13 @@ def lab_command(
     env = dict(os.environ)
     # An empty one counts as unset, as JupyterLab counts it.
     env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    searched = [str(_CONFIG), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(searched)
+    first = (
+        f"/lab/tree/{FIRST_NOTEBOOK}"
+        if (root or notebooks_dir()).joinpath(FIRST_NOTEBOOK).exists()
+        else "/lab"
+    )
     argv = [
         sys.executable,
         "-m",
@@ -74,11 +87,12 @@ def lab_command(
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root or notebooks_dir()}",
         "--LabApp.news_url=None",
+        f"--LabApp.default_url={first}",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     ]
     if not open_browser:
         argv.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI machines run as root
-    url = f"http://{HOST}:{port}/lab?token={quote(env['JUPYTER_TOKEN'], safe='')}"
+    url = f"http://{HOST}:{port}{first}?token={quote(env['JUPYTER_TOKEN'], safe='')}"
     return argv, env, url

@@ -86,8 +86,10 @@ def test_lab_prints_a_url_that_opens_the_lab(tmp_path, fake_lab, port, token):
     chosen = listening.split("=")[1]
     assert port in (None, chosen)
     assert "--ServerApp.port_retries=0" in started["argv"]  # the printed port stays true
-    url = f"http://127.0.0.1:{chosen}/lab?token={quote(started['token'], safe='')}"
+    first = "/lab/tree/01_log_a_session.ipynb"  # the kit opens on the logging notebook
+    url = f"http://127.0.0.1:{chosen}{first}?token={quote(started['token'], safe='')}"
     assert url in said
+    assert f"--LabApp.default_url={first}" in started["argv"]
     assert started["token"] == token if token else len(started["token"]) >= 24
     assert started["token"] not in " ".join(started["argv"])  # not visible to other users
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 
 import psutil
 import pytest
-from conftest import ROOT, get, start_lab
+from conftest import DIRECT, ROOT, get, start_lab
 
 pytestmark = pytest.mark.skipif(
     os.name == "nt", reason="stopped by Ctrl+C (SIGINT), which Windows sends otherwise"
@@ -47,6 +49,16 @@ def test_lab_is_private_and_stops_cleanly(lab, tmp_path):
     environ = psutil.Process(proc.pid).environ()
     assert environ["ACUTRACK_HOME"] == str(tmp_path / "j")
     assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in psutil.Process(proc.pid).cmdline()
+    # It opens on the logging notebook, with JupyterLab's news pop-up off (it would cover
+    # the first form): the page's own configuration says so.
+    page = DIRECT.open(f"{base}/lab?token={token}", timeout=10).read().decode()
+    config = re.search(r'id="jupyter-config-data" type="application/json">(.*?)</script>', page)
+    disabled = json.loads(config.group(1))["disabledExtensions"]
+    assert "@jupyterlab/apputils-extension:announcements" in disabled
+    assert (
+        "--LabApp.default_url=/lab/tree/01_log_a_session.ipynb"
+        in psutil.Process(proc.pid).cmdline()
+    )
 
     # One Ctrl+C. A second one sent at once could land during the shutdown and break it.
     proc.send_signal(signal.SIGINT)
