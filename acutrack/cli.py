@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from .errors import AcutrackError, InvalidValue
+from .errors import AcutrackError, InvalidValue, shown
 
 __all__ = ["main"]
 
@@ -53,39 +53,86 @@ def _journal(args: argparse.Namespace):
 
 
 _HH_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DAY_HH_MM = re.compile(r"(today|yesterday)(?:\s+([0-9]{1,2}):([0-9]{2}))?", re.IGNORECASE)
 _AT_RANGE = "expected a time after 1970 and no more than a day ahead"
+_AT_HELP = (
+    "when: HH:MM (its latest past occurrence), 'yesterday 21:00', 'today 08:00', or a "
+    "date and time such as 2026-11-20T21:00 (default: now)"
+)
 
 
 def _time(text: str | None, now: datetime) -> datetime | str | None:
-    """``--at``: ``HH:MM`` (its most recent past occurrence) or an ISO 8601 time.
+    """``--at``: ``HH:MM`` (its most recent past occurrence), ``yesterday HH:MM``,
+    ``today HH:MM`` or an ISO 8601 time.
 
     A time without a UTC offset takes the offset this computer's time zone had then, not
-    the one it has ``now``. Text with an offset, and text that is no time at all, go to the
-    journal as they are, to be stored or refused there.
+    the one it has ``now``. A date without a time is refused: it would be stored as
+    midnight, which is seldom when anything happened. Text with an offset, and text that is
+    no time at all, go to the journal as they are, to be stored or refused there.
     """
     if text is None:
         return None
     clock = _HH_MM.fullmatch(text.strip())
     if clock:
         return _most_recent(text, int(clock[1]), int(clock[2]), now)
+    day = _DAY_HH_MM.fullmatch(text.strip())
+    if day:
+        return _on_day(text, day, now)
+    try:
+        alone = date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    else:
+        raise InvalidValue(
+            "at",
+            text,
+            f"a date alone would be stored as midnight; add the time of day, e.g. '{alone} 21:00'",
+        )
     try:
         given = datetime.fromisoformat(text.strip())
     except ValueError:
         return text
     if given.tzinfo is not None:
         return text
-    moments = _moments(text, given)
+    return _only_moment(text, given)
+
+
+def _on_day(text: str, day: re.Match[str], now: datetime) -> datetime:
+    """``today HH:MM`` or ``yesterday HH:MM``, by this computer's calendar ``now``."""
+    if day[2] is None:
+        raise InvalidValue("at", text, f"add the time of day, e.g. '{day[1]} 21:00'")
+    try:
+        wanted = time(int(day[2]), int(day[3]))
+    except ValueError:
+        raise InvalidValue("at", text, f"expected a time of day, e.g. '{day[1]} 21:00'") from None
+    back = 1 if day[1].lower() == "yesterday" else 0
+    moment = _only_moment(text, datetime.combine(_local(now).date() - timedelta(back), wanted))
+    if moment > now:
+        raise InvalidValue(
+            "at", text, f"{wanted:%H:%M} today is still to come; give a time that has passed"
+        )
+    return moment
+
+
+def _only_moment(text: str, wall: datetime) -> datetime:
+    """The one moment this computer's clock showed ``wall``, or why there is not one."""
+    moments = _moments(text, wall)
     if not moments:
-        raise _skipped(text, given)
+        raise _skipped(text, wall)
     if len(moments) > 1:
         first, second = (m.isoformat(timespec="minutes")[16:] for m in moments)
         raise InvalidValue(
             "at",
             text,
-            f"{given:%Y-%m-%d %H:%M} happened twice here (the clocks went back); add its UTC "
+            f"{wall:%Y-%m-%d %H:%M} happened twice here (the clocks went back); add its UTC "
             f"offset: {first} for the first time, {second} for the second",
         )
     return moments[0]
+
+
+def _local(now: datetime) -> datetime:
+    """``now`` as this computer's wall clock shows it (naive)."""
+    return now.astimezone().replace(tzinfo=None)
 
 
 def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
@@ -94,7 +141,7 @@ def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
         wanted = time(hour, minute)
     except ValueError:
         raise InvalidValue("at", text, "expected HH:MM or an ISO 8601 time") from None
-    wall = now.astimezone().replace(tzinfo=None)
+    wall = _local(now)
     day = wall.date() - timedelta(days=1 if wanted > wall.time() else 0)
     if not _moments(text, datetime.combine(day, wanted)):
         raise _skipped(text, datetime.combine(day, wanted))
@@ -214,15 +261,173 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 def _cmd_rate(args: argparse.Namespace) -> int:
     journal = _journal(args)
+    when = _time(args.at, journal.now())
+    session_id, follows = args.after_session, ""
+    # Only a link reads sessions.csv: a plain check-in stays one append, however long the
+    # journal.
+    if args.after_last or (session_id and session_id.strip()):
+        session = _followed_up(journal, None if args.after_last else session_id, when)
+        session_id = session.id
+        if args.after_last:
+            follows = f" · that session: {_session_words(session)}"
     rating = journal.log_rating(
         pain=args.pain,
-        rated_at=_time(args.at, journal.now()),
+        rated_at=when,
         location=args.location,
-        session_id=args.after_session,
+        session_id=session_id,
         stress=args.stress,
         notes=args.note,
     )
-    _say(f"stored rating {rating.describe()}")
+    _say(f"stored rating {rating.describe()}{follows}")
+    return 0
+
+
+def _followed_up(journal, wanted: str | None, when: datetime | str | None):
+    """The session a check-in at ``when`` follows up: ``wanted``, or else the latest one
+    started by then; its row of `Journal.sessions`.
+
+    Raises `_Usage` naming ``wanted`` when no standing session has that id, or when the
+    session started after the check-in.
+    """
+    import warnings
+
+    from .journal import JournalWarning
+
+    with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
+        warnings.simplefilter("ignore", JournalWarning)
+        sessions = journal.sessions()
+    moment = _moment(when, journal.now())
+    if wanted is None:
+        before = sessions if moment is None else sessions[sessions["started_at"] <= moment]
+        if before.empty:
+            whose = "this check-in's time" if len(sessions) else "now"
+            raise _Usage(
+                f"--after-last: no session was logged before {whose}; log it with `acutrack log`"
+            )
+        return before.iloc[-1]
+    found = sessions[sessions["id"] == wanted.strip()]
+    if found.empty:
+        raise _Usage(
+            f"--after-session: no session in this journal has the id {shown(wanted)}; "
+            "`acutrack show` lists the ids"
+        )
+    session = found.iloc[0]
+    if moment is not None and session["started_at"] > moment:
+        raise _Usage(
+            f"--after-session: session {session['id']} started at "
+            f"{session['local_time']:%Y-%m-%d %H:%M}, after this check-in; a follow-up comes "
+            "after its session"
+        )
+    return session
+
+
+def _moment(when: datetime | str | None, now: datetime) -> datetime | None:
+    """``--at`` as resolved by `_time`, as a moment; None when it is for the journal to judge."""
+    if when is None:
+        return now
+    if isinstance(when, datetime):
+        return when
+    try:
+        given = datetime.fromisoformat(when.strip())
+    except ValueError:
+        return None
+    return given if given.tzinfo is not None else None
+
+
+def _session_words(session) -> str:
+    """``2026-11-25 09:30 back (real), pain 6 → 3`` for a row of `Journal.sessions`."""
+    return (
+        f"{session['local_time']:%Y-%m-%d %H:%M} {session['routine']} ({session['condition']}), "
+        f"pain {session['pain_before']} → {session['pain_after']}"
+    )
+
+
+# The options of `acutrack correct`, by the journal field each one changes.
+_SESSION_OPTIONS = {
+    "before": "pain_before",
+    "after": "pain_after",
+    "routine": "routine",
+    "condition": "condition",
+    "points": "points",
+    "minutes": "duration_min",
+}
+_RATING_OPTIONS = {"pain": "pain", "stress": "stress", "after_session": "session_id"}
+_SHARED_OPTIONS = {"location": "location", "note": "notes"}
+
+
+def _existing(journal, entry_id: str):
+    """The standing entry with this id, as `timeline.Entry`; `_Usage` naming it if none."""
+    from .timeline import find_entry
+
+    entry = find_entry(journal, entry_id)
+    if entry is None:
+        raise _Usage(
+            f"no session or check-in in this journal has the id {shown(entry_id)}; "
+            "`acutrack show` lists the ids"
+        )
+    return entry
+
+
+def _cmd_correct(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    entry = _existing(journal, args.id)
+    is_session = entry.kind == "session"
+    own, other = (
+        (_SESSION_OPTIONS, _RATING_OPTIONS) if is_session else (_RATING_OPTIONS, _SESSION_OPTIONS)
+    )
+    misplaced = [name for name in other if getattr(args, name) is not None]
+    if misplaced:
+        option = "--" + misplaced[0].replace("_", "-")
+        mine = ", ".join("--" + name.replace("_", "-") for name in (*own, "at", *_SHARED_OPTIONS))
+        raise _Usage(f"{option} is not for a {entry.kind}; {entry.id} takes {mine}")
+    changes = {
+        field: getattr(args, name)
+        for name, field in {**own, **_SHARED_OPTIONS}.items()
+        if getattr(args, name) is not None
+    }
+    if args.at is not None:
+        changes["started_at" if is_session else "rated_at"] = _time(args.at, journal.now())
+    if not changes:
+        raise _Usage("nothing to change: give the new values, e.g. --after 4 or --pain 3")
+    if "points" in changes:
+        changes["points"] = ";".join(changes["points"])
+    if "routine" in changes and "condition" not in changes:
+        # A sham routine's sessions are sham: its condition comes with it, as when logging.
+        fixed = journal.catalog.routine(changes["routine"]).condition
+        if fixed:
+            changes["condition"] = fixed
+    if not is_session and changes.get("session_id", "").strip():
+        changes["session_id"] = _followed_up(journal, changes["session_id"], None)["id"]
+    _say(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    return 0
+
+
+def _as_it_stands(record) -> str:
+    """A corrected entry in one line, with where it hurts and its note."""
+    from .records import Session
+
+    text = record.describe()
+    if isinstance(record, Session):  # a check-in's own line names where it hurts already
+        text += f", {record.location}"
+    if record.notes:
+        text += f" · note: {_textwrap().shorten(record.notes, 60)}"
+    return text
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    entry = _existing(journal, args.id)
+    what = f"{entry.id} ({entry.describe()})"
+    if not args.yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            # A script or a pipe has no one to answer: waiting would hang it.
+            raise _Usage(f"there is no terminal to ask whether to delete {what}: add --yes")
+        print(_printable(f"Delete {what}? [y/N] "), end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            _say(f"kept {entry.id}; nothing was deleted")
+            return 0
+    journal.delete(entry.id)
+    _say(f"deleted {what}")
     return 0
 
 
@@ -231,15 +436,48 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
     journal = _journal(args)
     entries = latest_entries(journal, args.last)
+    unread = _unread(journal)
     if not entries:
-        _say(f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`.")
-        return 0
-    rows = [
-        (f"{e.when:%Y-%m-%d %H:%M}", e.kind, e.id, e.what, e.pain, _textwrap().shorten(e.notes, 40))
-        for e in entries
-    ]
-    _say(_table(rows, ("when", "entry", "id", "what", "pain", "notes")))
+        _say(
+            f"{journal.path} holds no entries that can be read."
+            if unread
+            else f"{journal.path} holds no entries yet; log one with `acutrack log` or `rate`."
+        )
+    else:
+        rows = [
+            (
+                f"{e.when:%Y-%m-%d %H:%M}",
+                e.kind,
+                e.id,
+                e.what,
+                e.location,
+                e.pain,
+                _textwrap().shorten(e.notes, 40),
+            )
+            for e in entries
+        ]
+        _say(_table(rows, ("when", "entry", "id", "what", "where", "pain", "notes")))
+    if unread:
+        _say(unread)
     return 0
+
+
+def _unread(journal) -> str | None:
+    """``3 rows could not be read: run acutrack validate``, or None when all can be.
+
+    Counted from `Journal.problems`: a row with several bad cells counts once; a problem
+    with a file as a whole (line 0) or its header (line 1) counts as a file.
+    """
+    problems = journal.problems()
+    if problems.empty:
+        return None
+    in_rows = problems["line"] > 1
+    rows = len(problems.loc[in_rows, ["file", "line"]].drop_duplicates())
+    files = problems.loc[~in_rows, "file"].nunique()
+    counts = [
+        f"{n} {word if n == 1 else word + 's'}" for n, word in ((rows, "row"), (files, "file")) if n
+    ]
+    return f"{' and '.join(counts)} could not be read: run acutrack validate"
 
 
 def _cmd_routines(args: argparse.Namespace) -> int:
@@ -370,8 +608,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     since = _date("since", args.since)
     pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
-    out = write_report(_journal(args), args.out, since=since, pdf=pdf)
+    journal = _journal(args)
+    out = write_report(journal, args.out, since=since, pdf=pdf)
     _say(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
+    unread = _unread(journal)  # the report leaves such rows out
+    if unread:
+        _say(unread)
     return 0
 
 
@@ -412,6 +654,8 @@ def _count(text: str) -> int:
 _COMMANDS = (
     "log",
     "rate",
+    "correct",
+    "delete",
     "show",
     "routines",
     "points",
@@ -428,6 +672,9 @@ class _Unused:
 
     def add_argument(self, *args: object, **kwargs: object) -> None:
         pass
+
+    def add_mutually_exclusive_group(self, **kwargs: object) -> _Unused:
+        return self
 
 
 def _wanted(argv: Sequence[str]) -> str | None:
@@ -482,10 +729,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
     log.add_argument("--points", nargs="+", metavar="CODE", help="points pressed, e.g. BL23 GB30")
     log.add_argument("--minutes", help="duration (default: the routine's timing)")
-    log.add_argument(
-        "--at",
-        help="when it started: ISO 8601, or HH:MM for its latest past occurrence (default: now)",
-    )
+    log.add_argument("--at", help=_AT_HELP.replace("when:", "when it started:"))
     log.add_argument("--location", **where)
     log.add_argument("--note", default="", help="any text")
     log.add_argument(
@@ -500,13 +744,43 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
     rate = command("rate", _cmd_rate, "record how much it hurts now, 0-10")
     rate.add_argument("pain", help="pain now, 0-10")
-    rate.add_argument("--after-session", metavar="ID", help="the session this follows up")
-    rate.add_argument("--stress", help="stress now, 0-10")
-    rate.add_argument(
-        "--at", help="when: ISO 8601, or HH:MM for its latest past occurrence (default: now)"
+    follows = rate.add_mutually_exclusive_group()
+    follows.add_argument("--after-session", metavar="ID", help="the session this follows up")
+    follows.add_argument(
+        "--after-last",
+        action="store_true",
+        help="this follows up the latest session (the latest before --at, if given)",
     )
+    rate.add_argument("--stress", help="stress now, 0-10")
+    rate.add_argument("--at", help=_AT_HELP)
     rate.add_argument("--location", **where)
     rate.add_argument("--note", default="", help="any text")
+
+    correct = command(
+        "correct",
+        _cmd_correct,
+        "change a session or check-in: only the values given change, the rest stay",
+    )
+    correct.add_argument("id", help="its id, as `acutrack show` lists it")
+    for flag, text in (
+        ("--before", "a session's pain before, 0-10"),
+        ("--after", "a session's pain after, 0-10"),
+        ("--routine", "a session's routine"),
+        ("--condition", "a session's condition: real or sham"),
+        ("--minutes", "a session's duration"),
+        ("--pain", "a check-in's pain, 0-10"),
+        ("--stress", "a check-in's stress, 0-10 ('' for none)"),
+        ("--after-session", "the session a check-in follows up ('' for none)"),
+        ("--at", "when: as for log and rate"),
+        ("--location", "where it hurts"),
+        ("--note", "any text (replaces the note; '' for none)"),
+    ):
+        correct.add_argument(flag, help=text, metavar="ID" if flag == "--after-session" else None)
+    correct.add_argument("--points", nargs="+", metavar="CODE", help="a session's points pressed")
+
+    delete = command("delete", _cmd_delete, "delete a session or check-in (asks first)")
+    delete.add_argument("id", help="its id, as `acutrack show` lists it")
+    delete.add_argument("--yes", action="store_true", help="do not ask; needed without a terminal")
 
     show = command("show", _cmd_show, "list the latest entries")
     show.add_argument("--last", type=_count, default=10, metavar="N", help="how many (default 10)")

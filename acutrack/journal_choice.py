@@ -1,4 +1,8 @@
-"""What the analysis notebooks open: your journal, or the sample while yours is too small."""
+"""What the analysis notebooks open: your own journal, from its first entry.
+
+The sample journal is shown only when asked for (``sample=True``), never in place of
+yours, and then under a banner that says so.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +11,72 @@ import html
 from .journal import Journal
 from .sample import sample_journal
 
-__all__ = ["journal_for_analysis"]
-
-MIN_SESSIONS = 8
-MIN_DAYS = 14
+__all__ = ["journal_for_analysis", "journal_heading", "unread_rows_note"]
 
 
-def journal_for_analysis(
-    journal: Journal | None = None, *, min_sessions: int = MIN_SESSIONS, min_days: int = MIN_DAYS
-) -> tuple[Journal, str | None]:
-    """Your journal when it holds enough to chart, else the sample journal and a banner.
+def journal_for_analysis(journal: Journal | None = None, *, sample: bool = False) -> Journal:
+    """The journal a notebook analyses: yours, or the sample when you ask for it.
 
     Parameters
     ----------
     journal : Journal, optional
-        Defaults to `Journal.default`.
-    min_sessions, min_days : int
-        Enough means at least this many sessions, over entries spanning this many days.
+        Yours; defaults to `Journal.default`.
+    sample : bool
+        Analyse the bundled sample journal (made-up entries) instead.
 
     Returns
     -------
-    journal : Journal
-        The journal to analyse.
-    banner : str or None
-        HTML saying the sample is shown and why; None when it is your own journal.
+    Journal
     """
-    journal = journal or Journal.default()
+    if sample:
+        return sample_journal()
+    return journal or Journal.default()
+
+
+def unread_rows_note(journal: Journal) -> str | None:
+    """ "N rows could not be read: run acutrack validate", or None when every row was read.
+
+    A row with several problems counts once; a file that cannot be read at all counts as
+    one row.
+    """
+    problems = journal.problems()
+    if problems.empty:
+        return None
+    rows = len(problems[["file", "line"]].drop_duplicates())
+    return f"{rows} row{'s' if rows > 1 else ''} could not be read: run acutrack validate"
+
+
+def journal_heading(journal: Journal) -> str:
+    """HTML naming the journal shown and what it holds, and its pain alerts if any.
+
+    For the sample journal, a banner says so. Rows that could not be read are named
+    (`unread_rows_note`).
+    """
+    from .analysis import pain_alerts, pain_alerts_summary
+
     sessions, ratings = journal.entries()
-    times = list(sessions["local_time"]) + list(ratings["local_time"])
-    days = (max(times) - min(times)).days if times else 0
-    if len(sessions) >= min_sessions and days >= min_days:
-        return journal, None
-    banner = (
-        '<div style="border:2px solid #d08c2c;background:#fff6e5;padding:8px 12px;'
-        'border-radius:6px"><b>You are looking at the sample journal</b>, sixteen weeks of '
-        f"made-up entries. Your journal ({html.escape(str(journal.path))}) has "
-        f"{len(sessions)} session(s) and {len(ratings)} check-in(s) over {days} day(s) so far; "
-        f"these charts switch to your own data once it holds at least {min_sessions} sessions "
-        f"over {min_days} days.</div>"
+    alerts = pain_alerts(sessions, ratings)
+    days = sorted({*sessions["local_time"].dt.date, *ratings["local_time"].dt.date})
+    held = f"{len(sessions)} session(s) and {len(ratings)} check-in(s)"
+    if days:
+        held += f" from {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
+    path = html.escape(str(journal.path))
+    if journal.path == sample_journal().path:
+        return (
+            '<div style="border:2px solid #d08c2c;background:#fff6e5;padding:8px 12px;'
+            'border-radius:6px"><b>You are looking at the sample journal</b>: sixteen weeks '
+            f"of made-up entries ({held}), because <code>USE_SAMPLE = True</code> above. Set "
+            "it to <code>False</code> and run the notebook again to see your own.</div>"
+        )
+    notes = [unread_rows_note(journal), pain_alerts_summary(alerts) if len(alerts) else None]
+    # Shown at the top of every notebook: an alert must not hide in one section.
+    warning = "".join(
+        f'<br><b style="color:#b71c1c">{html.escape(note)}</b>' for note in notes if note
     )
-    return sample_journal(), banner
+    if not days:
+        return (
+            f"<p>Your journal: {path}. Nothing logged yet: log a session or a check-in "
+            f"(notebook 01, or <code>acutrack rate 4</code>) and run this notebook again."
+            f"{warning}</p>"
+        )
+    return f"<p>Your journal: {path}, {held}.{warning}</p>"

@@ -30,8 +30,10 @@ from .analysis.trend import CLINICIAN_ADVICE, Episode, PainChange
 from .csvstore import private_output
 from .errors import InvalidValue
 from .journal import Journal
+from .journal_choice import unread_rows_note
 from .plan import plan_slots
 from .stats.results import fmt, fmt_ci
+from .tables_for_people import MISSING, cell_text
 
 __all__ = ["ReportTables", "report_tables", "write_report"]
 
@@ -52,8 +54,13 @@ class ReportTables:
     sessions, ratings : DataFrame
         The entries since ``since``.
     since : date or None
-    weekly, daily, flags, routines, points : DataFrame
-        From `acutrack.analysis`.
+    weekly, daily, alerts, routines, points : DataFrame
+        From `acutrack.analysis` (``alerts`` from `pain_alerts`).
+    shortfall : str or None
+        Why there is too little for a weekly trend yet (`weekly_shortfall`); the report
+        then charts pain day by day instead.
+    unread : str or None
+        "N rows could not be read: run acutrack validate" when `Journal.problems` found any.
     change : PainChange
     episode : Episode
     real_vs_sham : RealVsSham
@@ -65,7 +72,9 @@ class ReportTables:
     since: date | None
     weekly: pd.DataFrame
     daily: pd.DataFrame
-    flags: pd.DataFrame
+    alerts: pd.DataFrame
+    shortfall: str | None
+    unread: str | None
     change: PainChange
     episode: Episode
     routines: pd.DataFrame
@@ -102,7 +111,9 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
         since=since,
         weekly=analysis.weekly_trend(sessions, ratings),
         daily=analysis.daily_pain(analysis.pain_readings(sessions, ratings)),
-        flags=analysis.red_flags(sessions, ratings),
+        alerts=analysis.pain_alerts(sessions, ratings),
+        shortfall=analysis.weekly_shortfall(sessions, ratings),
+        unread=unread_rows_note(journal),
         change=analysis.pain_change(sessions, ratings),
         episode=analysis.episode(sessions, ratings),
         routines=analysis.compare_routines(sessions),
@@ -116,7 +127,7 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
 # -- pictures --------------------------------------------------------------------------
 # Each chart: how to draw it, and its size on its own (width, height in inches).
 _CHARTS = {
-    "weekly": (lambda t, ax: plots.plot_weekly_trend(t.weekly, flags=t.flags, ax=ax), (9, 4.2)),
+    "weekly": (lambda t, ax: _pain_over_time(t, ax), (9, 4.2)),
     "calendar": (lambda t, ax: plots.plot_calendar(t.daily, ax=ax), (9, 3.2)),
     "routines": (lambda t, ax: plots.plot_routine_forest(t.routines, ax=ax), (9, 3.5)),
     "points": (lambda t, ax: plots.plot_point_forest(t.points, ax=ax), (9, 5.5)),
@@ -124,6 +135,14 @@ _CHARTS = {
 }
 # The PDF's chart pages, two charts (or one) to an A4 page.
 _PDF_PAGES = (("weekly", "calendar"), ("routines", "points"), ("body",))
+
+
+def _pain_over_time(t: ReportTables, ax) -> None:
+    """The weekly trend, or pain day by day while there is too little for weeks."""
+    if t.shortfall:
+        plots.plot_daily_pain(t.daily, alerts=t.alerts, ax=ax)
+    else:
+        plots.plot_weekly_trend(t.weekly, alerts=t.alerts, ax=ax)
 
 
 def _figure(t: ReportTables, key: str) -> Figure:
@@ -154,7 +173,7 @@ th, td { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 th.number, td.number { text-align: right; }
 img { max-width: 100%; height: auto; }
 .caveat { border: 1px solid #d08c2c; background: #fff6e5; padding: 6px 10px; }
-.flag { color: #b71c1c; } .muted { color: #666; }
+.alert { color: #b71c1c; } .muted { color: #666; }
 @media print {
   @page { margin: 14mm; }  /* no page size: fits A4 and Letter alike */
   body { margin: 0; max-width: none; font-size: 10pt; }
@@ -165,7 +184,7 @@ img { max-width: 100%; height: auto; }
 <body>
 <h1>$title</h1>
 <p class="muted">Period covered: $covered · $sessions sessions, $ratings pain check-ins · \
-made by acutrack on $made</p>
+made by acutrack on $made</p>$unread
 <p class="caveat">$caveat</p>
 $body
 </body></html>
@@ -178,10 +197,8 @@ then make the report again.</p></section>""")
 
 _ANALYSIS = Template("""\
 <section><h2>Pain now and at the start</h2><p>$change</p><p>$episode</p></section>
-<section><h2>Pain week by week</h2>$weekly
-<p class="muted">Line: weekly average; band: lowest to highest reading; dashed: 4-week
-average; triangles: weeks with sessions.</p>$calendar</section>
-<section><h2>Red flags</h2>$flags</section>
+<section><h2>Pain over time</h2>$weekly$calendar</section>
+<section><h2>Pain alerts</h2>$alerts</section>
 <section><h2>Routines described</h2><p>Drop in pain during sessions (before − after) with
 95 % intervals, and the drop each routine would show from the same starting pain (sessions
 that start higher fall further: regression to the mean). Routines were chosen by the day, so
@@ -195,11 +212,12 @@ plan.</p>$points_table$points$body_map</section>
 <section><h2>Real against sham</h2><p>$real_vs_sham</p></section>""")
 
 _IMAGE = Template('<img src="data:image/png;base64,$png" alt="$alt">')
-_NO_FLAGS = Template(
-    "<p>No red flags: pain did not reach 8 on three days in a row, and no week's average "
-    "rose by 2 points or more.</p>"
-)
-_FLAGS = Template('<ul class="flag">$items</ul><p>$advice</p>')
+_WEEKLY_NOTE = Template("""<p class="muted">Line: weekly average; band: lowest to highest \
+reading; dashed: 4-week average; triangles: weeks with sessions.</p>""")
+_SHORTFALL = Template("<p>$text</p>")
+_UNREAD = Template('\n<p class="alert"><b>$text</b></p>')
+_NO_ALERTS = Template("<p>$text</p>")
+_ALERTS = Template('<ul class="alert">$items</ul><p>$advice</p>')
 _ITEM = Template("<li>$text</li>")
 _TABLE = Template('<table class="$name"><thead><tr>$head</tr></thead><tbody>$body</tbody></table>')
 _ROW = Template("<tr>$cells</tr>")
@@ -231,9 +249,6 @@ def _join(parts: Iterable[_Markup]) -> _Markup:
     return _Markup("".join(parts))
 
 
-_MISSING = "—"  # what a table shows for a number that is not there
-
-
 def _table(
     name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[object]]
 ) -> _Markup:
@@ -248,7 +263,8 @@ def _table(
         _fill(
             _ROW,
             cells=_join(
-                _fill(_CELL, kind=kind, text=cell) for kind, cell in zip(kinds, row, strict=True)
+                _fill(_CELL, kind=kind, text=cell_text(cell))
+                for kind, cell in zip(kinds, row, strict=True)
             ),
         )
         for row in rows
@@ -266,7 +282,7 @@ def _routines_table(routines: pd.DataFrame) -> _Markup:
         ("pain after", _NUMBER),
         ("mean drop", _NUMBER),
         ("95 % interval", _NUMBER),
-        (f"drop if starting at {fmt(common, missing=_MISSING)}", _NUMBER),
+        (f"drop if starting at {fmt(common, missing=MISSING)}", _NUMBER),
         ("meaningful drops", _NUMBER),
     ]
     rows = [
@@ -274,11 +290,11 @@ def _routines_table(routines: pd.DataFrame) -> _Markup:
             r.routine,
             r.condition,
             r.sessions,
-            fmt(r.mean_before, missing=_MISSING),
-            fmt(r.mean_after, missing=_MISSING),
-            fmt(r.mean_drop, missing=_MISSING),
-            fmt_ci((r.ci_low, r.ci_high), missing=_MISSING),
-            fmt(r.adjusted_drop, missing=_MISSING),
+            fmt(r.mean_before, missing=MISSING),
+            fmt(r.mean_after, missing=MISSING),
+            fmt(r.mean_drop, missing=MISSING),
+            fmt_ci((r.ci_low, r.ci_high), missing=MISSING),
+            fmt(r.adjusted_drop, missing=MISSING),
             f"{r.meaningful_share:.0%}",
         ]
         for r in routines.itertuples()
@@ -302,8 +318,8 @@ def _points_table(points: pd.DataFrame) -> _Markup:
             p.name,
             p.sessions_with,
             p.sessions_without,
-            fmt(p.estimate, missing=_MISSING),
-            fmt_ci((p.ci_low, p.ci_high), missing=_MISSING),
+            fmt(p.estimate, missing=MISSING),
+            fmt_ci((p.ci_low, p.ci_high), missing=MISSING),
             p.reason,
         ]
         for p in points.itertuples()
@@ -311,11 +327,19 @@ def _points_table(points: pd.DataFrame) -> _Markup:
     return _table("points", columns, rows)
 
 
-def _flags_html(flags: pd.DataFrame) -> _Markup:
-    if flags.empty:
-        return _fill(_NO_FLAGS)
-    items = _join(_fill(_ITEM, text=f.detail) for f in flags.itertuples())
-    return _fill(_FLAGS, items=items, advice=CLINICIAN_ADVICE)
+def _alerts_html(alerts: pd.DataFrame) -> _Markup:
+    if alerts.empty:
+        return _fill(_NO_ALERTS, text=analysis.pain_alerts_summary(alerts))
+    items = _join(_fill(_ITEM, text=a.detail) for a in alerts.itertuples())
+    return _fill(_ALERTS, items=items, advice=CLINICIAN_ADVICE)
+
+
+def _weekly_html(t: ReportTables) -> _Markup:
+    """The weekly chart and its key, or why there is none yet and pain day by day."""
+    chart = _image(t, "weekly", "daily pain" if t.shortfall else "weekly pain trend")
+    if t.shortfall:
+        return _join([_fill(_SHORTFALL, text=t.shortfall), chart])
+    return _join([chart, _fill(_WEEKLY_NOTE)])
 
 
 def _image(t: ReportTables, key: str, alt: str) -> _Markup:
@@ -330,9 +354,9 @@ def render_html(t: ReportTables, *, title: str = "Back pain and self-acupressure
             _ANALYSIS,
             change=t.change.summary(),
             episode=t.episode.summary(),
-            weekly=_image(t, "weekly", "weekly pain trend"),
+            weekly=_weekly_html(t),
             calendar=_image(t, "calendar", "daily pain calendar"),
-            flags=_flags_html(t.flags),
+            alerts=_alerts_html(t.alerts),
             routines_table=_routines_table(t.routines),
             routines=_image(t, "routines", "routines"),
             points_table=_points_table(t.points),
@@ -350,6 +374,7 @@ def render_html(t: ReportTables, *, title: str = "Back pain and self-acupressure
             sessions=len(t.sessions),
             ratings=len(t.ratings),
             made=f"{datetime.now():%d %b %Y}",
+            unread=_fill(_UNREAD, text=t.unread) if t.unread else _Markup(""),
             caveat=CAVEAT,
             body=body,
         )
@@ -373,6 +398,7 @@ def _text_page(t: ReportTables, title: str) -> Figure:
             "normal",
         ),
         (f"{len(t.sessions)} sessions, {len(t.ratings)} pain check-ins", 10, "normal"),
+        *([(t.unread, 10, "bold")] if t.unread else []),
         (CAVEAT, 9, "italic"),
     ]
     if t.enough:
@@ -380,12 +406,9 @@ def _text_page(t: ReportTables, title: str) -> Figure:
             ("Pain now and at the start", 12, "bold"),
             (t.change.summary(), 10, "normal"),
             (t.episode.summary(), 10, "normal"),
-            ("Red flags", 12, "bold"),
-            (
-                "; ".join(t.flags["detail"]) + ". " + CLINICIAN_ADVICE if len(t.flags) else "None.",
-                10,
-                "normal",
-            ),
+            *([(t.shortfall, 10, "normal")] if t.shortfall else []),
+            ("Pain alerts", 12, "bold"),
+            (analysis.pain_alerts_summary(t.alerts), 10, "normal"),
             ("Real against sham", 12, "bold"),
             (t.real_vs_sham.summary(), 10, "normal"),
         ]

@@ -101,7 +101,7 @@ def test_daily_pain_has_gaps_not_zeros():
 def test_empty_journal_tables():
     empty = ratings_frame([])
     assert an.weekly_trend(NO_SESSIONS, empty).empty
-    assert an.red_flags(NO_SESSIONS, empty).empty
+    assert an.pain_alerts(NO_SESSIONS, empty).empty
     assert an.compare_routines(NO_SESSIONS).empty
     assert an.rank_points(NO_SESSIONS).empty
     assert an.episode(NO_SESSIONS, empty).label == "unknown"
@@ -118,35 +118,91 @@ def test_episode_labels_follow_the_article(days, label):
     assert label in ep.summary()
 
 
-def test_red_flags():
+def test_pain_alerts_by_hand():
     ratings = ratings_frame(
         [
             ("2026-06-01T08:00:00+02:00", 3),
             ("2026-06-02T08:00:00+02:00", 3),
-            # next week: three days at 8 or more in a row, a weekly rise of ≥ 2
+            ("2026-06-03T08:00:00+02:00", 3),
+            # next week: three days averaging 8 or more in a row, a weekly rise of ≥ 2
             ("2026-06-08T08:00:00+02:00", 8),
-            ("2026-06-09T08:00:00+02:00", 2),
-            ("2026-06-09T20:00:00+02:00", 9),  # the day's highest counts
+            ("2026-06-09T08:00:00+02:00", 7),
+            ("2026-06-09T20:00:00+02:00", 9),  # the day's mean (8) counts
             ("2026-06-10T08:00:00+02:00", 8),
-            # two severe days only: no flag
+            # two days at 8 only: no alert
             ("2026-06-20T08:00:00+02:00", 8),
             ("2026-06-21T08:00:00+02:00", 8),
         ]
     )
-    flags = an.red_flags(NO_SESSIONS, ratings)
-    # Weekly means 3, 6.75 (a rise of 3.75), then 8 (a rise of 1.25: no flag).
-    assert flags["kind"].tolist() == ["severe for three days", "rising week"]
-    severe, rising = flags.iloc[0], flags.iloc[1]
-    assert (severe["start"], severe["end"]) == (
-        pd.Timestamp("2026-06-08"),
-        pd.Timestamp("2026-06-10"),
-    )
+    alerts = an.pain_alerts(NO_SESSIONS, ratings)
+    # Weekly means 3, 8 (a rise of 5); the week of 15 June has 2 check-ins: not compared.
+    assert alerts["kind"].tolist() == ["three days at 8 or more", "rising week"]
+    run, rising = alerts.iloc[0], alerts.iloc[1]
+    assert (run["start"], run["end"]) == (pd.Timestamp("2026-06-08"), pd.Timestamp("2026-06-10"))
     assert (rising["start"], rising["end"]) == (
         pd.Timestamp("2026-06-08"),
         pd.Timestamp("2026-06-14"),
     )
-    assert "6.8" in rising["detail"] and "3.8 points" in rising["detail"]
-    assert all("clinician" in a for a in flags["advice"])
+    assert "8.0" in rising["detail"] and "5.0 points" in rising["detail"]
+    assert all("clinician" in a for a in alerts["advice"])
+    assert alerts.attrs["checkins"] == 9
+    assert "Pain alerts: check-in pain averaged 8" in an.pain_alerts_summary(alerts)
+
+
+def test_pain_alerts_read_check_ins_only():
+    days = [f"2026-06-0{d}" for d in (1, 2, 3)]
+    # Sessions started at 9 on three days running, check-ins at 7 and follow-ups at 9.
+    sessions = sessions_frame(
+        [(f"{d}T19:00:00+02:00", "back", "real", ("BL23",), 9, 6) for d in days]
+    )
+    ids = list(sessions["id"])
+    ratings = ratings_frame(
+        [(f"{d}T08:00:00+02:00", 7) for d in days]
+        + [(f"{d}T21:00:00+02:00", 9, i) for d, i in zip(days, ids, strict=True)]
+    )
+    alerts = an.pain_alerts(sessions, ratings)
+    assert alerts.empty and alerts.attrs["checkins"] == 3
+    assert an.pain_alerts_summary(alerts).startswith("No pain alerts")
+    nothing = an.pain_alerts(sessions, ratings_frame([]))
+    assert "there are none yet" in an.pain_alerts_summary(nothing)
+
+
+def test_a_day_without_a_check_in_ends_a_run_and_a_rise_needs_three_a_week():
+    ratings = ratings_frame(
+        [
+            ("2026-06-01T08:00:00+02:00", 8),
+            ("2026-06-02T08:00:00+02:00", 9),
+            # 3 June: nothing logged
+            ("2026-06-04T08:00:00+02:00", 9),
+            ("2026-06-05T08:00:00+02:00", 9),
+            # a week of 2 check-ins at 2, then a week of 3 at 6: not a counted rise
+            ("2026-06-08T08:00:00+02:00", 2),
+            ("2026-06-09T08:00:00+02:00", 2),
+            ("2026-06-15T08:00:00+02:00", 6),
+            ("2026-06-16T08:00:00+02:00", 6),
+            ("2026-06-17T08:00:00+02:00", 6),
+        ]
+    )
+    assert an.pain_alerts(NO_SESSIONS, ratings).empty
+
+
+def test_a_rising_week_in_progress_ends_on_the_last_check_in():
+    ratings = ratings_frame(
+        [(f"2026-06-0{d}T08:00:00+02:00", 2) for d in (1, 2, 3)]
+        + [(f"2026-06-{d:02d}T08:00:00+02:00", 6) for d in (8, 9, 10)]
+    )
+    (rising,) = an.pain_alerts(NO_SESSIONS, ratings).itertuples()
+    assert (rising.start, rising.end) == (pd.Timestamp("2026-06-08"), pd.Timestamp("2026-06-10"))
+
+
+def test_weekly_shortfall_says_how_many_days_there_are():
+    ratings = ratings_frame([(f"2026-06-0{d}T08:00:00+02:00", 4) for d in range(1, 6)])
+    assert an.weekly_shortfall(NO_SESSIONS, ratings).startswith(
+        "2 weeks of check-ins are needed for a weekly trend; you have 5 days."
+    )
+    assert "Nothing logged yet" in an.weekly_shortfall(NO_SESSIONS, ratings_frame([]))
+    two_weeks = ratings_frame([("2026-06-01T08:00:00+02:00", 4), ("2026-06-14T08:00:00+02:00", 4)])
+    assert an.weekly_shortfall(NO_SESSIONS, two_weeks) is None
 
 
 def test_condition_drops_and_responder_rates_by_hand():

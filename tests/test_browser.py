@@ -88,24 +88,30 @@ def wait_for_idle_kernel(jupyter, timeout: float = 60) -> None:
     raise AssertionError(f"no idle kernel within {timeout} s")
 
 
-def set_slider(form, label: str, value: int) -> None:
-    readout = form.locator(f".widget-slider:has(label:text-is('{label}')) .widget-readout")
-    readout.click()
-    readout.press("Control+a")
-    readout.type(str(value))
-    readout.press("Enter")
+def choose_pain(form, label: str, value: int) -> None:
+    """Press the pain button ``value`` of the control labelled ``label``, as a person does."""
+    control = form.locator(f".acutrack-pain:has(label:text-is('{label}'))")
+    control.locator(f"button.widget-toggle-button:text-is('{value}')").click()
+
+
+def in_view(page, locator) -> bool:
+    """Whether the top of ``locator`` is inside the browser window."""
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < page.viewport_size["height"] - 100
 
 
 def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
     started = time.monotonic()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     console_errors = []
     page.on("pageerror", lambda err: console_errors.append(str(err)))
-    page.goto(f"{jupyter['url']}/lab/tree/01_log_a_session.ipynb?token={jupyter['token']}")
+    # The address `acutrack lab` prints: the lab opens on the logging notebook by itself.
+    page.goto(f"{jupyter['url']}/?token={jupyter['token']}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    for toast in page.locator(".jp-Notification-Toast-Close").all():
-        toast.click()
+    assert page.locator(".lm-TabBar-tab.lm-mod-current", has_text="01_log_a_session").count()
+    page.wait_for_timeout(1500)  # a news pop-up would appear by now
+    assert page.locator(".jp-Notification-Toast", has_text="news").count() == 0
 
     wait_for_idle_kernel(jupyter)
 
@@ -121,11 +127,21 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
         except PlaywrightTimeout:
             page.screenshot(path=str(tmp_path / "after-run-all.png"))
     save.wait_for(timeout=1_000)
-    form.scroll_into_view_if_needed()
-    set_slider(form, "Pain before", 7)
-    set_slider(form, "Pain after", 2)
+    page.wait_for_timeout(1000)  # Run All's own scrolling is over
+    page.screenshot(path=str(tmp_path / "after-run-all.png"))
+    assert in_view(page, form), "the session form is out of sight after Run All"
+
+    pain = form.locator(".acutrack-pain").first
+    assert pain.bounding_box()["width"] >= 300
+    notebook = page.locator(".jp-NotebookPanel-notebook").first.bounding_box()
+    for part in (form, pain):  # nothing cut off at the right at 1280 x 800
+        box = part.bounding_box()
+        assert box["x"] + box["width"] <= notebook["x"] + notebook["width"] + 1
+
+    choose_pain(form, "Pain before", 7)
+    choose_pain(form, "Pain after", 2)
     form.locator(".widget-textarea textarea").fill("logged from the browser, 7 → 2")
-    form.locator("button", has_text="Save session").click()
+    save.click()
     ok = form.locator(".acutrack-ok")
     ok.wait_for(timeout=30_000)
     assert "pain 7 → 2" in ok.inner_text()
@@ -138,7 +154,19 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
     assert (row["pain_before"], row["pain_after"], row["routine"]) == ("7", "2", "back")
     assert row["notes"] == "logged from the browser, 7 → 2"
     assert row["id"] in ok.inner_text()
-    assert (tmp_path / "logged.png").stat().st_size > 10_000
+
+    # The check-in form offers the new session as a follow-up without re-running a cell.
+    page.locator(".acutrack-kit .lm-TabBar-tab", has_text="Check-in").click()
+    follow_up = page.locator(".acutrack-checkin-form .acutrack-follow-up select")
+    follow_up.wait_for(timeout=10_000)
+    options = follow_up.evaluate("select => Array.from(select.options).map(o => o.text)")
+    assert any("pain 7 → 2" in text.replace("\xa0", " ") for text in options), options
+    page.screenshot(path=str(tmp_path / "check-in.png"))
+    for name in ("after-run-all", "logged", "check-in"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    if os.environ.get("ACUTRACK_SHOTS"):  # for a person to look at them
+        for name in ("after-run-all", "logged", "check-in"):
+            shutil.copy(tmp_path / f"{name}.png", os.environ["ACUTRACK_SHOTS"])
     assert not console_errors, console_errors
     print(f"browser test took {time.monotonic() - started:.1f} s")
 

@@ -139,7 +139,7 @@ def test_sample_writes_the_generator_output(tmp_path):
         (("log", "--before", "6", "--after", "3", "--at", "25:61"), ("at", "HH:MM")),
         (("rate", "12"), ("pain", "'12'")),
         (("rate", "3", "--stress", "x"), ("stress",)),
-        (("rate", "3", "--after-session", "not an id"), ("session_id",)),
+        (("rate", "3", "--after-session", "not an id"), ("--after-session", "'not an id'")),
     ],
 )
 def test_bad_values_are_one_line_with_status_2(tmp_path, args, words):

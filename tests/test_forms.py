@@ -56,7 +56,7 @@ def test_session_form_saves_resets_and_lists(journal):
     assert row["id"] in form.feedback.value and "pain 6 → 3" in form.feedback.value
     assert "acutrack-ok" in form.feedback.value
     # Ready for the next entry, and the list shows the new one.
-    assert (form.before.value, form.after.value, form.notes.value) == (5, 5, "")
+    assert (form.before.value, form.after.value, form.notes.value) == (None, None, "")
     assert form.location.value == "lower-back"
     assert row["id"] in form.recent.value
 
@@ -71,6 +71,7 @@ def test_session_form_routine_fills_points_minutes_and_condition(journal):
     form.points.value = ("GB30", "BL57")
     form.condition.value = "sham"
     form.minutes.value = 4
+    form.before.value, form.after.value = 5, 5
     form.save.click()
     [row] = csv_rows(journal, "sessions.csv")
     assert (row["routine"], row["points"], row["condition"]) == ("custom", "GB30;BL57", "sham")
@@ -83,21 +84,25 @@ def test_session_form_offers_the_users_routines(journal):
     assert form.points.value == ("BL23", "GB30") and form.minutes.value == 1
 
 
-def test_session_form_shows_errors_and_writes_nothing(journal):
+def test_session_form_shows_errors_in_its_own_words_and_writes_nothing(journal):
     form = SessionForm(journal)
+    form.before.value, form.after.value = 6, 3
     form.routine.value = "custom"  # no points chosen
     form.save.click()
-    assert "acutrack-error" in form.feedback.value and "points" in form.feedback.value
+    assert "acutrack-error" in form.feedback.value
+    assert "Points: choose at least one point" in form.feedback.value
     form.points.value = ("BL23",)
     form.minutes.value = 0
     form.save.click()
-    assert "duration_min" in form.feedback.value
+    assert "Minutes: 0.0 is not allowed" in form.feedback.value
+    assert "duration_min" not in form.feedback.value
     assert not (journal.path / "sessions.csv").exists()
     assert form.points.value == ("BL23",)  # the entry is kept for fixing
 
 
 def test_session_form_shows_a_failed_write(journal, monkeypatch):
     form = SessionForm(journal)
+    form.before.value, form.after.value = 6, 3
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -151,6 +156,7 @@ def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(journal):
         guided.start_button.click()
         clock.advance(30, guided)
         guided.stop_button.click()
+        guided.before.value, guided.after.value = 6, 4
         guided.save.click()
         assert slot.slot in guided.feedback.value
     stored = journal.sessions().set_index("id")
@@ -178,6 +184,7 @@ def test_check_in_form_plain_and_follow_up(journal):
 
 def test_check_in_form_on_read_only_journal_shows_the_error(tmp_path):
     form = CheckInForm(at.Journal(tmp_path, read_only=True))
+    form.pain.value = 4
     form.save.click()
     assert "read-only" in form.feedback.value and not os.listdir(tmp_path)
 
@@ -229,6 +236,7 @@ def test_guided_pause_skip_and_stop(journal):
     clock.advance(30, guided)
     guided.stop_button.click()
     assert guided.phase == "finished"
+    guided.before.value, guided.after.value = 5, 3  # chosen at the end: shown again there
     guided.save.click()
     [row] = csv_rows(journal, "sessions.csv")
     assert row["points"] == "PC6;CV17"
@@ -242,9 +250,11 @@ def test_guided_session_follows_the_plan(journal):
     guided = GuidedSession(journal, clock=clock, timer=False)
     guided.planned.box.value = True
     assert guided.routine.value == first.routine
+    guided.before.value = 6
     guided.start_button.click()
     clock.advance(30, guided)
     guided.stop_button.click()
+    guided.after.value = 4
     guided.save.click()
     assert first.slot in guided.feedback.value
     assert plan_slots(journal)[0].session_id == guided.last_saved.id
@@ -306,13 +316,13 @@ def test_correction_form_shows_invalid_values(journal):
     form = CorrectionForm(journal)
     form.minutes.value = 0
     form.save.click()
-    assert "duration_min" in form.feedback.value
+    assert "Minutes: 0.0 is not allowed" in form.feedback.value
     assert len(csv_rows(journal, "sessions.csv")) == 1
 
 
 def test_forms_on_an_empty_journal(journal):
     form = CorrectionForm(journal)
-    assert form.entry.value is None
+    assert form.entry.value is None and form.entry.options == (("no entries yet", None),)
     form.save.click()
     assert "no entry" in form.feedback.value
     assert "No entries yet" in SessionForm(journal).recent.value

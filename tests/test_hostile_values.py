@@ -513,9 +513,14 @@ def test_every_form_shows_a_lock_timeout(journal, monkeypatch, fail):
     guided.start_button.click()
     guided.pressed[guided.steps[0].code] = 5.0  # as if pressed for five seconds
     guided.stop_button.click()
+    session, check_in = SessionForm(journal), CheckInForm(journal)
+    # Pain chosen, so that each form gets as far as the journal, which fails.
+    session.before.value, session.after.value = 6, 3
+    guided.before.value, guided.after.value = 6, 3
+    check_in.pain.value = 4
     for form, button in [
-        (SessionForm(journal), "save"),
-        (CheckInForm(journal), "save"),
+        (session, "save"),
+        (check_in, "save"),
         (correction, "save"),
         (correction, "delete"),
         (guided, "save"),
@@ -523,6 +528,7 @@ def test_every_form_shows_a_lock_timeout(journal, monkeypatch, fail):
         form.feedback.value = ""
         getattr(form, button).click()
         assert "acutrack-error" in form.feedback.value, (form, button)
+        assert "Choose pain" not in form.feedback.value, (form, button)
     assert len(csv_rows(journal, "sessions.csv")) == 1
 
 

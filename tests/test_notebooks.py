@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
+from test_first_weeks import ALERT, first_weeks_journal
 
 import acutrack as at
 
@@ -59,7 +62,7 @@ def test_logging_notebook_shows_the_forms_and_the_journal(tmp_path, monkeypatch)
     assert_clean(nb)
     assert f"Your journal: {journal}" in text_of(nb)
     widgets = [o for o in outputs(nb) if WIDGET in o.get("data", {})]
-    assert len(widgets) == 4  # session, guided, check-in, correction
+    assert len(widgets) == 1  # the four forms, in tabs, in one cell: the session form first
     assert not journal.exists()  # showing the forms writes nothing
 
 
@@ -73,12 +76,31 @@ def _enough(folder):
     at.write_sample(folder, weeks=3, seed=11)
 
 
+def assert_no_sample(text):
+    assert BANNER not in text
+    assert str(at.sample_journal().path) not in text
+    assert "chronic" not in text and "111 days" not in text
+
+
+def assert_tables_for_people(nb):
+    """Every HTML table shown reads as words: no NaN, truth values, midnights or index."""
+    for out in outputs(nb):
+        shown = out.get("data", {}).get("text/html", "")
+        for table in re.findall(r"<table.*?</table>", shown, flags=re.S):
+            cells = re.sub(r"<[^>]+>", "|", table)
+            for raw in ("nan", "NaN", "None", "True", "False", "00:00:00", "NaT"):
+                assert f"|{raw}|" not in cells, (raw, table)
+            rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+            header = len(re.findall(r"<th ", rows[0]))
+            assert all(len(re.findall(r"<t[dh] ", row)) == header for row in rows)
+            assert "row_heading" not in table and "white-space:normal" in table
+
+
 @pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: p.stem)
 @pytest.mark.parametrize(
-    ("state", "make", "sample"),
-    [("empty", None, True), ("nearly-empty", _nearly_empty, True), ("own", _enough, False)],
+    ("state", "make"), [("empty", None), ("nearly-empty", _nearly_empty), ("own", _enough)]
 )
-def test_analysis_notebook(path, state, make, sample, tmp_path, monkeypatch):
+def test_analysis_notebook_shows_your_own_journal(path, state, make, tmp_path, monkeypatch):
     journal = tmp_path / "journal"
     if make:
         make(journal)
@@ -86,8 +108,37 @@ def test_analysis_notebook(path, state, make, sample, tmp_path, monkeypatch):
     nb = execute(path, tmp_path)
     assert_clean(nb)
     text = text_of(nb)
-    assert (BANNER in text) == sample
-    assert (f"from {at.sample_journal().path}" in text) == sample
+    assert f"Your journal: {journal}" in text
+    assert ("Nothing logged yet" in text) == (state == "empty")
+    assert_no_sample(text)
+    assert_tables_for_people(nb)
     images = [o for o in outputs(nb) if "image/png" in o.get("data", {})]
-    charts = sum("plots.plot_" in "".join(c.source) for c in nb.cells if c.cell_type == "code")
+    charts = sum("plt.show()" in c.source for c in nb.cells if c.cell_type == "code")
     assert len(images) == charts >= 2  # every chart came out as a picture
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: p.stem)
+def test_the_first_weeks_show_your_own_pain_alert(path, tmp_path, monkeypatch):
+    journal = first_weeks_journal(tmp_path / "journal")
+    monkeypatch.setenv("ACUTRACK_HOME", str(journal.path))
+    nb = execute(path, tmp_path)
+    assert_clean(nb)
+    text = text_of(nb)
+    assert f"Your journal: {journal.path}, 9 session(s) and 8 check-in(s)" in text
+    assert ALERT in text
+    assert_no_sample(text)
+    assert_tables_for_people(nb)
+    if path.name.startswith("02_"):
+        assert "2 weeks of check-ins are needed for a weekly trend; you have 8 days" in text
+
+
+def test_the_sample_is_shown_only_when_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACUTRACK_HOME", str(tmp_path / "journal"))
+    nb = nbformat.read(ANALYSIS[0], as_version=4)
+    setup = nb.cells[1]
+    assert "USE_SAMPLE = False" in setup.source
+    setup.source = setup.source.replace("USE_SAMPLE = False", "USE_SAMPLE = True")
+    asked = tmp_path / "asked.ipynb"
+    nbformat.write(nb, asked)
+    text = text_of(execute(asked, tmp_path))
+    assert BANNER in text and "Your journal" not in text

@@ -6,6 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
+
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -33,10 +36,10 @@ def _ax():
     return plt.subplots()[1]
 
 
-def test_weekly_trend_draws_mean_band_rolling_sessions_and_flags(sample):
+def test_weekly_trend_draws_mean_band_rolling_sessions_and_alerts(sample):
     sessions, ratings = sample
     weekly = an.weekly_trend(sessions, ratings)
-    flags = pd.DataFrame(
+    alerts = pd.DataFrame(
         {
             "kind": ["rising week"],
             "start": [weekly["week_start"].iloc[3]],
@@ -46,16 +49,49 @@ def test_weekly_trend_draws_mean_band_rolling_sessions_and_flags(sample):
         }
     )
     ax = _ax()
-    assert plots.plot_weekly_trend(weekly, flags=flags, ax=ax) is ax
+    assert plots.plot_weekly_trend(weekly, alerts=alerts, ax=ax) is ax
     mean, rolling = ax.lines[0], ax.lines[1]
     assert np.allclose(mean.get_ydata(), weekly["mean"], equal_nan=True)
     assert np.allclose(rolling.get_ydata(), weekly["rolling_4w"], equal_nan=True)
     band, markers = ax.collections[0], ax.collections[1]
     assert len(markers.get_offsets()) == (weekly["sessions"] > 0).sum()
     assert band.get_paths()  # the min–max band
-    assert len(ax.patches) == 1  # one red flag shaded
-    assert "red flag" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert len(ax.patches) == 1  # one pain alert shaded
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "pain alert: see a clinician" in legend
     assert "Pain" in ax.get_ylabel()
+    # One kind of tick label: a day and a month, on Mondays; the year in the axis label.
+    plt.gcf().canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d\d [A-Z][a-z]{2}", label) for label in labels)
+    ticks = [mdates.num2date(x).weekday() for x in ax.get_xticks()]
+    assert set(ticks) == {0}
+    assert "2026" in ax.get_xlabel()
+
+
+def test_an_alert_stripe_is_not_drawn_into_the_future():
+    # A rising week still in progress: check-ins up to Wednesday 10 June.
+    ratings = ratings_frame(
+        [(f"2026-06-0{d}T08:00:00+02:00", 2) for d in (1, 2, 3)]
+        + [(f"2026-06-{d:02d}T08:00:00+02:00", 7) for d in (8, 9, 10)]
+    )
+    sessions = sessions_frame([])
+    alerts = an.pain_alerts(sessions, ratings)
+    assert len(alerts) == 1
+    weekly = an.weekly_trend(sessions, ratings)
+    for draw in (
+        lambda ax: plots.plot_weekly_trend(weekly, alerts=alerts, ax=ax),
+        lambda ax: plots.trend.plot_daily_pain(
+            an.daily_pain(an.pain_readings(sessions, ratings)), alerts=alerts, ax=ax
+        ),
+    ):
+        ax = _ax()
+        draw(ax)
+        (stripe,) = ax.patches
+        right = stripe.get_x() + stripe.get_width()
+        assert mdates.num2date(right).replace(tzinfo=None) <= pd.Timestamp("2026-06-11")
+        assert mdates.num2date(ax.get_xlim()[1]).replace(tzinfo=None) < pd.Timestamp("2026-06-14")
+        assert "pain alert: see a clinician" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_weekly_band_runs_from_each_weeks_lowest_to_its_highest_reading(sample):
@@ -85,6 +121,26 @@ def test_calendar_puts_each_day_in_its_cell():
     assert grid.shape == (7, 2)
     assert (grid[1, 0], grid[2, 0], grid[2, 1]) == (3, 9, 5)  # Tue, Wed of week 1; Wed of week 2
     assert grid.mask[0, 0] and grid.mask[3, 1]  # no entry: blank, not 0
+
+
+def test_an_empty_calendar_day_does_not_look_like_pain_5():
+    ratings = ratings_frame([("2026-06-01T08:00:00+02:00", 5), ("2026-06-03T08:00:00+02:00", 5)])
+    daily = an.daily_pain(an.pain_readings(sessions_frame([]), ratings))
+    fig, ax = plt.subplots(figsize=(4, 4), dpi=50)
+    plots.plot_calendar(daily, ax=ax)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+
+    def colour(row):  # the mean colour over the middle of Monday's (row 0) or Tuesday's cell
+        x, y = ax.transData.transform((0, row))
+        top = pixels.shape[0] - int(y)
+        return pixels[top - 3 : top + 4, int(x) - 3 : int(x) + 4].reshape(-1, 3).mean(axis=0)
+
+    pain_5, nothing = colour(0), colour(1)
+    assert np.abs(pain_5 - nothing).max() > 30  # told apart at a glance
+    (patch,) = [p for p in ax.patches if p.get_gid() == "nothing-logged"]
+    assert patch.get_hatch() and patch.get_facecolor()[:3] == (1, 1, 1)
+    assert "nothing logged" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 @pytest.mark.parametrize(

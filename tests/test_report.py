@@ -115,8 +115,11 @@ def test_report_holds_the_analysis_numbers(sample_report):
     real_vs_sham = report_tables(journal).real_vs_sham
     assert real_vs_sham.method.startswith("randomisation test within")
     assert real_vs_sham.summary() in words
-    for flag in analysis.red_flags(sessions, ratings)["detail"]:
-        assert flag in words
+    alerts = analysis.pain_alerts(sessions, ratings)
+    assert len(alerts)  # the sample's own, shown under their new name
+    for alert in alerts["detail"]:
+        assert alert in words
+    assert "Pain alerts" in words and "red flag" not in words.lower()
     assert "not a diagnosis" in words
 
 
@@ -137,9 +140,9 @@ def test_what_a_person_typed_is_text_however_it_looks(sample_tables):
     hostile = '<img src=x onerror="alert(1)"> & <b>12</b>'
     points = sample_tables.points.assign(name=hostile, reason="3.5")
     routines = sample_tables.routines.assign(routine="2026")  # a name that looks like a number
-    flags = sample_tables.flags.assign(detail=hostile)
-    assert len(flags)  # the sample has red flags, whose text is shown
-    tables = replace(sample_tables, points=points, routines=routines, flags=flags)
+    alerts = sample_tables.alerts.assign(detail=hostile)
+    assert len(alerts)  # the sample has pain alerts, whose text is shown
+    tables = replace(sample_tables, points=points, routines=routines, alerts=alerts)
     page = parse(render_html(tables, title="<script>alert(1)</script>"))
     assert "script" not in page.tags and "b" not in page.tags
     assert len(page.images) == 5 and all(i["src"].startswith("data:") for i in page.images)

@@ -1,4 +1,4 @@
-"""Tables from the journal: weekly trend, red flags, routine comparison, points ranking.
+"""Tables from the journal: weekly trend, pain alerts, routine comparison, points ranking.
 
 Every function takes the DataFrames of `Journal.sessions` / `Journal.ratings` and returns a
 tidy DataFrame (or a small object) documented column by column. Pictures of these tables
@@ -14,11 +14,13 @@ from .trend import (
     PainChange,
     daily_pain,
     episode,
+    pain_alerts,
+    pain_alerts_summary,
     pain_change,
     pain_readings,
-    red_flags,
     session_excess,
     weekly_readings,
+    weekly_shortfall,
     weekly_trend,
 )
 
@@ -33,12 +35,14 @@ __all__ = [
     "condition_drops",
     "daily_pain",
     "episode",
+    "pain_alerts",
+    "pain_alerts_summary",
     "pain_change",
     "pain_readings",
     "rank_points",
-    "red_flags",
     "responder_rates",
     "session_excess",
     "weekly_readings",
+    "weekly_shortfall",
     "weekly_trend",
 ]

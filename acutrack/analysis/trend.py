@@ -1,4 +1,4 @@
-"""How pain moves over days and weeks: readings, weekly trend, episode length, red flags.
+"""How pain moves over days and weeks: readings, weekly trend, episode length, pain alerts.
 
 All dates are in the entry's own local time (the wall-clock time it was logged with), so a
 Monday-morning check-in belongs to that Monday's week wherever the offset was.
@@ -18,11 +18,13 @@ __all__ = [
     "PainChange",
     "daily_pain",
     "episode",
+    "pain_alerts",
+    "pain_alerts_summary",
     "pain_change",
     "pain_readings",
-    "red_flags",
     "session_excess",
     "weekly_readings",
+    "weekly_shortfall",
     "weekly_trend",
 ]
 
@@ -31,6 +33,7 @@ CLINICIAN_ADVICE = (
 )
 ACUTE_DAYS = 6 * 7  # the article: acute pain lasts up to six weeks
 CHRONIC_DAYS = 91  # ... and chronic pain three months or more
+WEEKLY_DAYS = 14  # a trend needs at least two weeks to compare
 
 
 def pain_readings(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
@@ -166,7 +169,9 @@ def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
           (weeks with readings only, at least two of them); NaN in a week without readings;
         - ``sessions``: sessions that week, and ``sessions_<routine>`` for each routine.
 
-        ``table.attrs["readings"]`` says in words which readings were used.
+        ``table.attrs["readings"]`` says in words which readings were used, and
+        ``table.attrs["last_day"]`` is the last day with an entry (NaT without any): the
+        last week usually runs past it.
     """
     readings, used = weekly_readings(pain_readings(sessions, ratings))
     week_of_reading = _week_start(readings["local_time"])
@@ -175,7 +180,7 @@ def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
     if starts.empty:
         columns = ["week_start", "iso_year", "iso_week", "mean", "median", "min", "max"]
         empty = pd.DataFrame(columns=[*columns, "count", "rolling_4w", "sessions"])
-        empty.attrs["readings"] = used
+        empty.attrs.update(readings=used, last_day=pd.NaT)
         return empty
     weeks = pd.date_range(starts.min(), starts.max(), freq="7D", name="week_start")
     stats = readings.groupby(week_of_reading)["pain"].agg(["mean", "median", "min", "max", "count"])
@@ -192,7 +197,8 @@ def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
     iso = table["week_start"].dt.isocalendar()
     table.insert(1, "iso_year", iso["year"].astype("int64"))
     table.insert(2, "iso_week", iso["week"].astype("int64"))
-    table.attrs["readings"] = used
+    last = pd.to_datetime(pd.concat([readings["local_time"], sessions["local_time"]])).max()
+    table.attrs.update(readings=used, last_day=last.normalize())
     return table
 
 
@@ -225,7 +231,8 @@ class Episode:
             "chronic": "pain lasting three months or more is called chronic",
         }[self.label]
         return (
-            f"Logged since {self.start:%d %b %Y}: {self.days} days ({weeks:.0f} weeks) so far, "
+            f"Logged since {self.start:%d %b %Y}: {self.days} days ({weeks:.0f} "
+            f"week{'' if round(weeks) == 1 else 's'}) so far, "
             f"{self.label} ({meaning}). The journal only knows when logging began, not when "
             "the pain did."
         )
@@ -297,49 +304,114 @@ def pain_change(sessions: pd.DataFrame, ratings: pd.DataFrame, *, days: int = 7)
     )
 
 
-def red_flags(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
-    """Warning signs worth a clinician's look.
+def weekly_shortfall(sessions: pd.DataFrame, ratings: pd.DataFrame) -> str | None:
+    """Why there is too little for a weekly trend yet, in a sentence; None when there is enough.
 
-    - **severe for three days**: the day's highest reading was 8 or more on at least
-      three consecutive days (one row per run of days);
-    - **rising week**: a week's mean pain rose by 2 points or more over the week before.
+    A weekly trend needs pain readings spanning `WEEKLY_DAYS` days: with fewer, a week's
+    average is a handful of readings and two weeks cannot be compared.
+    """
+    readings = pain_readings(sessions, ratings)
+    if readings.empty:
+        return "Nothing logged yet: your pain will show here from your first entry."
+    days = (readings["day"].max() - readings["day"].min()).days + 1
+    if days >= WEEKLY_DAYS:
+        return None
+    return (
+        f"{WEEKLY_DAYS // 7} weeks of check-ins are needed for a weekly trend; you have "
+        f"{days} day{'s' if days > 1 else ''}. Until then, here is your pain day by day."
+    )
+
+
+#: A pain alert: the day's mean check-in pain at or above `ALERT_PAIN` on `ALERT_DAYS`
+#: days running, or a week's mean up by `ALERT_RISE` over the week before, each of the
+#: two weeks with at least `ALERT_WEEK_CHECKINS` check-ins.
+ALERT_PAIN, ALERT_DAYS, ALERT_RISE, ALERT_WEEK_CHECKINS = 8, 3, 2, 3
+
+
+def pain_alerts(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Times when pain was high or rising enough to suggest seeing a clinician.
+
+    Only check-ins count (ratings not linked to a session): a session's "before" rating
+    is taken when pain is up, and runs higher than the day's pain.
+
+    - **three days at 8 or more**: the day's mean check-in pain was 8 or more on at
+      least three days running (one row per run; a day without a check-in ends a run);
+    - **rising week**: a week's (Monday to Sunday) mean check-in pain rose by 2 points or
+      more over the week before, both weeks with at least 3 check-ins.
+
+    Parameters
+    ----------
+    sessions, ratings : DataFrame
+        As `Journal.sessions` and `Journal.ratings` return them.
 
     Returns
     -------
     DataFrame
-        ``kind``, ``start``, ``end`` (Timestamps at midnight, the days or the week
-        concerned), ``detail`` (what was seen, in words) and ``advice``.
+        ``kind``, ``start``, ``end`` (Timestamps at midnight: the days concerned, never
+        past the last check-in), ``detail`` (what was seen, in words) and ``advice``.
+        ``attrs["checkins"]`` holds the number of check-ins read.
     """
+    readings = pain_readings(sessions, ratings)
+    checkins = readings[readings["source"] == "check-in"]
     rows = []
-    daily = daily_pain(pain_readings(sessions, ratings))
-    severe = (daily["max"] >= 8).to_numpy()
-    run_id = np.cumsum(~severe)
-    for _, run in daily[severe].groupby(run_id[severe]):
-        if len(run) >= 3:
+    daily = daily_pain(checkins)
+    high = (daily["mean"] >= ALERT_PAIN).to_numpy()
+    run_id = np.cumsum(~high)
+    for _, run in daily[high].groupby(run_id[high]):
+        if len(run) >= ALERT_DAYS:
             first, last = run["day"].iloc[0], run["day"].iloc[-1]
             rows.append(
                 (
-                    "severe for three days",
+                    "three days at 8 or more",
                     first,
                     last,
-                    f"pain reached 8 or more on {len(run)} days in a row "
+                    f"check-in pain averaged {ALERT_PAIN} or more on {len(run)} days in a row "
                     f"({first:%d %b} to {last:%d %b})",
                 )
             )
-    weekly = weekly_trend(sessions, ratings)
-    if not weekly.empty:
-        rise = weekly["mean"].diff()
-        for i in np.flatnonzero((rise >= 2).to_numpy()):
-            week = weekly.iloc[i]
+    if not checkins.empty:
+        week = _week_start(checkins["local_time"])
+        per_week = checkins.groupby(week)["pain"].agg(["mean", "count"])
+        # Every calendar week, so that "the week before" is never an older one.
+        per_week = per_week.reindex(pd.date_range(week.min(), week.max(), freq="7D"))
+        counted = per_week["mean"].where(per_week["count"] >= ALERT_WEEK_CHECKINS)
+        rise = counted.diff()
+        for start in rise.index[rise >= ALERT_RISE]:
             rows.append(
                 (
                     "rising week",
-                    week["week_start"],
-                    week["week_start"] + pd.Timedelta(days=6),
-                    f"the week of {week['week_start']:%d %b} averaged {week['mean']:.1f}, "
-                    f"{rise.iloc[i]:.1f} points above the week before",
+                    start,
+                    min(start + pd.Timedelta(days=6), checkins["day"].max()),
+                    f"check-ins in the week of {start:%d %b} averaged {counted[start]:.1f}, "
+                    f"{rise[start]:.1f} points above the week before",
                 )
             )
-    flags = pd.DataFrame(rows, columns=["kind", "start", "end", "detail"])
-    flags["advice"] = CLINICIAN_ADVICE
-    return flags.sort_values("start", kind="stable").reset_index(drop=True)
+    alerts = pd.DataFrame(rows, columns=["kind", "start", "end", "detail"])
+    alerts["advice"] = CLINICIAN_ADVICE
+    alerts = alerts.sort_values("start", kind="stable").reset_index(drop=True)
+    alerts.attrs["checkins"] = len(checkins)
+    return alerts
+
+
+def pain_alerts_summary(alerts: pd.DataFrame) -> str:
+    """The pain alerts in a sentence or two, also when there are none or nothing to judge.
+
+    Parameters
+    ----------
+    alerts : DataFrame
+        From `pain_alerts`.
+    """
+    if not alerts.attrs.get("checkins"):
+        return (
+            "Pain alerts are read from check-ins (your pain rated on its own, not at a "
+            "session); there are none yet. A daily check-in lets acutrack tell you when "
+            "pain stays high or rises."
+        )
+    if alerts.empty:
+        return (
+            f"No pain alerts: check-in pain did not average {ALERT_PAIN} or more on "
+            f"{ALERT_DAYS} days running, and no week's check-ins averaged {ALERT_RISE} points "
+            f"above the week before (each week needs {ALERT_WEEK_CHECKINS} check-ins)."
+        )
+    heading = "Pain alert" if len(alerts) == 1 else "Pain alerts"
+    return f"{heading}: {'; '.join(alerts['detail'])}. {CLINICIAN_ADVICE}"

@@ -8,6 +8,14 @@ Tests and scripts drive them like a person does: set the controls' ``value`` and
 from .checkin import CheckInForm
 from .correct import CorrectionForm
 from .guided import GuidedSession
+from .kit import LoggingKit
 from .session import SessionForm, Suggestion
 
-__all__ = ["CheckInForm", "CorrectionForm", "GuidedSession", "SessionForm", "Suggestion"]
+__all__ = [
+    "CheckInForm",
+    "CorrectionForm",
+    "GuidedSession",
+    "LoggingKit",
+    "SessionForm",
+    "Suggestion",
+]

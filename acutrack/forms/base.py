@@ -1,23 +1,58 @@
-"""Pieces shared by the forms: pain sliders labelled in words, feedback, recent entries."""
+"""Pieces shared by the forms: the pain picker, the "when" field, feedback, recent entries.
+
+Every form on one journal folder is kept in step: a save in one refreshes the others in
+the same kernel at once (`Form._saved`); forms in another kernel read the journal again
+before they save.
+"""
 
 from __future__ import annotations
 
 import html
+import weakref
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from ..errors import AcutrackError
+from ..errors import AcutrackError, InvalidValue, shown
 from ..journal import Journal
 from ..plan import next_slot
 from ..records import Session, Slot
 from ..timeline import latest_entries
 
-__all__ = ["Form", "PainSlider", "PlannedSession", "pain_words"]
+__all__ = ["Form", "PainPicker", "PlannedSession", "WhenField", "pain_words"]
 
 LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 WIDE = {"description_width": "9em"}
+
+#: The words the forms show for each journal field, so that a refusal from the journal
+#: reads in the form's words ("Minutes: 0.0 is not allowed; …"), not in the file's.
+LABELS = {
+    "pain_before": "Pain before",
+    "pain_after": "Pain after",
+    "pain": "Pain",
+    "duration_min": "Minutes",
+    "points": "Points",
+    "routine": "Routine",
+    "condition": "Real or sham",
+    "location": "Where it hurts",
+    "notes": "Notes",
+    "stress": "Stress 0–10",
+    "session_id": "Follow-up of",
+    "started_at": "When",
+    "rated_at": "When",
+    "slot": "Planned session",
+    "id": "Entry",
+}
+
+#: What to do instead, for fields the forms offer as a choice: the journal's "expected
+#: codes separated by ';'" means nothing to someone who picks points from a list.
+CHOOSE = {"points": "choose at least one point"}
+
+# Every open form, by journal folder; weak, so that a closed or forgotten form drops out.
+_OPEN: dict[Path, weakref.WeakSet[Form]] = {}
 
 
 def pain_words(pain: int) -> str:
@@ -29,32 +64,117 @@ def pain_words(pain: int) -> str:
     return ("mild", "moderate", "severe")[(pain - 1) // 3]
 
 
-class PainSlider:
-    """A 0–10 slider with the value's meaning in words beside it."""
+class PainPicker:
+    """Pain 0–10 as eleven large buttons, none chosen until the person chooses one.
 
-    def __init__(self, description: str, value: int = 5) -> None:
-        self.default = value
-        self.slider = w.IntSlider(
-            value=value, min=0, max=10, description=description, style=WIDE, continuous_update=True
+    There is deliberately no starting value: a form cannot save a pain nobody chose.
+
+    Parameters
+    ----------
+    description : str
+        The label, e.g. ``"Pain before"``; `missing` words its message from it.
+
+    Attributes
+    ----------
+    buttons : ToggleButtons
+        The control (CSS class ``acutrack-pain``), at least 300 px wide; each button is
+        labelled with its number and has the number's meaning as its tooltip.
+    widget : HBox
+        The buttons with the chosen value's meaning in words beside them.
+    """
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.buttons = w.ToggleButtons(
+            options=[(str(i), i) for i in range(11)],
+            value=None,
+            tooltips=[f"{i}: {pain_words(i)}" for i in range(11)],
+            description=description,
+            style={**WIDE, "button_width": "3.3em"},
+            layout=w.Layout(width="40em", max_width="100%"),
         )
+        self.buttons.add_class("acutrack-pain")
         self.words = w.HTML()
-        self.slider.observe(self._show_words, names="value")
+        self.buttons.observe(self._show_words, names="value")
         self._show_words()
-        self.widget = w.HBox([self.slider, self.words])
+        self.widget = w.HBox([self.buttons, self.words])
 
     def _show_words(self, _change: object = None) -> None:
-        self.words.value = f"<i>{pain_words(self.slider.value)}</i>"
+        chosen = self.buttons.value
+        self.words.value = f"<i>{'not chosen yet' if chosen is None else pain_words(chosen)}</i>"
 
     @property
-    def value(self) -> int:
-        return self.slider.value
+    def value(self) -> int | None:
+        return self.buttons.value
 
     @value.setter
-    def value(self, pain: int) -> None:
-        self.slider.value = pain
+    def value(self, pain: int | None) -> None:
+        self.buttons.value = None if pain is None else int(pain)
+
+    def missing(self) -> str | None:
+        """What to do before saving, while no pain is chosen."""
+        if self.value is None:
+            return f"Choose {self.description.lower()} (0–10) first."
+        return None
 
     def reset(self) -> None:
-        self.slider.value = self.default
+        self.buttons.value = None
+
+
+class WhenField:
+    """When it happened: now (the default), or an earlier date and time.
+
+    Parameters
+    ----------
+    journal : Journal
+        Its clock fills in the date and time offered when "earlier" is chosen.
+    now_label : str
+        What the default means, e.g. ``"now"`` or ``"when Start was pressed"``.
+
+    Attributes
+    ----------
+    choice : Dropdown
+        ``"now"`` or ``"earlier"`` (CSS class ``acutrack-when``).
+    at : NaiveDatetimePicker
+        The date and time (local), shown only for "earlier".
+    """
+
+    def __init__(self, journal: Journal, now_label: str = "now") -> None:
+        self.journal = journal
+        self.choice = w.Dropdown(
+            options=[(now_label, "now"), ("earlier: choose date and time", "earlier")],
+            value="now",
+            description=LABELS["started_at"],
+            style=WIDE,
+        )
+        self.choice.add_class("acutrack-when")
+        self.at = w.NaiveDatetimePicker(description="Date and time", style=WIDE)
+        self.choice.observe(self._show, names="value")
+        self.widget = w.VBox([self.choice, self.at])
+        self._show()
+
+    def _show(self, _change: object = None) -> None:
+        earlier = self.choice.value == "earlier"
+        if earlier and self.at.value is None:
+            # A start close to what people mean ("an hour ago" is one change away), on this
+            # computer's clock, as the journal reads a time without an offset.
+            now = self.journal.now().astimezone().replace(tzinfo=None)
+            self.at.value = now.replace(second=0, microsecond=0)
+        self.at.layout.display = "" if earlier else "none"
+
+    @property
+    def value(self) -> datetime | None:
+        """The chosen local time, or None for now (the journal then uses its clock)."""
+        return self.at.value if self.choice.value == "earlier" else None
+
+    def missing(self) -> str | None:
+        if self.choice.value == "earlier" and self.at.value is None:
+            return "Choose the date and time (When) first."
+        return None
+
+    def reset(self) -> None:
+        self.choice.value = "now"
+        self.at.value = None
 
 
 def location_box(value: str = "lower-back") -> w.Combobox:
@@ -62,7 +182,7 @@ def location_box(value: str = "lower-back") -> w.Combobox:
     return w.Combobox(
         value=value,
         options=LOCATIONS,
-        description="Where it hurts",
+        description=LABELS["location"],
         style=WIDE,
         ensure_option=False,
     )
@@ -70,7 +190,7 @@ def location_box(value: str = "lower-back") -> w.Combobox:
 
 def notes_box() -> w.Textarea:
     return w.Textarea(
-        value="", description="Notes", placeholder="anything worth remembering", style=WIDE
+        value="", description=LABELS["notes"], placeholder="anything worth remembering", style=WIDE
     )
 
 
@@ -78,7 +198,7 @@ def stress_dropdown() -> w.Dropdown:
     """Stress 0–10, or "not recorded" (the article names stress as a cause of back pain)."""
     return w.Dropdown(
         options=[("not recorded", None), *[(str(i), i) for i in range(11)]],
-        description="Stress 0–10",
+        description=LABELS["stress"],
         style=WIDE,
     )
 
@@ -90,30 +210,75 @@ def scale_caption() -> w.HTML:
     )
 
 
+def _close_all(widget: w.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_all(child)
+    widget.close()
+
+
 class Form:
     """A plain class that owns its widgets and shows itself through ``widget``.
 
     Subclasses build ``self.widget``; `_attempt` runs a journal call and shows its outcome
-    in ``self.feedback``: the library's message in red when it refuses, nothing written.
+    in ``self.feedback``: the library's message in red, in the form's words (`LABELS`),
+    when it refuses, nothing written. After a save, `_saved` refreshes every open form on
+    the same journal folder; subclasses say in `refresh` what they read from the journal.
+
+    Attributes
+    ----------
+    labels : dict
+        Field name → the words this form shows for it.
     """
 
     widget: w.Widget
+    labels: dict[str, str] = LABELS
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.feedback = w.HTML()
         self.recent = w.HTML()
+        _OPEN.setdefault(journal.path, weakref.WeakSet()).add(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the form's widgets; it no longer follows the journal."""
+        _OPEN.get(self.journal.path, weakref.WeakSet()).discard(self)
+        _close_all(self.widget)
+
+    def refresh(self) -> None:
+        """Show what the journal holds now; what the person has entered stays."""
+        self.refresh_recent()
+
+    def _saved(self) -> None:
+        """After a write: bring this form and every other open one on the journal up to date."""
+        for form in list(_OPEN.get(self.journal.path, ())):
+            form._attempt(form.refresh)
 
     def _attempt(self, action: Callable[[], Any]) -> tuple[bool, Any]:
         """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``."""
         try:
             return True, action()
+        except InvalidValue as err:
+            self.show_error(self._in_words(err))
         except (AcutrackError, OSError) as err:
             self.show_error(str(err))
-            return False, None
+        return False, None
+
+    def _in_words(self, err: InvalidValue) -> str:
+        """The journal's refusal with the form's label for the field."""
+        label = self.labels.get(err.field, err.field)
+        if err.field in CHOOSE:
+            return f"{label}: {CHOOSE[err.field]}."
+        return f"{label}: {shown(err.value)} is not allowed; {err.allowed}"
+
+    def _refuse_missing(self, *controls: PainPicker | WhenField) -> bool:
+        """Say what is still to be chosen, if anything (then nothing is saved)."""
+        missing = next((m for m in (c.missing() for c in controls) if m), None)
+        if missing:
+            self.show_error(missing)
+        return missing is not None
 
     def _log_session(self, **fields: Any) -> Session | None:
         """Log a session (into its plan slot when ``slot`` is given) and confirm it."""
@@ -166,18 +331,38 @@ class PlannedSession:
         self.source = source or (lambda: next_slot(journal))
         self.slot: Slot | None = None
         self.box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
+        self.box.add_class("acutrack-planned")
         self.box.observe(lambda _change: on_change(), names="value")
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the next open slot again, unticked."""
-        self.slot = self.source()
-        self.box.value = False
-        if self.slot is not None:
+        """Read the next open slot again; the tick stays only while it is the same slot."""
+        slot = self.source()
+        same = slot is not None and self.slot is not None and slot.slot == self.slot.slot
+        self.slot = slot
+        if not same:
+            self.box.value = False
+        if slot is not None:
             self.box.description = (
-                f"This is the planned session: {self.slot.describe()}, due {self.slot.due:%a %d %b}"
+                f"This is the planned session: {slot.describe()}, due {slot.due:%a %d %b}"
             )
-        self.box.layout.display = "" if self.slot is not None else "none"
+        self.box.layout.display = "" if slot is not None else "none"
+
+    def still_next(self) -> str | None:
+        """Before a save: None while the ticked slot is still the next, else why not.
+
+        Another program (another kernel, the command line) may have filled it meanwhile;
+        then the box shows the new next slot, unticked.
+        """
+        ticked = self.chosen
+        self.refresh()
+        if ticked is None or self.chosen is not None:
+            return None
+        left = f"the next one is {self.slot.describe()}" if self.slot else "none is left"
+        return (
+            f"The planned session {ticked.slot} was saved elsewhere meanwhile; {left}. "
+            "Tick the box again if this session is that one."
+        )
 
     @property
     def chosen(self) -> Slot | None:

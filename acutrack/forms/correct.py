@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from ..journal import Journal
 from ..timeline import latest_entries
-from .base import WIDE, Form, PainSlider, location_box, notes_box, stress_dropdown
+from .base import LABELS, WIDE, Form, PainPicker, location_box, notes_box, stress_dropdown
 
 __all__ = ["CorrectionForm"]
 
@@ -17,7 +17,8 @@ class CorrectionForm(Form):
     Attributes
     ----------
     entry : Dropdown
-        The latest entries, newest first.
+        The latest entries, newest first, kept in step with the other forms on the
+        journal; "no entries yet" (value None) on an empty journal.
     pain_before, pain_after, minutes, condition : controls for a session
     pain, stress : controls for a check-in
     location, notes : controls for both
@@ -27,16 +28,19 @@ class CorrectionForm(Form):
     def __init__(self, journal: Journal, *, count: int = 15) -> None:
         super().__init__(journal)
         self.count = count
-        self.entry = w.Dropdown(description="Entry", style=WIDE, layout=w.Layout(width="40em"))
-        self.pain_before = PainSlider("Pain before")
-        self.pain_after = PainSlider("Pain after")
+        self.entry = w.Dropdown(
+            description=LABELS["id"], style=WIDE, layout=w.Layout(width="40em", max_width="100%")
+        )
+        self.entry.add_class("acutrack-entry")
+        self.pain_before = PainPicker(LABELS["pain_before"])
+        self.pain_after = PainPicker(LABELS["pain_after"])
         self.minutes = w.BoundedFloatText(
-            min=0, max=600, step=0.5, description="Minutes", style=WIDE
+            min=0, max=600, step=0.5, description=LABELS["duration_min"], style=WIDE
         )
         self.condition = w.ToggleButtons(
-            options=["real", "sham"], description="Real or sham", style=WIDE
+            options=["real", "sham"], description=LABELS["condition"], style=WIDE
         )
-        self.pain = PainSlider("Pain")
+        self.pain = PainPicker(LABELS["pain"])
         self.stress = stress_dropdown()
         self.location = location_box()
         self.notes = notes_box()
@@ -68,12 +72,30 @@ class CorrectionForm(Form):
         self._relisting = False
         self.reload()
 
-    def reload(self) -> None:
-        """List the latest entries again and show the newest one."""
+    def reload(self, keep: str | None = None) -> None:
+        """List the latest entries again and show ``keep`` if still listed, else the newest."""
         entries = list(reversed(latest_entries(self.journal, self.count)))
-        self.entry.options = [(e.label(), e.id) for e in entries]
-        self.entry.value = entries[0].id if entries else None
+        ids = [e.id for e in entries]
+        self._list([(e.label(), e.id) for e in entries], keep if keep in ids else None)
         self._load()
+
+    def refresh(self) -> None:
+        """List the latest entries again; the entry being edited stays, with its edits."""
+        chosen = self.entry.value
+        entries = latest_entries(self.journal, self.count)
+        if chosen in [e.id for e in entries]:
+            self._list([(e.label(), e.id) for e in reversed(entries)], chosen)
+        else:
+            self.reload()
+
+    def _list(self, options: list[tuple[str, str]], chosen: str | None) -> None:
+        """Set the entry list and choice without loading values (the caller decides)."""
+        self.entry.unobserve(self._load, names="value")
+        try:
+            self.entry.options = options or [("no entries yet", None)]
+            self.entry.value = chosen or self.entry.options[0][1]
+        finally:
+            self.entry.observe(self._load, names="value")
 
     def _current(self) -> tuple[str, dict] | None:
         """``("sessions" | "ratings", row)`` of the chosen entry, missing values as None.
@@ -168,9 +190,10 @@ class CorrectionForm(Form):
         entry_id = self.entry.value
         ok, record = self._attempt(lambda: self.journal.correct(entry_id, **changes))
         if ok:
-            self.show_ok(f"Corrected {record.describe()} (changed: {', '.join(changes)})")
-            self.reload()
-            self.entry.value = entry_id
+            changed = ", ".join(self.labels[field].lower() for field in changes)
+            self.show_ok(f"Corrected {record.describe()} (changed: {changed})")
+            self.reload(keep=entry_id)
+            self._saved()
 
     def _delete(self) -> None:
         if self._loaded is None:
@@ -187,3 +210,4 @@ class CorrectionForm(Form):
             return
         self.show_ok(f"Deleted {entry_id}; its earlier rows stay in the file as history.")
         self.reload()
+        self._saved()

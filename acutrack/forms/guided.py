@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import functools
 import html
+import io
+import math
+import sys
 import threading
 import time
+import wave
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
 
-from ..catalog import CAUTIONS, Routine
+from ..catalog import CAUTIONS, Point, Routine
 from ..journal import Journal
 from ..records import Session
-from .base import WIDE, Form, PainSlider, PlannedSession, notes_box, scale_caption
+from .base import (
+    LABELS,
+    WIDE,
+    Form,
+    PainPicker,
+    PlannedSession,
+    WhenField,
+    notes_box,
+    scale_caption,
+)
 
 __all__ = ["GuidedSession"]
 
@@ -24,6 +39,55 @@ _NOTHING_PRESSED = (
     "Stopped before any point was pressed, so there is no session to save. "
     "Discard it, or choose a routine and start again."
 )
+
+
+def _tone(hertz: float = 880.0, seconds: float = 0.15, rate: int = 22050) -> bytes:
+    """A short sine tone as a WAV file (16-bit mono), faded in and out so it does not click."""
+    count = int(seconds * rate)
+    fade = rate // 100
+    step = 2 * math.pi * hertz / rate
+    samples = array(
+        "h",
+        (
+            int(12000 * min(1, i / fade, (count - i) / fade) * math.sin(step * i))
+            for i in range(count)
+        ),
+    )
+    if sys.byteorder == "big":  # WAV samples are little-endian
+        samples.byteswap()
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+#: The cue played at each point change.
+BEEP = _tone()
+
+
+@functools.lru_cache(maxsize=64)
+def _point_figure(point: Point) -> bytes:
+    """The body map's drawing with ``point`` marked, as a small PNG (drawn once per point)."""
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..plots import plot_body_map
+
+    figure = Figure(figsize=(2.6, 2.9), dpi=72)
+    ax = figure.add_axes((0, 0, 1, 1))
+    plot_body_map(pd.DataFrame({"point": [], "helpful": []}), ax=ax, points={point.code: point})
+    for spot in ax.collections:
+        if spot.get_gid() == f"point-{point.code}":
+            spot.set(facecolor="#d32f2f", edgecolor="black", sizes=[90])
+    if ax.get_legend() is not None:  # the map's legend explains colours this figure lacks
+        ax.get_legend().remove()
+    ax.set_title("")
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
 
 
 def _one_at_a_time(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -58,6 +122,18 @@ class GuidedSession(Form):
         moves while the notebook stays free for other cells. Tests turn it off and call
         `tick` themselves.
 
+    Attributes
+    ----------
+    before, after : PainPicker
+        Pain before and after, unset until chosen; both are shown again at the end.
+    when : WhenField
+        When the session started: when Start was pressed, or an earlier time.
+    sound : Checkbox
+        "Sound": a short beep (``beep``, an ``Audio`` widget that plays when its
+        ``value`` is set) at each point change; untick to mute.
+    figure : Image
+        The body figure with the current point marked.
+
     Notes
     -----
     The minutes saved are the time spent pressing: from Start to the end or Stop, without
@@ -80,19 +156,25 @@ class GuidedSession(Form):
         routines = [r for r in journal.catalog.routines.values() if r.points]
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in routines],
-            description="Routine",
+            description=LABELS["routine"],
             style=WIDE,
             layout=w.Layout(width="32em"),
         )
-        self.before = PainSlider("Pain before")
+        self.before = PainPicker(LABELS["pain_before"])
         self.start_button = w.Button(description="Start", button_style="success", icon="play")
         self.point = w.HTML()
+        self.figure = w.Image(format="png", layout=w.Layout(width="190px"))
+        self.figure.add_class("acutrack-point-figure")
+        self.sound = w.Checkbox(value=True, description="Sound", indent=False)
+        self.beep = w.Audio(value=b"", format="wav", autoplay=True, loop=False, controls=False)
+        self.beep.add_class("acutrack-beep")
         self.progress = w.FloatProgress(value=1.0, min=0.0, max=1.0, description="Time left")
         self.status = w.HTML()
         self.pause_button = w.Button(description="Pause", icon="pause")
         self.skip_button = w.Button(description="Skip point", icon="forward")
         self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop")
-        self.after = PainSlider("Pain after")
+        self.after = PainPicker(LABELS["pain_after"])
+        self.when = WhenField(journal, now_label="when Start was pressed")
         self.notes = notes_box()
         self.save = w.Button(description="Save session", button_style="primary", icon="check")
         self.discard = w.Button(description="Discard", icon="times")
@@ -104,6 +186,7 @@ class GuidedSession(Form):
         self.stop_button.on_click(lambda _: self.stop())
         self.save.on_click(lambda _: self._save())
         self.discard.on_click(lambda _: self._discard())
+        self.sound.observe(self._mute, names="value")
 
         self.planned = PlannedSession(journal, self._follow_plan)
         self.setup_box = w.VBox(
@@ -115,16 +198,24 @@ class GuidedSession(Form):
                 self.start_button,
             ]
         )
-        self.run_box = w.VBox(
+        self.run_box = w.HBox(
             [
-                self.point,
-                self.progress,
-                self.status,
-                w.HBox([self.pause_button, self.skip_button, self.stop_button]),
+                self.figure,
+                w.VBox(
+                    [
+                        self.point,
+                        self.progress,
+                        self.status,
+                        w.HBox([self.pause_button, self.skip_button, self.stop_button, self.sound]),
+                    ]
+                ),
             ]
         )
         # Rating and saving, hidden when nothing was pressed and there is nothing to save.
-        self.rate_box = w.VBox([self.after.widget, self.notes, self.save])
+        # Pain before is shown again: it can be chosen or changed until the session is saved.
+        self.rate_box = w.VBox(
+            [self.before.widget, self.after.widget, self.when.widget, self.notes, self.save]
+        )
         self.end_box = w.VBox([self.summary, self.rate_box, self.discard])
         self.widget = w.VBox(
             [
@@ -134,6 +225,7 @@ class GuidedSession(Form):
                 self.end_box,
                 self.feedback,
                 self.recent,
+                self.beep,
             ]
         )
         self.widget.add_class("acutrack-guided-session")  # a handle for styling and tests
@@ -141,6 +233,7 @@ class GuidedSession(Form):
         # The ticker thread and the buttons change the same state: one at a time.
         self._lock = threading.RLock()
         self._new()
+        self.refresh_recent()
 
     # -- state -------------------------------------------------------------------------
     def _new(self) -> None:
@@ -151,10 +244,17 @@ class GuidedSession(Form):
         self.left = 0.0
         self.active_seconds = 0.0
         self.pressed: dict[str, float] = {}
+        self.started_at: datetime | None = None
+        self._drawn: str | None = None  # the point the figure shows
         self._last = 0.0
         self._ticker: threading.Thread | None = None
-        self.planned.refresh()
+        self.planned.box.value = False
         self._show(setup=True)
+
+    def refresh(self) -> None:
+        """The plan's next slot and the latest entries, as the journal holds them now."""
+        self.planned.refresh()
+        super().refresh()
 
     def _follow_plan(self) -> None:
         """Ticked: the planned slot's routine, fixed; unticked: any routine."""
@@ -187,9 +287,11 @@ class GuidedSession(Form):
         self.index, self.left = 0, self.steps[0].seconds
         self.phase, self.paused = "running", False
         self._last = self.clock()
+        self.started_at = self.journal.now()
         self.feedback.value = ""
         self._show(run=True)
         self._render()
+        self._cue()
         if self.timer:
             self._ticker = threading.Thread(target=self._tick_forever, daemon=True)
             self._ticker.start()
@@ -241,6 +343,7 @@ class GuidedSession(Form):
 
     def _advance(self) -> None:
         self.index += 1
+        self._cue()
         if self.index >= len(self.steps):
             self._finish()
         else:
@@ -250,7 +353,6 @@ class GuidedSession(Form):
         if self.phase == "running":
             self.phase = "finished"
             self.paused = False
-            self.after.value = self.before.value
             self._show(end=True)
             done = ", ".join(self._pressed_points())
             self.rate_box.layout.display = _SHOW if done else _HIDE
@@ -261,12 +363,32 @@ class GuidedSession(Form):
             )
 
     # -- display -----------------------------------------------------------------------
+    def _cue(self) -> None:
+        """Beep through the browser: the ``<audio autoplay>`` plays whenever it gets a sound."""
+        if self.sound.value:
+            self.beep.value = b""  # the same bytes again would not reach the browser
+            self.beep.value = BEEP
+
+    def _mute(self, _change: object = None) -> None:
+        if not self.sound.value:
+            self.beep.value = b""  # stops a beep that is playing
+
+    def _draw(self, point: Point) -> None:
+        """Mark the current point on the body figure (no figure for a point off the map)."""
+        if point.code == self._drawn:
+            return
+        self._drawn = point.code
+        self.figure.layout.display = _SHOW if point.map else _HIDE
+        if point.map:
+            self.figure.value = _point_figure(point)
+
     def _render(self) -> None:
         if self.phase != "running":
             return
         step = self.steps[self.index]
         routine = self.routine_spec
         point = self.journal.catalog.points[step.code]
+        self._draw(point)
         caution = point.caution or CAUTIONS[0]
         self.point.value = (
             f"<h3>{html.escape(point.code)} · {html.escape(point.name)}</h3>"
@@ -301,8 +423,14 @@ class GuidedSession(Form):
         if not points:
             self.show_error(_NOTHING_PRESSED)
             return
+        if self._refuse_missing(self.before, self.after, self.when):
+            return
         ok, routine = self._attempt(lambda: self.routine_spec)
         if not ok:
+            return
+        moved = self.planned.still_next()
+        if moved:
+            self.show_error(moved)
             return
         slot = self.planned.chosen
         session = self._log_session(
@@ -312,13 +440,14 @@ class GuidedSession(Form):
             condition=slot.condition if slot else None,
             points=points,
             duration_min=self.minutes,
+            started_at=self.when.value or self.started_at,
             notes=self.notes.value,
             slot=slot.slot if slot else None,
         )
         if session is None:
             return
         self._clear()
-        self.refresh_recent()
+        self._saved()
 
     def _discard(self) -> None:
         """Drop the finished session without saving it."""
@@ -326,7 +455,7 @@ class GuidedSession(Form):
         self.show_ok("Discarded: nothing was saved.")
 
     def _clear(self) -> None:
-        self.before.reset()
-        self.after.reset()
+        for control in (self.before, self.after, self.when):
+            control.reset()
         self.notes.value = ""
         self._new()

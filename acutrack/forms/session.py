@@ -9,10 +9,12 @@ import ipywidgets as w
 from ..journal import Journal
 from ..records import Session, Slot
 from .base import (
+    LABELS,
     WIDE,
     Form,
-    PainSlider,
+    PainPicker,
     PlannedSession,
+    WhenField,
     location_box,
     notes_box,
     scale_caption,
@@ -41,8 +43,12 @@ class SessionForm(Form):
     ----------
     planned : PlannedSession
         The tick box that says a session is the planned one.
-    routine, points, condition, minutes, before, after, location, notes, save
-        The controls, for tests and for people who script their notebooks.
+    before, after : PainPicker
+        Pain before and after, unset until chosen; Save says so while one is not.
+    when : WhenField
+        Now, or the date and time of a session done earlier.
+    routine, points, condition, minutes, location, notes, save
+        The other controls, for tests and for people who script their notebooks.
     last_saved : Session or None
         What the latest click on Save stored.
     """
@@ -53,24 +59,25 @@ class SessionForm(Form):
         catalog = journal.catalog
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in catalog.routines.values()],
-            description="Routine",
+            description=LABELS["routine"],
             style=WIDE,
             layout=w.Layout(width="32em"),
         )
         self.points = w.SelectMultiple(
             options=[(f"{p.code} {p.name}", p.code) for p in catalog.points.values()],
             rows=6,
-            description="Points",
+            description=LABELS["points"],
             style=WIDE,
         )
         self.condition = w.ToggleButtons(
-            options=["real", "sham"], description="Real or sham", style=WIDE
+            options=["real", "sham"], description=LABELS["condition"], style=WIDE
         )
         self.minutes = w.BoundedFloatText(
-            value=5, min=0, max=600, step=0.5, description="Minutes", style=WIDE
+            value=5, min=0, max=600, step=0.5, description=LABELS["duration_min"], style=WIDE
         )
-        self.before = PainSlider("Pain before")
-        self.after = PainSlider("Pain after")
+        self.before = PainPicker(LABELS["pain_before"])
+        self.after = PainPicker(LABELS["pain_after"])
+        self.when = WhenField(journal)
         self.location = location_box()
         self.notes = notes_box()
         self.save = w.Button(description="Save session", button_style="primary", icon="check")
@@ -89,6 +96,7 @@ class SessionForm(Form):
                 scale_caption(),
                 self.before.widget,
                 self.after.widget,
+                self.when.widget,
                 self.location,
                 self.notes,
                 w.HBox([self.save, self.feedback]),
@@ -97,7 +105,7 @@ class SessionForm(Form):
         )
         self.widget.add_class("acutrack-session-form")  # a handle for styling and tests
         self.reset()
-        self.refresh_recent()
+        self.refresh_recent()  # the plan's slot was read as the tick box was made
 
     def _fill_from_routine(self, _change: object = None) -> None:
         routine = self.journal.catalog.routine(self.routine.value)
@@ -127,16 +135,27 @@ class SessionForm(Form):
             self.routine.value = routine  # fills points, minutes and condition
 
     def reset(self) -> None:
-        """Back to the defaults for the next entry; the plan's next slot offered, unticked."""
-        self.planned.refresh()
+        """Back to the defaults for the next entry: no pain chosen, now, plan unticked."""
+        self.planned.box.value = False
         self.routine.disabled = False
         self._choose("back")
-        for control in (self.before, self.after):
+        for control in (self.before, self.after, self.when):
             control.reset()
         self.location.value = "lower-back"
         self.notes.value = ""
 
+    def refresh(self) -> None:
+        """The plan's next slot and the latest entries, as the journal holds them now."""
+        self.planned.refresh()
+        super().refresh()
+
     def _save(self, _button: object = None) -> None:
+        if self._refuse_missing(self.before, self.after, self.when):
+            return
+        moved = self.planned.still_next()
+        if moved:
+            self.show_error(moved)
+            return
         session = self._log_session(
             pain_before=self.before.value,
             pain_after=self.after.value,
@@ -145,10 +164,11 @@ class SessionForm(Form):
             points=list(self.points.value),
             duration_min=self.minutes.value,
             location=self.location.value,
+            started_at=self.when.value,
             notes=self.notes.value,
             slot=self.planned.chosen.slot if self.planned.chosen else None,
         )
         if session is None:
             return
         self.reset()
-        self.refresh_recent()
+        self._saved()

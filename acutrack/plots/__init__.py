@@ -8,13 +8,14 @@ reads a file.
 from .experiment import plot_condition_drops, plot_responders
 from .points import plot_body_map, plot_point_forest
 from .routines import plot_before_after, plot_routine_forest
-from .trend import plot_calendar, plot_weekly_trend
+from .trend import plot_calendar, plot_daily_pain, plot_weekly_trend
 
 __all__ = [
     "plot_before_after",
     "plot_body_map",
     "plot_calendar",
     "plot_condition_drops",
+    "plot_daily_pain",
     "plot_point_forest",
     "plot_responders",
     "plot_routine_forest",

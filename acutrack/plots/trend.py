@@ -1,28 +1,65 @@
-"""Pain over time: the weekly trend and a calendar of daily pain."""
+"""Pain over time: the weekly trend, pain day by day, and a calendar of daily pain."""
 
 from __future__ import annotations
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 
 from ._axes import PAIN_LABEL, REAL, axes, empty
 
-__all__ = ["plot_calendar", "plot_weekly_trend"]
+__all__ = ["plot_calendar", "plot_daily_pain", "plot_weekly_trend"]
+
+
+ALERT_COLOUR, ALERT_LABEL = "#c62828", "pain alert: see a clinician"
+NOTHING_EDGE = "#bdbdbd"  # the hatching of a day with nothing logged
+
+
+def _alert_stripes(ax: Axes, alerts: pd.DataFrame | None, last_day: pd.Timestamp) -> None:
+    """Shade the days of each pain alert, up to the end of ``last_day`` and never past it."""
+    if alerts is None:
+        return
+    for i, alert in enumerate(alerts.itertuples()):
+        end = alert.end if pd.isna(last_day) else min(alert.end, last_day)
+        ax.axvspan(
+            alert.start,
+            end + pd.Timedelta(days=1),
+            color=ALERT_COLOUR,
+            alpha=0.15,
+            label=ALERT_LABEL if i == 0 else None,
+        )
+
+
+def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, label: str) -> None:
+    """Ticks on Mondays (every few weeks when there are many) labelled like ``15 Jun``.
+
+    One kind of label throughout, unlike matplotlib's automatic ticks, which mix days,
+    months and years on one axis; the years go in the axis label.
+    """
+    weeks = max(1, (last - first).days // 7)
+    ax.xaxis.set_major_locator(
+        mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, -(-weeks // 8)))
+    )
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    years = f"{first:%Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
+    ax.set_xlabel(f"{label} ({years})")
 
 
 def plot_weekly_trend(
-    weekly: pd.DataFrame, *, flags: pd.DataFrame | None = None, ax: Axes | None = None
+    weekly: pd.DataFrame, *, alerts: pd.DataFrame | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Weekly pain: mean line, lowest-to-highest band, 4-week rolling mean, sessions, red flags.
+    """Weekly pain: mean line, lowest-to-highest band, 4-week rolling mean, sessions, alerts.
 
     Parameters
     ----------
     weekly : DataFrame
         From `acutrack.analysis.weekly_trend`.
-    flags : DataFrame, optional
-        From `acutrack.analysis.red_flags`; each is shaded red.
+    alerts : DataFrame, optional
+        From `acutrack.analysis.pain_alerts`; the days of each are shaded red, up to the
+        last day with an entry (``weekly.attrs["last_day"]``), never into the future.
     ax : Axes, optional
         Where to draw; the current Axes by default.
 
@@ -48,24 +85,62 @@ def plot_weekly_trend(
         color="#555555",
         label="sessions (bigger: more)",
     )
-    for i, flag in enumerate((flags if flags is not None else pd.DataFrame()).itertuples()):
-        ax.axvspan(
-            flag.start - pd.Timedelta(days=3),
-            flag.end + pd.Timedelta(days=3),
-            color="#c62828",
-            alpha=0.15,
-            label="red flag: see a clinician" if i == 0 else None,
-        )
-    if len(x) == 1:
-        # A single week would give the date axis no width, and no tick interval fits it.
-        ax.set_xlim(x.iloc[0] - pd.Timedelta(days=4), x.iloc[0] + pd.Timedelta(days=4))
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    last_day = weekly.attrs.get("last_day", pd.NaT)
+    _alert_stripes(ax, alerts, last_day)
+    first = x.iloc[0]
+    last = x.iloc[-1] if pd.isna(last_day) else max(x.iloc[-1], last_day)
+    # Half a week of room either side; a single week would otherwise have no width.
+    ax.set_xlim(first - pd.Timedelta(days=3), last + pd.Timedelta(days=3))
+    _date_axis(ax, first, last, "Week starting on the Monday")
     ax.set_ylim(0, 10.5)
     ax.set_ylabel(PAIN_LABEL)
-    ax.set_xlabel("Week")
     ax.set_title("Pain week by week")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_daily_pain(
+    daily: pd.DataFrame, *, alerts: pd.DataFrame | None = None, ax: Axes | None = None
+) -> Axes:
+    """Pain day by day, for the first weeks (before a weekly trend means anything).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        From `acutrack.analysis.daily_pain`; a day without readings is a gap in the line.
+    alerts : DataFrame, optional
+        From `acutrack.analysis.pain_alerts`; the days of each are shaded red.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        The day's average as a line with a marker per day, its highest reading as a small
+        mark above.
+    """
+    ax = axes(ax)
+    if daily.empty or daily["count"].sum() == 0:
+        return empty(ax, "No pain readings yet")
+    days = daily["day"]
+    ax.plot(days, daily["mean"], marker="o", color=REAL, label="average that day")
+    ax.plot(
+        days,
+        daily["max"],
+        marker="_",
+        markersize=12,
+        linestyle="none",
+        color=REAL,
+        label="highest that day",
+    )
+    last_day = days[daily["count"] > 0].max()
+    _alert_stripes(ax, alerts, last_day)
+    ax.set_xlim(days.min() - pd.Timedelta(days=1), last_day + pd.Timedelta(days=1))
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, len(daily) // 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%a\n%d %b"))
+    ax.set_xlabel(f"Day ({days.min():%Y})")
+    ax.set_ylim(0, 10.5)
+    ax.set_ylabel(PAIN_LABEL)
+    ax.set_title("Pain day by day")
     ax.legend(loc="upper right", fontsize="small")
     return ax
 
@@ -76,12 +151,14 @@ def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     daily : DataFrame
-        From `acutrack.analysis.daily_pain`; days without readings stay blank.
+        From `acutrack.analysis.daily_pain`.
     ax : Axes, optional
 
     Returns
     -------
     Axes
+        The days as an image; a day without readings is see-through, over a hatched white
+        patch (``gid="nothing-logged"``), so that it cannot pass for a middling pain.
     """
     ax = axes(ax)
     if daily.empty or daily["count"].sum() == 0:
@@ -91,12 +168,33 @@ def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     column = ((days - monday).dt.days // 7).to_numpy()
     grid = np.full((7, column.max() + 1), np.nan)
     grid[days.dt.day_of_week.to_numpy(), column] = daily["mean"].to_numpy()
-    image = ax.imshow(np.ma.masked_invalid(grid), cmap="RdYlGn_r", vmin=0, vmax=10, aspect="auto")
+    colours = colormaps["RdYlGn_r"].with_extremes(bad=(0, 0, 0, 0))
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=colours, vmin=0, vmax=10, aspect="auto")
+    nothing = Rectangle(
+        (-0.5, -0.5),
+        grid.shape[1],
+        7,
+        facecolor="white",
+        edgecolor=NOTHING_EDGE,
+        hatch="///",
+        linewidth=0,
+        zorder=image.get_zorder() - 1,
+        gid="nothing-logged",
+        label="nothing logged",
+    )
+    ax.add_patch(nothing)
     ax.figure.colorbar(image, ax=ax, label="Average pain that day")
     ax.set_yticks(range(7), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
     step = max(1, grid.shape[1] // 8)
     ticks = range(0, grid.shape[1], step)
     ax.set_xticks(ticks, [f"{monday + pd.Timedelta(weeks=t):%d %b}" for t in ticks])
-    ax.set_xlabel("Week starting")
-    ax.set_title("Daily pain (blank: nothing logged)")
+    ax.set_xlabel(f"Week starting ({monday:%Y})")
+    ax.set_title("Daily pain")
+    ax.legend(
+        handles=[nothing],
+        loc="upper left",
+        bbox_to_anchor=(0, -0.18),
+        fontsize="small",
+        frameon=False,
+    )
     return ax
