@@ -90,3 +90,25 @@ def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **en
         assert time.monotonic() < deadline, f"JupyterLab did not start within {timeout} s"
         time.sleep(0.3)
     return proc, url, port
+
+
+def kill_after(script: str, args: list[str], lines: int, timeout: float = 60) -> list[str]:
+    """Run a Python ``script`` that prints a line per write; SIGKILL it after ``lines``.
+
+    Returns every line it printed, those after the count included: each is a write that
+    returned before the writer was killed.
+    """
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True
+    )
+    said = []
+    deadline = time.monotonic() + timeout
+    while len(said) < lines and time.monotonic() < deadline:
+        said.append(proc.stdout.readline().strip())
+    proc.kill()  # SIGKILL where there are signals
+    proc.wait()
+    said += [line.strip() for line in proc.stdout if line.strip()]
+    assert len(said) >= lines, "the writer was too slow to be killed mid-way"
+    return said

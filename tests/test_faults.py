@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+from conftest import kill_after
 
 import acutrack as at
 from acutrack import csvstore
@@ -251,19 +252,10 @@ while True:
 
 def test_a_writer_killed_while_correcting_leaves_a_journal_that_loads(journal):
     ids = [journal.log_session(6, 3).id for _ in range(5)]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED_CORRECTOR, str(journal.path), ",".join(ids)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    done = []
-    deadline = time.monotonic() + 60
-    while len(done) < 60 and time.monotonic() < deadline:
-        done.append(proc.stdout.readline().split())
-    proc.kill()  # SIGKILL where there are signals
-    proc.wait()
-    done += [line.split() for line in proc.stdout if line.strip()]
-    assert len(done) >= 60
+    done = [
+        line.split()
+        for line in kill_after(KILLED_CORRECTOR, [str(journal.path), ",".join(ids)], 60)
+    ]
     table = journal.sessions().set_index("id")  # no damaged row (it would warn: an error)
     last = {entry: int(i) for entry, i in done}
     for entry, i in last.items():  # every correction that returned is what stands, or a later

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import kill_after
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import acutrack as at
-from acutrack.errors import InvalidValue
-from acutrack.fields import TimeField
 from acutrack.journal import JournalWarning
 from acutrack.tables import session_spec
 
@@ -165,19 +161,7 @@ while True:
 
 
 def test_killed_writer_leaves_a_journal_that_loads(journal):
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(journal.path)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    returned = []
-    deadline = time.monotonic() + 60
-    while len(returned) < 200 and time.monotonic() < deadline:
-        returned.append(proc.stdout.readline().strip())
-    proc.kill()  # SIGKILL where there are signals
-    proc.wait()
-    returned += [line.strip() for line in proc.stdout if line.strip()]
-    assert len(returned) >= 200
+    returned = kill_after(KILLED_WRITER, [str(journal.path)], 200)
     table = journal.sessions()  # would warn (an error in tests) on any damaged row
     assert set(returned) <= set(table["id"])
     assert len(table) - len(returned) <= 1  # at most the row being written when killed
@@ -340,26 +324,6 @@ def test_impossible_dates_are_reported_not_fatal(tmp_path):
     assert "after 1970" in problems.set_index("value")["why"]["1970-01-01T00:30:00+01:00"]
     with pytest.warns(JournalWarning, match="5 problem"):
         assert sorted(journal.sessions()["id"]) == ["s-good", "s-space"]
-
-
-CANONICAL_ISH = r"(19[6-9]\d|20\d\d)-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d[+-][0-2]\d:[0-6]\d"
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.from_regex(CANONICAL_ISH, fullmatch=True), min_size=1, max_size=20))
-def test_times_read_all_at_once_match_one_by_one(cells):
-    """The vectorised time reader accepts and reads exactly what the one-cell reader does."""
-    field = TimeField("t")
-    utc, local, whys = field.read(cells)
-    for i, cell in enumerate(cells):
-        try:
-            value = field.from_text(cell)
-        except InvalidValue as err:
-            assert whys[i] == err.allowed
-            continue
-        assert whys[i] == ""
-        assert utc[i] == value
-        assert local[i] == value.replace(tzinfo=None)
 
 
 RAW_CELL = st.text(alphabet=st.sampled_from(list("ab1 ,;\"'\r\n-")), max_size=6)
