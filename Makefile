@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lab bench calibrate mutate format clean
+.PHONY: test lab bench bench-scale calibrate mutate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
+
+# Journals of 10,000 to 1,000,000 sessions: time and peak memory (a few minutes).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 # The full calibration table (the test suite runs a short version): a few minutes.
 calibrate: $(STAMP)

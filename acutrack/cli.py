@@ -356,10 +356,8 @@ _SHARED_OPTIONS = {"location": "location", "note": "notes"}
 
 
 def _existing(journal, entry_id: str):
-    """The standing entry with this id, as `timeline.Entry`; `_Usage` naming it if none."""
-    from .timeline import find_entry
-
-    entry = find_entry(journal, entry_id)
+    """The standing session or check-in with this id; `_Usage` naming it if none."""
+    entry = journal.find(entry_id)
     if entry is None:
         raise _Usage(
             f"no session or check-in in this journal has the id {shown(entry_id)}; "
@@ -371,7 +369,8 @@ def _existing(journal, entry_id: str):
 def _cmd_correct(args: argparse.Namespace) -> int:
     journal = _journal(args)
     entry = _existing(journal, args.id)
-    is_session = entry.kind == "session"
+    is_session = hasattr(entry, "pain_before")
+    kind = "session" if is_session else "check-in"
     own, other = (
         (_SESSION_OPTIONS, _RATING_OPTIONS) if is_session else (_RATING_OPTIONS, _SESSION_OPTIONS)
     )
@@ -379,7 +378,7 @@ def _cmd_correct(args: argparse.Namespace) -> int:
     if misplaced:
         option = "--" + misplaced[0].replace("_", "-")
         mine = ", ".join("--" + name.replace("_", "-") for name in (*own, "at", *_SHARED_OPTIONS))
-        raise _Usage(f"{option} is not for a {entry.kind}; {entry.id} takes {mine}")
+        raise _Usage(f"{option} is not for a {kind}; {entry.id} takes {mine}")
     changes = {
         field: getattr(args, name)
         for name, field in {**own, **_SHARED_OPTIONS}.items()
@@ -417,7 +416,7 @@ def _as_it_stands(record) -> str:
 def _cmd_delete(args: argparse.Namespace) -> int:
     journal = _journal(args)
     entry = _existing(journal, args.id)
-    what = f"{entry.id} ({entry.describe()})"
+    what = f"{entry.id} ({entry.describe().removeprefix(entry.id + ' ')})"
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
             # A script or a pipe has no one to answer: waiting would hang it.
@@ -432,11 +431,12 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .timeline import latest_entries
+    from .timeline import entries_of
 
     journal = _journal(args)
-    entries = latest_entries(journal, args.last)
-    unread = _unread(journal)
+    sessions, ratings, problems = journal.review()  # the files read once
+    entries = entries_of(sessions, ratings, args.last)
+    unread = _unread(problems)
     if not entries:
         _say(
             f"{journal.path} holds no entries that can be read."
@@ -462,13 +462,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unread(journal) -> str | None:
+def _unread(problems) -> str | None:
     """``3 rows could not be read: run acutrack validate``, or None when all can be.
 
     Counted from `Journal.problems`: a row with several bad cells counts once; a problem
     with a file as a whole (line 0) or its header (line 1) counts as a file.
     """
-    problems = journal.problems()
     if problems.empty:
         return None
     in_rows = problems["line"] > 1
@@ -611,7 +610,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     journal = _journal(args)
     out = write_report(journal, args.out, since=since, pdf=pdf)
     _say(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
-    unread = _unread(journal)  # the report leaves such rows out
+    unread = _unread(journal.problems())  # the report leaves such rows out
     if unread:
         _say(unread)
     return 0

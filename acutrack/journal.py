@@ -35,7 +35,7 @@ from .csvstore import (
 )
 from .errors import InvalidValue, JournalError
 from .fields import TimeField
-from .loading import Row, read_rows
+from .loading import Row, read_entry, read_rows
 from .records import Problem, Rating, Session, Slot
 from .tables import (
     SCHEMA_VERSION,
@@ -649,9 +649,9 @@ class Journal:
                 if spec.name == "sessions":  # its slot may change too: the plan's lock first
                     held.enter_context(self._writing(plan_spec(self.catalog)))
                 held.enter_context(self._writing(spec))
-                rows, _ = read_rows(self.file(spec), spec)
-                if entry_id in rows:
-                    yield spec, rows[entry_id]
+                row = read_entry(self.file(spec), spec, entry_id)
+                if row is not None:
+                    yield spec, row
                     return
         raise InvalidValue("id", entry_id, "expected the id of a journal entry that is not deleted")
 
@@ -672,6 +672,18 @@ class Journal:
             reopened = {**vars(slot), "session_id": None, "reopened": slot.reopened + 1}
             spec = plan_spec(self.catalog)
             self._append_held(spec, [reopened], "correct", _recorded_at(row))
+
+    def find(self, entry_id: str) -> Session | Rating | None:
+        """The standing session or check-in with this id, or None.
+
+        Reads only the records that mention the id (see `loading.read_entry`), so it costs
+        little however long the journal is.
+        """
+        for spec in self._specs():
+            row = read_entry(self.file(spec), spec, entry_id.strip())
+            if row is not None:
+                return (Session if spec.name == "sessions" else Rating)(**row.values)
+        return None
 
     def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
         """Change fields of an entry by appending a corrected row with the same id.
@@ -784,34 +796,40 @@ class Journal:
             One row per problem: ``file``, ``line`` (1 is the header; 0 for the file as a
             whole), ``field``, ``value`` (as written) and ``why``.
         """
+        return self.review()[2]
+
+    def review(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Sessions, ratings and `problems`, from one reading of the files (for `show`)."""
         import pandas as pd
 
-        from .loading import load_table
+        from .loading import empty_table, load_table
 
         columns = ["file", "line", "field", "value", "why"]
+        catalog, in_catalog = self._catalog()
+        found = list(in_catalog)  # a copy: the catalog's own list is kept for the next call
+        sessions_spec, ratings_spec = session_spec(catalog), rating_spec()
+        sessions, ratings = empty_table(sessions_spec), empty_table(ratings_spec)
         try:
             self._check_version()
         except JournalError as err:
-            newer = "newer acutrack" in str(err)
-            found = [Problem(META_FILE, 0, "schema_version", "", str(err))]
-            if newer or not self.path.is_dir():  # its files cannot be judged by this version
-                return pd.DataFrame([asdict(p) for p in found], columns=columns)
-        else:
-            found = []
-        catalog, in_catalog = self._catalog()
-        found += in_catalog
-        sessions_spec, ratings_spec = session_spec(catalog), rating_spec()
+            meta = Problem(META_FILE, 0, "schema_version", "", str(err))
+            if "newer acutrack" in str(err) or not self.path.is_dir():
+                # Its files cannot be judged by this version.
+                return sessions, ratings, pd.DataFrame([asdict(meta)], columns=columns)
+            found = [meta, *found]
         sessions, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
         ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
         slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
         found += in_plan + self._slot_problems(slots, sessions)
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
-        return table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+        table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+        return sessions, ratings, table
 
     def _slot_problems(self, rows: dict[str, Row], sessions: pd.DataFrame) -> list[Problem]:
         """Done slots whose session is not in the journal, or is not what the slot asks."""
-        stored = {s.id: s for s in _records(sessions)}
+        named = {row.values["session_id"] for row in rows.values()}
+        stored = {s.id: s for s in _records(sessions[sessions["id"].isin(named)])}
         found = []
         for row in rows.values():
             slot = Slot(**row.values)

@@ -9,6 +9,7 @@ rule for every file (`latest_rows`): the version of an entry with the latest
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["Row", "empty_table", "latest_rows", "load_table", "read_rows"]
+__all__ = ["Row", "empty_table", "latest_rows", "load_table", "read_entry", "read_rows"]
 
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
 _RECORDED = TimeField("recorded_at", required=False)
@@ -59,15 +60,17 @@ def latest_rows(
     Notes
     -----
     Versions are ordered by ``recorded_at``; a row without one counts as recorded with
-    the row before it in the file, and equal times keep their order in the file. So
-    re-sorting the rows in a spreadsheet changes nothing, and a file without times is
-    read in its own order.
+    the version of the same entry before it in the file (so it follows that version), and
+    equal times keep their order in the file. So re-sorting the rows in a spreadsheet
+    changes nothing, a file without times is read in its own order, and one entry's
+    standing row depends on its own rows alone (which lets `read_entry` read only those).
     """
     timed = []
-    before = float("-inf")
+    before: dict[str, float] = {}
     for position, key, action, recorded in rows:
-        before = before if recorded is None else recorded
-        timed.append((before, position, key, action))
+        if recorded is not None:
+            before[key] = recorded
+        timed.append((before.get(key, float("-inf")), position, key, action))
     standing: dict[str, tuple[int, str]] = {}
     reused = []
     for _, position, key, action in sorted(timed):
@@ -178,11 +181,69 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
     header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
     if not header:
         return {}, []
-    name = path.name
-    problems, stops = _header_problems(name, spec, header, len(good))
-    problems += _broken(name, header, broken)
+    problems, stops = _header_problems(path.name, spec, header, len(good))
+    problems += _broken(path.name, header, broken)
     if stops:
         return {}, problems
+    rows, found = _resolve(path.name, spec, header, good)
+    return rows, sorted(problems + found, key=lambda p: p.line)
+
+
+#: Files up to this size are read whole to find one entry (simple, and quick anyway).
+FIND_WHOLE_BELOW = 1 << 20
+
+
+def read_entry(path: Path, spec: TableSpec, key: str) -> Row | None:
+    """The standing row of one entry, reading only the records that mention its key.
+
+    A long journal is not parsed whole to correct or delete one entry: the file is
+    searched for the key's bytes, and only records that start at a record boundary (an
+    even number of quotes before them, so never a line inside a quoted note) and hold the
+    key in the key column are read, with the same rules as `read_rows`. Small files are
+    read whole.
+    """
+    if not path.exists():
+        return None
+    if path.stat().st_size < FIND_WHOLE_BELOW:
+        return read_rows(path, spec)[0].get(key)
+    data = path.read_bytes()  # bytes.find and bytes.count run at memory speed
+    text = data[: data.find(b"\n") + 1 or len(data)].removeprefix(_BOM)
+    header, _ = split_header(first_line(text.decode("utf-8", "surrogateescape")))
+    if _header_problems(path.name, spec, header, 0)[1] or spec.key not in header:
+        return None
+    records = list(_records_mentioning(data, header.index(spec.key), len(header), key))
+    return _resolve(path.name, spec, header, records)[0].get(key)
+
+
+def _records_mentioning(data: bytes, at: int, width: int, key: str) -> Iterable[Record]:
+    """Whole records of ``data`` of ``width`` cells whose cell ``at`` is ``key``."""
+    needle = key.encode("utf-8")
+    quotes = line_ends = checked = 0
+    position = data.find(needle)
+    while position >= 0:
+        start = max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
+        quotes += data.count(b'"', checked, start)
+        line_ends += data.count(b"\n", checked, start) or data.count(b"\r", checked, start)
+        checked = start
+        if quotes % 2 == 0:  # a record starts here, not a line inside a quoted cell
+            end = start
+            while True:  # to the end of the record: its quotes balanced, then a line end
+                end = data.find(b"\n", end + 1)
+                end = len(data) if end < 0 else end + 1
+                if data.count(b'"', start, end) % 2 == 0 or end == len(data):
+                    break
+            chunk = data[start:end].decode("utf-8", errors="surrogateescape")
+            cells = next(csv.reader(io.StringIO(chunk, newline="")), [])
+            if len(cells) == width and cells[at].strip() == key:
+                yield Record(line_ends + 1, cells)
+        position = data.find(needle, max(position + 1, start + 1))
+
+
+def _resolve(
+    name: str, spec: TableSpec, header: list[str], good: list[Record]
+) -> tuple[dict[str, Row], list[Problem]]:
+    """The standing row of each key among well-formed records, and the rows' problems."""
+    problems: list[Problem] = []
     names = table_names(header)
     contradiction = _contradiction(spec)
     parsed: list[tuple[Record, dict[str, str], dict[str, Any], str, float | None]] = []
@@ -213,13 +274,12 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
     counts = Counter(keys)
     repeated = len(counts) < len(keys)
     for i, (record, cells, values, action, _) in enumerate(parsed):
-        if counts[keys[i]] > 1:  # when a row was written matters only between versions
-            recorded, why = _recorded(cells.get("recorded_at", ""))
-            parsed[i] = (record, cells, values, action, recorded)
-            if why:
-                problems.append(
-                    Problem(name, record.line, "recorded_at", cells["recorded_at"], why)
-                )
+        # Every row's time (a row without one takes the time of the row before it), but a
+        # bad one is reported only between versions of one entry, where it matters.
+        recorded, why = _recorded(cells.get("recorded_at", ""))
+        parsed[i] = (record, cells, values, action, recorded)
+        if why and counts[keys[i]] > 1:
+            problems.append(Problem(name, record.line, "recorded_at", cells["recorded_at"], why))
     latest, reused = latest_rows(
         (i, values[spec.key], action, recorded)
         for i, (_, _, values, action, recorded) in enumerate(parsed)
@@ -234,7 +294,7 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
     else:
         problems += [Problem(name, parsed[i][0].line, spec.key, keys[i], _REUSED) for i in reused]
     rows = {key: Row(parsed[i][0].line, parsed[i][2], parsed[i][1]) for key, i in latest.items()}
-    return rows, sorted(problems, key=lambda p: p.line)
+    return rows, problems
 
 
 def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -296,8 +356,9 @@ def _fast_records(
     wholly empty rows dropped. pandas reads the file by its path (big files in parallel),
     and again from ``whole``, the bytes checked here, if the file changed in between.
     ``read_as`` names columns to read as ``"number"`` (whole numbers) or ``"category"``
-    (texts); if pandas finds anything else in one (a decimal, a text that is all digits),
-    the careful reader takes the file, so that every cell is read as written.
+    (texts); a column in which pandas finds anything else (a decimal, a text that is all
+    digits) is read again as written, so that its cells are judged one by one without
+    sending a long file to the careful reader for one odd cell.
     """
     import io
 
@@ -329,12 +390,21 @@ def _fast_records(
         return None
     if physical is not None and len(frame) != physical - 1:
         return None
-    for c, how in read_as.items():
-        col = frame.get(c)
-        if how == "number" and col is not None and col.dtype != np.int64:
-            return None
-        if how == "category" and col is not None and not is_string_dtype(col.cat.categories):
-            return None
+    odd = [
+        c
+        for c, how in read_as.items()
+        if c in frame
+        and (
+            (how == "number" and frame[c].dtype != np.int64)
+            or (how == "category" and not is_string_dtype(frame[c].cat.categories))
+        )
+    ]
+    if odd:  # e.g. one decimal pain: only those columns again, as written
+        again = pd.read_csv(
+            io.BytesIO(whole), names=header, usecols=odd, dtype=dict.fromkeys(odd, object), **_CSV
+        )
+        for c in odd:
+            frame[c] = again[c].to_numpy()
     # pandas pads a short row with empty cells: check each row whose last cell is empty.
     skipped = []
     suspects = np.flatnonzero(frame.iloc[:, -1].to_numpy() == "") if len(frame) else []
@@ -451,14 +521,15 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         recorded, _, whys = _RECORDED.read(cells["recorded_at"])
         whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
         report("recorded_at", whys, np.isin(np.arange(n), usable[counts[codes[usable]] > 1]))
-        # A row without a time counts as recorded with the usable row before it (of any
-        # entry), as `latest_rows` does when it is given every row.
-        stamps = recorded.to_numpy(dtype="datetime64[s]")[usable]
-        filled = pd.Series(np.where(np.isnat(stamps), np.nan, stamps.astype(np.int64))).ffill()
-        when = dict(zip(usable.tolist(), filled.tolist(), strict=True))
+        stamps = recorded.to_numpy(dtype="datetime64[s]")
         versions = usable[counts[codes[usable]] > 1]
         standing, reused = latest_rows(
-            (int(i), ids[i], actions[i] or "add", None if np.isnan(when[i]) else when[i])
+            (
+                int(i),
+                ids[i],
+                actions[i] or "add",
+                None if np.isnat(stamps[i]) else int(stamps[i].astype(np.int64)),
+            )
             for i in versions
         )
         ambiguous = "action" not in header

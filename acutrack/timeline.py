@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .journal import Journal
 
-__all__ = ["Entry", "find_entry", "latest_entries"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Entry", "entries_of", "latest_entries"]
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,17 @@ class Entry:
         return f"{self.when:%Y-%m-%d %H:%M} check-in pain {self.pain}{follows}"
 
 
-def _all_entries(journal: Journal) -> list[Entry]:
-    """Every standing session and check-in, oldest first.
+def entries_of(
+    sessions: pd.DataFrame, ratings: pd.DataFrame, count: int | None = None
+) -> list[Entry]:
+    """The standing sessions and check-ins of two loaded tables, oldest first.
 
-    Rows the journal cannot read are left out without a warning here: `Journal.problems`
-    and ``acutrack validate`` are where they are reported.
+    With ``count``, only the latest ``count``: each table is cut to its own latest
+    ``count`` rows first, so a long journal never becomes a million Python objects.
     """
-    sessions, ratings = journal.entries()
+    if count is not None:
+        sessions = sessions.sort_values("local_time", kind="stable").tail(count)
+        ratings = ratings.sort_values("local_time", kind="stable").tail(count)
     entries = [
         Entry(t.to_pydatetime(), "session", i, f"{r} ({c})", f"{b} → {a}", n, w)
         for t, i, r, c, b, a, n, w in zip(
@@ -84,7 +92,8 @@ def _all_entries(journal: Journal) -> list[Entry]:
             strict=True,
         )
     ]
-    return sorted(entries, key=lambda e: e.when)
+    entries.sort(key=lambda e: e.when)
+    return entries if count is None else entries[len(entries) - count :]
 
 
 def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
@@ -93,10 +102,4 @@ def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
     Rows the journal cannot read are left out without a warning here: `Journal.problems`
     and ``acutrack validate`` are where they are reported.
     """
-    return _all_entries(journal)[-count:] if count > 0 else []
-
-
-def find_entry(journal: Journal, entry_id: str) -> Entry | None:
-    """The standing session or check-in with this id, or None (never logged, deleted, or
-    in a row that cannot be read)."""
-    return next((e for e in _all_entries(journal) if e.id == entry_id.strip()), None)
+    return entries_of(*journal.entries(), count) if count > 0 else []

@@ -143,7 +143,7 @@ def test_delete_asks_on_a_terminal(tmp_path, answer, deleted):
     result = on_terminal("delete", session.id, journal=tmp_path, answer=answer)
     assert result.returncode == 0, result.stderr
     when = (NOW - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
-    assert result.stderr == f"Delete {session.id} ({when} back (real) pain 6 → 3)? [y/N] "
+    assert result.stderr == f"Delete {session.id} ({when} back (real) pain 6 → 3, 2.5 min)? [y/N] "
     assert journal.sessions().empty is deleted
     assert result.stdout.startswith("deleted" if deleted else f"kept {session.id}")
 

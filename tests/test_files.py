@@ -368,8 +368,9 @@ RATING_LINES = [
 @settings(max_examples=60, deadline=None)
 @given(lines=st.lists(st.sampled_from(RATING_LINES), max_size=8), crlf=st.booleans())
 def test_every_reader_resolves_versions_alike(lines, crlf):
-    """Fast, careful and row-by-row readers: the same standing rows and the same problems,
-    on a table other than sessions and with corrections, deletions and reused ids."""
+    """Fast, careful, row-by-row and one-entry readers: the same standing rows and the
+    same problems, on a table other than sessions, with corrections, deletions, reused ids
+    and rows without a time."""
     import tempfile
 
     from acutrack import loading
@@ -390,3 +391,33 @@ def test_every_reader_resolves_versions_alike(lines, crlf):
         ]
         for key, row in rows.items():
             assert row.values["pain"] == fast.set_index("id").loc[key, "pain"]
+        original = loading.FIND_WHOLE_BELOW
+        loading.FIND_WHOLE_BELOW = 0  # the search that correct and delete use on big files
+        try:
+            for key in ("r-a", "r-b", "r-c", "r-d"):
+                found, expected = loading.read_entry(path, spec, key), rows.get(key)
+                assert (found and found.values) == (expected and expected.values)
+        finally:
+            loading.FIND_WHOLE_BELOW = original
+
+
+def test_one_odd_cell_does_not_send_a_long_file_to_the_careful_reader(journal):
+    """A decimal pain or a routine written as digits: that column is read again as
+    written, the rest of the file stays on pandas' fast path, and the cell is reported."""
+    from acutrack import loading
+
+    for _ in range(3):
+        journal.log_session(6, 3)
+    path = journal.path / "sessions.csv"
+    header, first, *rest = path.read_text().splitlines(keepends=True)
+    cells = first.split(",")
+    cells[6] = "5.5"  # pain_before
+    path.write_text(header + ",".join(cells) + "".join(rest))
+    names = header.strip().split(",")
+    read_as = {"pain_before": "number", "pain_after": "number"}
+    raw, _ = loading._fast_records(path, path.read_bytes(), names, read_as)
+    assert raw["pain_before"].tolist() == ["5.5", "6", "6"]  # as written
+    problems = journal.problems()
+    assert problems[["line", "field", "value"]].values.tolist() == [[2, "pain_before", "5.5"]]
+    with pytest.warns(at.JournalWarning):
+        assert len(journal.sessions()) == 2

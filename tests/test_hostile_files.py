@@ -289,3 +289,38 @@ def test_a_routine_too_long_to_log_is_reported_in_the_file(journal):
     problems = journal.problems()
     assert problems["field"].tolist() == ["seconds_per_point"]
     assert "mine" not in journal.catalog.routines
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_finding_one_entry_in_a_long_file_reads_what_the_whole_file_says(
+    journal, monkeypatch, crlf
+):
+    """The search that correct and delete use on big files agrees with reading them whole,
+    with versions, a tombstone, a reused id and a note that holds another entry's id."""
+    from acutrack import loading
+
+    a = journal.log_session(6, 3)
+    journal.correct(a.id, pain_after=1)
+    # A note whose last line, with the rest of its row, reads as a whole row of a's id.
+    forged = f"{a.id},2026-11-20T09:30:00+01:00,back,BL23,real,1,9,0,neck,x"
+    b = journal.log_session(5, 5, notes=f"see\n{forged}")  # written after a's correction
+    journal.correct(b.id, notes=f'"{a.id}" again, with "quotes"')
+    journal.delete(b.id)
+    c = journal.log_session(7, 2)
+    path = journal.path / "sessions.csv"
+    if crlf:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    spec = session_spec(journal.catalog)
+    whole, _ = loading.read_rows(path, spec)
+    monkeypatch.setattr(loading, "FIND_WHOLE_BELOW", 0)  # take the search path
+    for entry in (a.id, b.id, c.id, "s-nosuchentry"):
+        found = loading.read_entry(path, spec, entry)
+        expected = whole.get(entry)
+        assert (found and (found.values, found.line)) == (
+            expected and (expected.values, expected.line)
+        )
+    journal.correct(a.id, pain_before=9)
+    assert journal.sessions().set_index("id").loc[a.id, ["pain_before", "pain_after"]].tolist() == [
+        9,
+        1,
+    ]
