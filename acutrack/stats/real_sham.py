@@ -255,7 +255,9 @@ class RealVsSham(Result):
                 "look would claim a difference too often."
             ]
         else:
-            parts = [f"{means}: real minus sham is {fmt(self.estimate)} points {self._interval()}."]
+            test = f"{self.method}, {fmt_p(self.p_value)}"
+            interval = _interval(self.ci, self.alpha, test)
+            parts = [f"{means}: real minus sham is {fmt(self.estimate)} points {interval}."]
             if self.plan_state == "ended early":
                 parts.insert(
                     0,
@@ -266,13 +268,6 @@ class RealVsSham(Result):
         if self.note:
             parts.append(self.note)
         return " ".join(parts)
-
-    def _interval(self) -> str:
-        level = f"{100 * (1 - self.alpha):.3g} %"
-        test = f"{self.method}, {fmt_p(self.p_value)}"
-        if not all(np.isfinite(self.ci)):
-            return f"(the data cannot yet bound a {level} interval; {test})"
-        return f"({level} CI {fmt_ci(self.ci)}; {test})"
 
     def _words(self) -> str:
         if self.verdict == "too early":
@@ -292,6 +287,14 @@ class RealVsSham(Result):
             "difference, and also differences that would matter. Absence of evidence is not "
             "evidence of no difference."
         )
+
+
+def _interval(ci: tuple[float, float], alpha: float, test: str) -> str:
+    """``(95 % CI [low, high]; test)`` in words, or that the data cannot bound one yet."""
+    level = f"{100 * (1 - alpha):.3g} %"
+    if not all(np.isfinite(ci)):
+        return f"(the data cannot yet bound a {level} interval; {test})"
+    return f"({level} CI {fmt_ci(ci)}; {test})"
 
 
 def first_follow_ups(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -541,12 +544,8 @@ class LeaveOneOut(Result):
         elif self.n_with == 0 or self.n_without == 0:
             text = "No block of the plan is complete yet."
         else:
-            interval = (
-                f"{100 * (1 - self.alpha):.3g} % CI {fmt_ci(self.ci)}"
-                if all(np.isfinite(self.ci))
-                else "the data cannot yet bound an interval"
-            )
-            text = f"{head} ({interval}; randomisation test, {fmt_p(self.p_value)}). "
+            test = f"randomisation test, {fmt_p(self.p_value)}"
+            text = f"{head} {_interval(self.ci, self.alpha, test)}. "
             text += {
                 "helps": f"In this experiment {self.point} added to the relief.",
                 "better without": f"In this experiment the routine relieved more without "
