@@ -1,8 +1,11 @@
-"""Small hand-made tables in the shape `Journal.sessions` and `Journal.ratings` return."""
+"""Small hand-made tables in the shape `Journal.sessions` and `Journal.ratings` return, and
+formulas worked by hand to check the library against."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from acutrack.fields import CONDITIONS
 
@@ -49,3 +52,11 @@ def ratings_frame(rows):
             "notes": "",
         }
     )
+
+
+def wilson(k, n):
+    """Wilson's score 95 % interval, by hand (k and n need not be whole)."""
+    z = sps.norm.ppf(0.975)
+    centre = (k + z**2 / 2) / (n + z**2)
+    half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
+    return centre - half, centre + half

@@ -5,8 +5,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures import ratings_frame, sessions_frame
-from scipy import stats as sps
+from fixtures import ratings_frame, sessions_frame, wilson
 
 from acutrack import analysis as an
 from acutrack.stats.before_after import RHO_CAP, RHO_FLOOR
@@ -248,14 +247,6 @@ def test_follow_ups_of_other_routines_are_not_counted():
     assert table.loc[("real", "at follow-up"), ["n", "mean_drop"]].tolist() == [1, 1]
 
 
-def _wilson(k, n):
-    """Wilson's score interval, by hand (k and n need not be whole)."""
-    z = sps.norm.ppf(0.975)
-    centre = (k + z**2 / 2) / (n + z**2)
-    half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
-    return centre - half, centre + half
-
-
 def test_responder_intervals_are_wilson_on_the_effective_number_of_sessions():
     hits = np.array([1, 1, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float)  # real sessions, in turn
     sessions = sessions_frame(
@@ -270,7 +261,7 @@ def test_responder_intervals_are_wilson_on_the_effective_number_of_sessions():
     )
     rates = an.responder_rates(sessions).set_index("group")
     for group, (k, n) in an.GERAC.items():
-        assert tuple(rates.loc[group, ["ci_low", "ci_high"]]) == pytest.approx(_wilson(k, n))
+        assert tuple(rates.loc[group, ["ci_low", "ci_high"]]) == pytest.approx(wilson(k, n))
     # Sessions alike from one to the next count as fewer independent ones:
     # n (1 − ρ) / (1 + ρ), with ρ bias-corrected, floored and capped as for the mean drop.
     centred = hits - hits.mean()
@@ -279,4 +270,4 @@ def test_responder_intervals_are_wilson_on_the_effective_number_of_sessions():
     effective = 10 * (1 - rho) / (1 + rho)
     real = rates.loc["your real sessions"]
     assert (real["responders"], real["n"], real["rate"]) == (6, 10, 0.6)
-    assert (real["ci_low"], real["ci_high"]) == pytest.approx(_wilson(0.6 * effective, effective))
+    assert (real["ci_low"], real["ci_high"]) == pytest.approx(wilson(0.6 * effective, effective))

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from fixtures import ratings_frame, sessions_frame
+from fixtures import ratings_frame, sessions_frame, wilson
 from scipy import stats as sps
 
 from acutrack import stats
@@ -488,18 +488,10 @@ def test_gerac_responders():
     assert "cannot tell" in r.summary() and "works" not in r.summary()
 
 
-def _wilson(k, n):
-    """Wilson's score interval, by hand."""
-    z = sps.norm.ppf(0.975)
-    centre = (k + z**2 / 2) / (n + z**2)
-    half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
-    return centre - half, centre + half
-
-
 def test_responder_intervals_by_hand_on_small_counts():
     r = stats.compare_responders(9, 10, 2, 10)
     # Newcombe's hybrid score interval (method 10): from each rate's Wilson interval.
-    (low1, high1), (low2, high2) = _wilson(9, 10), _wilson(2, 10)
+    (low1, high1), (low2, high2) = wilson(9, 10), wilson(2, 10)
     d = 0.9 - 0.2
     assert r.ci == pytest.approx(
         (d - np.hypot(0.9 - low1, high2 - 0.2), d + np.hypot(high1 - 0.9, 0.2 - low2))
