@@ -13,7 +13,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .catalog import Catalog
@@ -426,6 +426,30 @@ class TimeField(Field):
 
 
 @_field_class
+class DateField(Field):
+    """A calendar day, written ``2026-06-01``."""
+
+    allowed: str = "expected a date written like 2026-06-01"
+
+    def _parse(self, value: object) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*", value):
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                raise self.reject(value) from None
+            if EARLIEST.year <= day.year < LATEST.year:
+                return day
+        raise self.reject(value)
+
+    def to_text(self, value: Any) -> str:
+        return "" if value is None else value.isoformat()
+
+
+@_field_class
 class TextField(Field):
     required: bool = False
     default: str = ""
@@ -445,6 +469,8 @@ class TextField(Field):
             raise self.reject(
                 value, "expected valid UTF-8 text (was the file saved in another encoding?)"
             )
+        if self.required and not value.strip():
+            raise self.reject(value, f"a value is required: {self.allowed}")
         return value
 
     def from_text(self, text: str) -> str:

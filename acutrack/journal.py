@@ -16,7 +16,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,15 +36,20 @@ from .csvstore import (
 from .errors import InvalidValue, JournalError
 from .fields import TimeField
 from .loading import Row, read_entry, read_rows
-from .records import Problem, Rating, Session, Slot
+from .records import Medication, Peg, Pgic, Problem, Rating, Screen, Session, Slot
 from .tables import (
     SCHEMA_VERSION,
     TableSpec,
     check_routine,
+    medication_spec,
+    peg_spec,
+    pgic_spec,
     plan_spec,
     point_spec,
+    profile_spec,
     rating_spec,
     routine_spec,
+    screen_spec,
     session_spec,
 )
 
@@ -174,8 +179,9 @@ class Journal:
                 routines[key] = Routine(**row.values)
         return Catalog(points=points, routines=routines), problems
 
-    def _specs(self) -> tuple[TableSpec, TableSpec]:
-        return session_spec(self.catalog), rating_spec()
+    def _specs(self) -> tuple[TableSpec, ...]:
+        """The files of entries that have ids and can be corrected and deleted."""
+        return (session_spec(self.catalog), rating_spec(), *_OUTCOME_SPECS)
 
     def add_point(self, code: str, name: str, location: str = "", how: str = "") -> Point:
         """Declare a point of your own, so that routines and sessions may use its code.
@@ -484,15 +490,15 @@ class Journal:
         return self._log_into_slot(spec, values, slot)
 
     def log_many(self, kind: str, entries: list[dict[str, Any]]) -> int:
-        """Validate many sessions or ratings and append them in one locked write.
+        """Validate many entries of one kind and append them in one locked write.
 
         For bringing in a history at once (an import, a benchmark's fixture): each entry
-        holds the arguments of `log_session` or `log_rating` by name (and may give its
-        own ``id``); one bad entry stops the whole write, naming the field.
+        holds the fields of its file by name (those of `log_session`, `log_rating`, ...;
+        it may give its own ``id``); one bad entry stops the whole write, naming the field.
 
         Parameters
         ----------
-        kind : {"sessions", "ratings"}
+        kind : {"sessions", "ratings", "peg", "pgic", "medications", "screens"}
         entries : list of dict
 
         Returns
@@ -500,9 +506,9 @@ class Journal:
         int
             How many were stored.
         """
-        specs = dict(zip(("sessions", "ratings"), self._specs(), strict=True))
+        specs = {spec.name: spec for spec in self._specs()}
         if kind not in specs:
-            raise InvalidValue("kind", kind, "expected sessions or ratings")
+            raise InvalidValue("kind", kind, f"expected one of {', '.join(specs)}")
         spec = specs[kind]
         defaults = {spec.time: self._clock()} | ({"routine": "back"} if kind == "sessions" else {})
         records = [
@@ -534,6 +540,12 @@ class Journal:
             if not slot.fits(session, tested):
                 why = f"expected the session this slot asks for: {slot.describe()}"
                 raise InvalidValue("slot", slot_id, why)
+            if slot.condition == "sham":
+                from .plan import paused
+
+                why = paused(self)
+                if why:
+                    raise InvalidValue("slot", slot_id, f"a sham slot cannot be filled now: {why}")
             point = rollback_point(self.file(spec))
             self._append_held(spec, [values], "add")
             try:
@@ -623,17 +635,182 @@ class Journal:
         """
         spec = rating_spec()
         given = dict(
-            id=self._make_id(spec.id_prefix),
-            rated_at=rated_at if rated_at is not None else self._clock(),
+            rated_at=rated_at,
             pain=pain,
             location=location,
             session_id=session_id,
             stress=stress,
             notes=notes,
         )
+        return self._log(spec, given)  # type: ignore[return-value]
+
+    def _log(self, spec: TableSpec, given: dict[str, Any]) -> Any:
+        """Validate one new entry of ``spec``'s file, append it and return its record."""
+        when = given.get(spec.time)
+        given = {"id": self._make_id(spec.id_prefix), **given}
+        given[spec.time] = when if when is not None else self._clock()
         values = self._validated(spec, given)
         self._append(spec, values, "add")
-        return Rating(**values)
+        return _RECORDS[spec.name](values)
+
+    def log_peg(
+        self,
+        pain: int,
+        enjoyment: int,
+        activity: int,
+        answered_at: datetime | str | None = None,
+        notes: str = "",
+    ) -> Peg:
+        """Record a PEG-3 answer: three 0–10 ratings of the past week.
+
+        Parameters
+        ----------
+        pain : int
+            Average pain in the past week, 0 (none) to 10 (as bad as you can imagine).
+        enjoyment : int
+            How much pain interfered with enjoyment of life, 0 (not at all) to 10
+            (completely).
+        activity : int
+            How much pain interfered with general activity, 0 to 10.
+        answered_at : datetime or str, optional
+            When; defaults to now.
+        notes : str
+
+        Returns
+        -------
+        Peg
+            The stored answer; its ``score`` is the mean of the three.
+        """
+        given = dict(pain=pain, enjoyment=enjoyment, activity=activity, notes=notes)
+        return self._log(peg_spec(), {**given, "answered_at": answered_at})
+
+    def log_pgic(
+        self,
+        change: int,
+        since: date | str | None = None,
+        answered_at: datetime | str | None = None,
+        notes: str = "",
+    ) -> Pgic:
+        """Record a patient global impression of change.
+
+        Parameters
+        ----------
+        change : int
+            1 (no change, or worse) to 7 (a great deal better); see
+            ``acutrack.records.PGIC_ANSWERS`` for the words of each answer.
+        since : date or str, optional
+            The day the question asked about ("since you started on ..."); by default the
+            day of the journal's first session or check-in.
+        answered_at : datetime or str, optional
+            When; defaults to now.
+        notes : str
+
+        Returns
+        -------
+        Pgic
+        """
+        if since is None:
+            since = self.first_day()
+        given = dict(change=change, since=since, notes=notes, answered_at=answered_at)
+        return self._log(pgic_spec(), given)
+
+    def log_medication(
+        self,
+        name: str,
+        dose: float | str | None = None,
+        unit: str = "",
+        *,
+        as_needed: bool = False,
+        taken_at: datetime | str | None = None,
+        notes: str = "",
+    ) -> Medication:
+        """Record a medicine (or another treatment) taken.
+
+        Parameters
+        ----------
+        name : str
+            What, e.g. ``"ibuprofen"``.
+        dose : float or str, optional
+            How much, in ``unit``.
+        unit : str
+            E.g. ``"mg"``.
+        as_needed : bool
+            Taken because of pain (rescue medication) rather than on a schedule.
+        taken_at : datetime or str, optional
+            When; defaults to now.
+        notes : str
+
+        Returns
+        -------
+        Medication
+        """
+        use = "as-needed" if as_needed else "regular"
+        given = dict(name=name, dose=dose, unit=unit, use=use, notes=notes, taken_at=taken_at)
+        return self._log(medication_spec(), given)
+
+    def log_screen(
+        self,
+        answers: dict[str, str | bool],
+        answered_at: datetime | str | None = None,
+        notes: str = "",
+    ) -> Screen:
+        """Record the answers to the red-flag screen (`acutrack.screening.QUESTIONS`).
+
+        Parameters
+        ----------
+        answers : dict
+            Every question's name with ``"yes"`` or ``"no"`` (or True or False).
+        answered_at : datetime or str, optional
+            When; defaults to now.
+        notes : str
+
+        Returns
+        -------
+        Screen
+        """
+        spec = screen_spec()
+        names = {f.name for f in spec.fields[2:-1]}
+        unknown = sorted(set(answers) - names)
+        if unknown:
+            raise InvalidValue(unknown[0], answers[unknown[0]], "expected a screen question")
+        said = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in answers.items()}
+        return self._log(spec, {**said, "notes": notes, "answered_at": answered_at})
+
+    def first_day(self) -> date | None:
+        """The day of the first session or check-in, or None in an empty journal."""
+        days = []
+        for spec in self._specs()[:2]:
+            rows, _ = read_rows(self.file(spec), spec)
+            days += [row.values[spec.time].date() for row in rows.values()]
+        return min(days, default=None)
+
+    def set_profile(self, *, name: str | None = None, patient_id: str | None = None) -> None:
+        """Set the name or id shown on reports and exports (``""`` clears one).
+
+        Never required: a journal without them makes anonymous reports. Each change
+        appends to ``profile.csv``, so the file keeps its history like the others.
+        """
+        spec = profile_spec()
+        for key, value in (("name", name), ("patient_id", patient_id)):
+            if value is not None:
+                self._put(spec, {"key": key, "value": spec.field("value").parse(value.strip())})
+
+    def profile(self) -> dict[str, str]:
+        """The name and id the person set, by key (``name``, ``patient_id``); unset are left out."""
+        spec = profile_spec()
+        rows, _ = read_rows(self.file(spec), spec)
+        return {k: row.values["value"] for k, row in rows.items() if row.values["value"]}
+
+    def latest(self, kind: str) -> Any:
+        """The latest standing entry of one kind (``"screens"``, ``"peg"``, ...), or None.
+
+        Read without pandas, so that the command line can ask whether a screen is due.
+        """
+        spec = {spec.name: spec for spec in self._specs()}[kind]
+        rows, _ = read_rows(self.file(spec), spec)
+        # The latest by time; of equal times, the one written last.
+        last = max(rows.values(), key=lambda r: (r.values[spec.time], r.line), default=None)
+        return _RECORDS[kind](last.values) if last else None
 
     @contextlib.contextmanager
     def _entry(self, entry_id: str) -> Iterator[tuple[TableSpec, Row]]:
@@ -673,8 +850,8 @@ class Journal:
             spec = plan_spec(self.catalog)
             self._append_held(spec, [reopened], "correct", _recorded_at(row))
 
-    def find(self, entry_id: str) -> Session | Rating | None:
-        """The standing session or check-in with this id, or None.
+    def find(self, entry_id: str) -> Any:
+        """The standing entry with this id (a `Session`, `Rating`, `Peg`, ...), or None.
 
         Reads only the records that mention the id (see `loading.read_entry`), so it costs
         little however long the journal is.
@@ -682,10 +859,10 @@ class Journal:
         for spec in self._specs():
             row = read_entry(self.file(spec), spec, entry_id.strip())
             if row is not None:
-                return (Session if spec.name == "sessions" else Rating)(**row.values)
+                return _RECORDS[spec.name](row.values)
         return None
 
-    def correct(self, entry_id: str, **changes: Any) -> Session | Rating:
+    def correct(self, entry_id: str, **changes: Any) -> Any:
         """Change fields of an entry by appending a corrected row with the same id.
 
         The row is built from the entry's latest version, read under the file's lock,
@@ -695,13 +872,14 @@ class Journal:
         Parameters
         ----------
         entry_id : str
-            The id of a session or rating.
+            The id of an entry: a session, check-in, PEG or PGIC answer, medication or
+            red-flag screen.
         **changes
             New values by field name, e.g. ``pain_after=4``.
 
         Returns
         -------
-        Session or Rating
+        Session, Rating, Peg, Pgic, Medication or Screen
             The entry as it now stands. A session corrected into one its plan slot does not
             ask for (another routine or condition) opens the slot again.
         """
@@ -714,7 +892,7 @@ class Journal:
             values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
             self._append_held(spec, [values], "correct", _recorded_at(row))
             values.pop("_extra")
-            record = (Session if spec.name == "sessions" else Rating)(**values)
+            record = _RECORDS[spec.name](values)
             if spec.name == "sessions":
                 self._reopen_slot(record, entry_id)
         return record
@@ -774,6 +952,52 @@ class Journal:
         """
         return self._table(self._specs()[1])
 
+    def peg(self) -> pd.DataFrame:
+        """All current PEG-3 answers, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``answered_at`` (UTC); ``local_time``; ``pain``, ``enjoyment``,
+            ``activity`` (int, 0–10); ``notes``; ``score`` (float, their mean).
+        """
+        table = self._table(peg_spec())
+        table["score"] = table[["pain", "enjoyment", "activity"]].mean(axis=1)
+        return table
+
+    def pgic(self) -> pd.DataFrame:
+        """All current answers to the global impression of change, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``answered_at``; ``local_time``; ``change`` (int, 1–7); ``since``
+            (a date, or missing); ``notes``.
+        """
+        return self._table(pgic_spec())
+
+    def medications(self) -> pd.DataFrame:
+        """All current medicines and other treatments taken, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``taken_at``; ``local_time``; ``name``; ``dose`` (float, NaN when not
+            given); ``unit``; ``use`` (``regular`` or ``as-needed``); ``notes``.
+        """
+        return self._table(medication_spec())
+
+    def screens(self) -> pd.DataFrame:
+        """All current red-flag screens, sorted by time.
+
+        Returns
+        -------
+        DataFrame
+            ``id``; ``answered_at``; ``local_time``; one column per question of
+            `acutrack.screening.QUESTIONS` (``yes`` or ``no``); ``notes``.
+        """
+        return self._table(screen_spec())
+
     def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Sessions and ratings for a screen or a report, without warnings.
 
@@ -822,6 +1046,9 @@ class Journal:
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
         slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
         found += in_plan + self._slot_problems(slots, sessions)
+        for spec in _OUTCOME_SPECS:
+            found += load_table(self.file(spec), spec)[1]
+        found += read_rows(self.file(profile_spec()), profile_spec())[1]
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
         return sessions, ratings, table
@@ -878,6 +1105,18 @@ class Journal:
         """The line of each entry's standing row."""
         rows, _ = read_rows(self.file(spec), spec)
         return {k: row.line for k, row in rows.items() if k in ids}
+
+
+_OUTCOME_SPECS = (peg_spec(), pgic_spec(), medication_spec(), screen_spec())
+# Each entry file's record, made from a row's values.
+_RECORDS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "sessions": lambda v: Session(**v),
+    "ratings": lambda v: Rating(**v),
+    "peg": lambda v: Peg(**v),
+    "pgic": lambda v: Pgic(**v),
+    "medications": lambda v: Medication(**v),
+    "screens": Screen.from_values,
+}
 
 
 def _records(sessions: pd.DataFrame) -> list[Session]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from .errors import InvalidValue
+from .errors import InvalidValue, JournalError
 from .journal import Journal
 from .records import Slot
 
@@ -182,9 +182,31 @@ def make_plan(
     list of Slot
         In the order they are meant to be done.
     """
+    why = paused(journal)
+    if why:
+        raise JournalError(f"no new plan: {why}")
     slots = schedule(journal, routines, **settings)
     journal.store_plan(slots)
     return slots
+
+
+def paused(journal: Journal) -> str | None:
+    """Why new plans and sham sessions wait, or None: an urgent red-flag answer stands.
+
+    A person who may need a doctor today should not be given sham pressure; the pause
+    lasts until a later screen has no emergency or same-day answer.
+    """
+    from .outcomes import standing_flag
+
+    flag = standing_flag(journal)
+    if flag is None or not flag[0].urgent:
+        return None
+    tier, screen = flag
+    return (
+        f"your red-flag screen of {screen.answered_at:%d %b} said {tier.title.lower()!r}; "
+        "new plans and sham sessions are paused until a later screen (acutrack screen) "
+        "has no emergency or same-day answer"
+    )
 
 
 def plan_slots(
@@ -216,6 +238,8 @@ def next_slot(
         except InvalidValue:
             return None
         slots = [s for s in slots if s.routine in arms]
+    if slots and slots[0].condition == "sham" and paused(journal):
+        return None
     return slots[0] if slots else None
 
 

@@ -89,11 +89,16 @@ def write_sample(
     if any((folder / name).exists() for name in ("sessions.csv", "ratings.csv")):
         raise FileExistsError(f"{folder} already holds a journal; choose an empty folder")
     rng = random.Random(seed)
-    id_rng = random.Random(f"ids-{seed}")
+    # Sessions and check-ins draw their ids from one stream, the outcome measures from
+    # another, so that adding a measure never changes the sessions' files.
+    id_rngs = {"s": random.Random(f"ids-{seed}"), "other": random.Random(f"outcome-ids-{seed}")}
+    id_rngs["r"] = id_rngs["s"]
+
+    def make_id(prefix: str) -> str:
+        return f"{prefix}-{id_rngs.get(prefix, id_rngs['other']).getrandbits(40):010x}"
+
     now = [datetime.combine(START, time(), TZ)]
-    journal = Journal(
-        folder, clock=lambda: now[0], make_id=lambda p: f"{p}-{id_rng.getrandbits(40):010x}"
-    )
+    journal = Journal(folder, clock=lambda: now[0], make_id=make_id)
     days = weeks * 7
     trial_weeks = range(4, max(4, weeks - 2))
     retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
@@ -132,12 +137,14 @@ def write_sample(
             plan[day].append((rng.uniform(18.5, 21.5), slot.routine, True, slot.slot))
 
     flare = 0.0
+    levels = []
     for d in range(days):
         day = START + timedelta(days=d)
         if rng.random() < 0.04:
             flare += rng.uniform(2.0, 3.0)
         level = 6.3 - 2.2 * d / days + flare + rng.gauss(0, 0.6)
         flare *= 0.7
+        levels.append(level)
         stress_level = _clip(4 + 2 * (day.weekday() < 5) + rng.gauss(0, 1.2))
         location = rng.choice(_LOCATIONS)
         events = [(rng.uniform(7.0, 9.5), "morning", False, "")]
@@ -194,7 +201,40 @@ def write_sample(
                     location=location,
                     session_id=session.id,
                 )
+    _write_outcomes(journal, now, levels, random.Random(f"outcomes-{seed}"))
     return journal
+
+
+def _write_outcomes(
+    journal: Journal, now: list[datetime], levels: list[float], rng: random.Random
+) -> None:
+    """The outcome measures of the story: a red-flag screen on the first day and every 4
+    weeks (all "no"), PEG-3 on the first day and every Sunday evening, the impression of
+    change every 4 weeks, and ibuprofen as needed on some bad days."""
+    from .screening import QUESTIONS
+
+    def at(d: int, hour: float) -> datetime:
+        now[0] = _at(START + timedelta(days=d), hour) + timedelta(minutes=1)
+        return now[0] - timedelta(minutes=1)
+
+    for d in range(0, len(levels), 28):
+        journal.log_screen({q.name: "no" for q in QUESTIONS}, answered_at=at(d, 7.2))
+    for d in [0, *range(6, len(levels), 7)]:
+        week = levels[max(0, d - 6) : d + 1]
+        pain = sum(week) / len(week)
+        journal.log_peg(
+            _clip(pain + rng.gauss(0, 0.5)),
+            _clip(pain - 0.8 + rng.gauss(0, 0.8)),
+            _clip(pain - 0.3 + rng.gauss(0, 0.8)),
+            answered_at=at(d, 20.5),
+        )
+    for k, d in enumerate(range(28, len(levels), 28)):
+        journal.log_pgic(min(2 + k, 7), since=START, answered_at=at(d, 20.6))
+    for d, level in enumerate(levels):
+        if level > 6.0 and rng.random() < 0.5:
+            journal.log_medication(
+                "ibuprofen", 400, "mg", as_needed=True, taken_at=at(d, rng.uniform(9.0, 18.0))
+            )
 
 
 @functools.cache

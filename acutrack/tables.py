@@ -17,6 +17,7 @@ from .fields import (
     CONDITIONS,
     KEY_PATTERN,
     ChoiceField,
+    DateField,
     Field,
     IdField,
     IntField,
@@ -28,6 +29,7 @@ from .fields import (
     TextField,
     TimeField,
 )
+from .screening import ANSWERS, QUESTIONS
 
 SCHEMA_VERSION = 1
 
@@ -204,4 +206,96 @@ def plan_spec(catalog: Catalog) -> TableSpec:
         ),
         key="slot",
         added_later=("leave_out", "reopened"),
+    )
+
+
+#: How a medication was taken: on a schedule, or when needed (rescue medication).
+MEDICATION_USES = ("regular", "as-needed")
+PROFILE_KEYS = ("name", "patient_id")
+
+
+def peg_spec() -> TableSpec:
+    """Columns of ``peg.csv``: the PEG-3 scale, each item 0–10 over the past week.
+
+    ``pain`` is average pain, ``enjoyment`` and ``activity`` how much pain interfered
+    with enjoyment of life and with general activity (Krebs et al. 2009).
+    """
+    return TableSpec(
+        "peg",
+        "g",
+        "answered_at",
+        (
+            IdField("id"),
+            TimeField("answered_at"),
+            IntField("pain"),
+            IntField("enjoyment"),
+            IntField("activity"),
+            TextField("notes"),
+        ),
+    )
+
+
+def pgic_spec() -> TableSpec:
+    """Columns of ``pgic.csv``: the patient's global impression of change (1–7).
+
+    ``since`` is the day the question asked about ("since you started on …").
+    """
+    return TableSpec(
+        "pgic",
+        "c",
+        "answered_at",
+        (
+            IdField("id"),
+            TimeField("answered_at"),
+            IntField("change", low=1, high=7),
+            DateField("since", required=False),
+            TextField("notes"),
+        ),
+    )
+
+
+def medication_spec() -> TableSpec:
+    """Columns of ``medications.csv``: medicines and other treatments taken."""
+    return TableSpec(
+        "medications",
+        "m",
+        "taken_at",
+        (
+            IdField("id"),
+            TimeField("taken_at"),
+            LabelField("name", required=True, max_length=100),
+            PositiveField("dose", high=1_000_000, unit="a dose", least=0.001, required=False),
+            LabelField("unit", max_length=20),
+            ChoiceField("use", choices=MEDICATION_USES),
+            TextField("notes"),
+        ),
+    )
+
+
+def screen_spec() -> TableSpec:
+    """Columns of ``screens.csv``: answers to the red-flag screen (`acutrack.screening`)."""
+    return TableSpec(
+        "screens",
+        "f",
+        "answered_at",
+        (
+            IdField("id"),
+            TimeField("answered_at"),
+            *(ChoiceField(q.name, choices=ANSWERS) for q in QUESTIONS),
+            TextField("notes"),
+        ),
+    )
+
+
+def profile_spec() -> TableSpec:
+    """Columns of ``profile.csv``: the name or id the person chose to show on reports."""
+    return TableSpec(
+        "profile",
+        "",
+        None,
+        (
+            ChoiceField("key", choices=PROFILE_KEYS),
+            TextField("value", max_length=200),
+        ),
+        key="key",
     )

@@ -7,7 +7,22 @@ import acutrack as at
 from acutrack.plan import plan_slots
 from acutrack.sample import DEFAULT_SEED, SAMPLE_DIR, write_sample
 
-FILES = ("sessions.csv", "ratings.csv", "plan.csv", "journal.json")
+FILES = (
+    "sessions.csv",
+    "ratings.csv",
+    "plan.csv",
+    "journal.json",
+    "peg.csv",
+    "pgic.csv",
+    "medications.csv",
+    "screens.csv",
+)
+
+
+def test_the_committed_sample_holds_every_file_the_generator_writes(tmp_path):
+    write_sample(tmp_path / "fresh")
+    written = {p.name for p in (tmp_path / "fresh").iterdir() if not p.name.startswith(".")}
+    assert written == set(FILES)
 
 
 def test_committed_sample_is_exactly_what_the_generator_writes(tmp_path):
@@ -86,3 +101,24 @@ def test_generator_refuses_to_mix_into_an_existing_journal(tmp_path):
     at.Journal(tmp_path).log_rating(3)
     with pytest.raises(FileExistsError):
         write_sample(tmp_path)
+
+
+def test_sample_has_the_outcome_measures_a_clinician_reads():
+    journal = at.sample_journal()
+    peg, pgic, meds, screens = (
+        journal.peg(),
+        journal.pgic(),
+        journal.medications(),
+        journal.screens(),
+    )
+    # Weekly PEG: a baseline, then one a week; its score falls as the pain does.
+    gaps = peg["answered_at"].diff().dropna().dt.days
+    assert len(peg) >= 16 and gaps.max() <= 7
+    assert peg["score"].iloc[:3].mean() > peg["score"].iloc[-3:].mean()
+    assert list(pgic["change"]) == sorted(pgic["change"]) and len(pgic) >= 3
+    assert set(meds["name"]) == {"ibuprofen"} and set(meds["use"]) == {"as-needed"}
+    assert 5 <= len(meds) <= 30
+    # The first-use screen, on the first day, all "no".
+    first = screens.iloc[0]
+    assert first["local_time"].date() == journal.sessions()["local_time"].min().date()
+    assert (screens.drop(columns=["id", "answered_at", "local_time", "notes"]) == "no").all().all()

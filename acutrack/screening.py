@@ -1,0 +1,127 @@
+"""The red-flag screen: questions about signs of serious disease behind back pain.
+
+Back pain is rarely a sign of anything serious, but a few signs need a doctor at once
+(possible cauda equina syndrome), the same day (infection, fracture) or soon (cancer and
+other causes). The questions and tiers follow published guidance for low back pain (see
+the README's "Red-flag screen" for the sources); they were not written by a clinician and
+should be reviewed by one. The screen is not a diagnosis.
+
+This module is plain data and small functions: the command line reads it without pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+__all__ = [
+    "ACT_AT_ONCE",
+    "ANSWERS",
+    "NOT_A_DIAGNOSIS",
+    "QUESTIONS",
+    "SCREEN_EVERY",
+    "TIERS",
+    "Question",
+    "Tier",
+    "screen_due",
+    "tier_of",
+]
+
+#: How often the screen is asked again.
+SCREEN_EVERY = timedelta(days=28)
+ANSWERS = ("yes", "no")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How urgent a "yes" is, and what to do about it."""
+
+    key: str
+    title: str
+    advice: str
+    #: Pauses new plans and sham sessions while it stands (see `Journal.screen_standing`).
+    urgent: bool
+
+
+TIERS = {
+    "emergency": Tier(
+        "emergency",
+        "Emergency: act now",
+        "Call your local emergency number or go to an emergency department now. Tell them "
+        "you have back pain with these symptoms: they can be signs of cauda equina "
+        "syndrome, which needs treatment within hours.",
+        urgent=True,
+    ),
+    "same-day": Tier(
+        "same-day",
+        "See a doctor today",
+        "See a doctor today: your own doctor, an urgent care service or an out-of-hours line.",
+        urgent=True,
+    ),
+    "soon": Tier(
+        "soon",
+        "See your doctor soon",
+        "See your doctor soon, within a week or two, and tell them about this answer.",
+        urgent=False,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its column in ``screens.csv``, its tier and its words."""
+
+    name: str
+    tier: str
+    text: str
+
+
+QUESTIONS = (
+    Question(
+        "bladder_bowel",
+        "emergency",
+        "New problems passing urine (trouble starting, not emptying, not feeling it, or "
+        "leaking), or controlling your bowels",
+    ),
+    Question(
+        "saddle_numbness",
+        "emergency",
+        "Numbness, tingling or altered feeling around your genitals, buttocks or inner "
+        "thighs (the saddle area), or when you wipe after the toilet",
+    ),
+    Question("sexual_function", "emergency", "New problems with sexual function"),
+    Question(
+        "leg_weakness",
+        "emergency",
+        "Weakness or numbness in a leg that is getting worse, or in both legs",
+    ),
+    Question("fever", "same-day", "A fever with your back pain, or feeling very unwell"),
+    Question("injury", "same-day", "A significant fall, accident or injury recently"),
+    Question("cancer_history", "soon", "You have had cancer, and this back pain is new"),
+    Question("weight_loss", "soon", "Weight loss that you cannot explain"),
+    Question("steroids", "soon", "Long-term use of steroid tablets (such as prednisolone)"),
+    Question("night_pain", "soon", "Pain at night that does not ease, however you lie"),
+)
+
+ACT_AT_ONCE = (
+    "If any of these signs appear between screens, act at once as it says: do not wait "
+    "for the next screen."
+)
+NOT_A_DIAGNOSIS = (
+    "This screen is not a diagnosis. It was written from published guidance, not by a "
+    "clinician; when in doubt, ask one."
+)
+
+
+def tier_of(answers: Mapping[str, str]) -> Tier | None:
+    """The most urgent tier with a "yes" among ``answers`` (question name → yes/no)."""
+    for key, tier in TIERS.items():  # most urgent first
+        if any(answers.get(q.name) == "yes" for q in QUESTIONS if q.tier == key):
+            return tier
+    return None
+
+
+def screen_due(last: datetime | None, now: datetime) -> bool:
+    """Whether the screen should be asked: never answered, or last answered 4 weeks ago."""
+    return last is None or now - last >= SCREEN_EVERY
