@@ -256,7 +256,17 @@ def _cmd_log(args: argparse.Namespace) -> int:
             f"{slot.due:%a %d %b}: log it with --planned"
         )
     _say(f"stored session {session.describe()}{note}")
+    _remind(journal)
     return 0
+
+
+def _remind(journal) -> None:
+    """One line when the red-flag screen is due or an urgent answer stands; never a prompt."""
+    from .outcomes import screen_reminder
+
+    line = screen_reminder(journal)
+    if line:
+        _say(line)
 
 
 def _cmd_rate(args: argparse.Namespace) -> int:
@@ -279,6 +289,104 @@ def _cmd_rate(args: argparse.Namespace) -> int:
         notes=args.note,
     )
     _say(f"stored rating {rating.describe()}{follows}")
+    _remind(journal)
+    return 0
+
+
+def _cmd_peg(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    when = _time(args.at, journal.now())
+    peg = journal.log_peg(args.pain, args.enjoyment, args.activity, when, notes=args.note)
+    _say(f"stored {peg.describe()}")
+    return 0
+
+
+def _cmd_pgic(args: argparse.Namespace) -> int:
+    from .records import PGIC_ANSWERS
+
+    journal = _journal(args)
+    if args.change is None:
+        _say("How has your back pain changed since you started? Answer with its number:")
+        _say("\n".join(f"  {k}  {text}" for k, text in enumerate(PGIC_ANSWERS, 1)))
+        return 0
+    since = _date("since", args.since)
+    when = _time(args.at, journal.now())
+    answer = journal.log_pgic(args.change, since=since, answered_at=when, notes=args.note)
+    _say(f"stored {answer.describe()}")
+    return 0
+
+
+def _cmd_med(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    when = _time(args.at, journal.now())
+    taken = journal.log_medication(
+        args.name,
+        args.dose,
+        args.unit or "",
+        as_needed=args.as_needed,
+        taken_at=when,
+        notes=args.note,
+    )
+    _say(f"stored {taken.describe()}")
+    return 0
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from .screening import ACT_AT_ONCE, NOT_A_DIAGNOSIS, QUESTIONS, TIERS, tier_of
+
+    journal = _journal(args)
+    names = [q.name for q in QUESTIONS]
+    if args.yes is not None or args.none:
+        wrong = [n for n in args.yes or [] if n not in names]
+        if wrong:
+            raise _Usage(f"no question is called {shown(wrong[0])}; they are: {', '.join(names)}")
+        answers = {n: n in (args.yes or []) for n in names}
+    elif sys.stdin is not None and sys.stdin.isatty():
+        answers = _ask(QUESTIONS, TIERS)
+    else:
+        raise _Usage(
+            "there is no terminal to ask the questions: give --none, or --yes with the names "
+            f"of the signs you have ({', '.join(names)})"
+        )
+    screen = journal.log_screen(answers, answered_at=_time(args.at, journal.now()))
+    tier = tier_of(screen.answers)
+    if tier is None:
+        _say(f"stored {screen.describe()}: no warning signs today.")
+    else:
+        _say(f"stored {screen.describe()}")
+        _say(f"{tier.title.upper()}: {tier.advice}")
+    _say(ACT_AT_ONCE)
+    _say(NOT_A_DIAGNOSIS)
+    return 0
+
+
+def _ask(questions, tiers) -> dict[str, bool]:
+    """Each question on the terminal, by tier; yes or no to each."""
+    answers = {}
+    _say("Red-flag screen: answer y or n. Have you now, or had since the last screen:")
+    for key, tier in tiers.items():
+        _say(f"\n{tier.title}:")
+        for q in (q for q in questions if q.tier == key):
+            while True:
+                print(_printable(f"  {q.text}? [y/n] "), end="", file=sys.stderr, flush=True)
+                said = sys.stdin.readline().strip().lower()
+                if said in ("y", "yes", "n", "no"):
+                    break
+                if not said and sys.stdin.closed:
+                    raise _Usage("the screen was not finished; nothing was stored")
+            answers[q.name] = said.startswith("y")
+    return answers
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    journal = _journal(args)
+    if args.name is not None or args.id is not None:
+        journal.set_profile(name=args.name, patient_id=args.id)
+    profile = journal.profile()
+    if not profile:
+        _say("no name or id is set: reports and exports are anonymous")
+    for key, value in profile.items():
+        _say(f"{key.replace('_', ' ')}: {value}")
     return 0
 
 
@@ -616,6 +724,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import write_csv, write_fhir
+
+    if not (args.fhir or args.csv):
+        raise _Usage("say what to write: --fhir FILE, --csv DIR, or both")
+    journal = _journal(args)
+    left_out = "" if args.notes else "; notes left out (--notes adds them)"
+    if args.fhir:
+        counts = write_fhir(journal, args.fhir, notes=args.notes)
+        made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        _say(f"wrote {args.fhir} (FHIR R4): {made}{left_out}")
+    if args.csv:
+        written = write_csv(journal, args.csv, notes=args.notes)
+        where = f"{args.csv}, described in {written[-1].name}"
+        _say(f"wrote {len(written)} CSV files to {where}{left_out}")
+    unread = _unread(journal.problems())  # the export leaves such rows out
+    if unread:
+        _say(unread)
+    return 0
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import lab_command
 
@@ -662,7 +791,13 @@ _COMMANDS = (
     "sample",
     "plan",
     "report",
+    "export",
     "lab",
+    "peg",
+    "pgic",
+    "med",
+    "screen",
+    "profile",
 )
 
 
@@ -833,6 +968,52 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write a PDF (default: beside the HTML file)",
     )
+
+    peg = command("peg", _cmd_peg, "record the PEG-3 scale: three 0-10 answers about the past week")
+    peg.add_argument("pain", help="average pain in the past week, 0-10")
+    peg.add_argument("enjoyment", help="how much pain got in the way of enjoying life, 0-10")
+    peg.add_argument("activity", help="how much pain got in the way of general activity, 0-10")
+    peg.add_argument("--at", help=_AT_HELP)
+    peg.add_argument("--note", default="", help="any text")
+
+    pgic = command(
+        "pgic", _cmd_pgic, "record how your back pain has changed since you started (1-7)"
+    )
+    pgic.add_argument("change", nargs="?", help="1 (no change or worse) to 7 (a great deal better)")
+    pgic.add_argument("--since", help="the day you started, YYYY-MM-DD (default: first entry)")
+    pgic.add_argument("--at", help=_AT_HELP)
+    pgic.add_argument("--note", default="", help="any text")
+
+    med = command("med", _cmd_med, "record a medicine taken, e.g. med ibuprofen 400 mg --as-needed")
+    med.add_argument("name", help="what you took")
+    med.add_argument("dose", nargs="?", help="how much, e.g. 400")
+    med.add_argument("unit", nargs="?", help="e.g. mg")
+    med.add_argument(
+        "--as-needed", action="store_true", help="taken because of pain, not on a schedule"
+    )
+    med.add_argument("--at", help=_AT_HELP)
+    med.add_argument("--note", default="", help="any text")
+
+    screen = command(
+        "screen", _cmd_screen, "answer the red-flag screen: signs that need a doctor soon or now"
+    )
+    said = screen.add_mutually_exclusive_group()
+    said.add_argument("--none", action="store_true", help="no to every question")
+    said.add_argument(
+        "--yes", nargs="+", metavar="NAME", help="the signs you have by name (no to the rest)"
+    )
+    screen.add_argument("--at", help=_AT_HELP)
+
+    profile = command("profile", _cmd_profile, "show or set the name or id shown on reports")
+    profile.add_argument("--name", help="your name as reports show it ('' to clear)")
+    profile.add_argument("--id", help="an id your clinic uses ('' to clear)")
+
+    export = command("export", _cmd_export, "export the journal for a clinic: FHIR or CSV")
+    export.add_argument("--fhir", type=_path, metavar="FILE", help="write a FHIR R4 bundle (JSON)")
+    export.add_argument(
+        "--csv", type=_path, metavar="DIR", help="write CSV tables and a data dictionary to DIR"
+    )
+    export.add_argument("--notes", action="store_true", help="also export your notes")
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
     lab.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")

@@ -10,7 +10,21 @@ import pytest
 import acutrack as at
 from acutrack.sample import SAMPLE_DIR
 
-COMMANDS = ("log", "rate", "show", "routines", "points", "validate", "sample", "lab")
+COMMANDS = (
+    "log",
+    "rate",
+    "show",
+    "routines",
+    "points",
+    "validate",
+    "sample",
+    "lab",
+    "peg",
+    "pgic",
+    "med",
+    "screen",
+    "profile",
+)
 
 
 def run(*args: str, journal=None, **options) -> subprocess.CompletedProcess:
@@ -47,7 +61,10 @@ def test_log_rate_show_validate(tmp_path):
     session = at.Journal(j).sessions().iloc[0]
     assert logged.stdout.strip().startswith(f"stored session {session['id']} ")
     assert "back (real) pain 6 → 3, 2.5 min" in logged.stdout
-    assert len(logged.stdout.strip().splitlines()) == 1
+    # A new journal has no red-flag screen yet: one line says so, and nothing asks.
+    assert logged.stdout.strip().splitlines()[1:] == [
+        "The red-flag screen is due (a minute, 10 questions): run `acutrack screen`."
+    ]
 
     sham = run(
         *("log", "--before", "5", "--after", "4", "--routine", "custom", "--condition", "sham"),

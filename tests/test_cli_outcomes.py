@@ -1,0 +1,100 @@
+"""The outcome measures and the red-flag screen from the command line."""
+
+from __future__ import annotations
+
+import pytest
+from test_cli import one_line_error, run
+
+import acutrack as at
+from acutrack.screening import QUESTIONS
+
+
+def test_peg_pgic_and_med_store_what_they_say(tmp_path):
+    peg = run("peg", "6", "5", "7", journal=tmp_path)
+    assert peg.returncode == 0 and "PEG 6.0 (pain 6, enjoyment 5, activity 7)" in peg.stdout
+    med = run("med", "ibuprofen", "400", "mg", "--as-needed", "--at", "08:00", journal=tmp_path)
+    assert med.returncode == 0 and "ibuprofen 400 mg (as-needed)" in med.stdout
+    assert run("med", "heat pad", journal=tmp_path).returncode == 0
+    run("rate", "5", "--at", "2026-06-01T09:00", journal=tmp_path)
+    pgic = run("pgic", "6", journal=tmp_path)
+    assert pgic.returncode == 0 and "change 6 of 7 since 2026-06-01: Better" in pgic.stdout
+    journal = at.Journal(tmp_path)
+    assert journal.peg()["score"].tolist() == [6.0]
+    assert journal.medications()[["name", "use"]].values.tolist() == [
+        ["ibuprofen", "as-needed"],
+        ["heat pad", "regular"],
+    ]
+    assert journal.pgic()["change"].tolist() == [6]
+
+
+def test_pgic_without_an_answer_lists_the_seven_and_stores_nothing(tmp_path):
+    shown = run("pgic", journal=tmp_path)
+    assert shown.returncode == 0
+    assert "7  A great deal better" in shown.stdout and "1  No change" in shown.stdout
+    assert not (tmp_path / "pgic.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("peg", "6", "11", "7"), "enjoyment: '11' is not allowed"),
+        (("pgic", "9"), "change: '9' is not allowed"),
+        (("med", "ibuprofen", "lots"), "dose: 'lots' is not allowed"),
+        (("screen", "--yes", "headache"), "no question is called 'headache'"),
+        (("screen",), "no terminal to ask"),
+    ],
+)
+def test_bad_input_is_one_line_and_stores_nothing(tmp_path, args, words):
+    one_line_error(run(*args, journal=tmp_path), 2, words)
+    assert not any(tmp_path.glob("*.csv"))
+
+
+def test_the_screen_reminds_log_and_rate_and_an_urgent_answer_stands(tmp_path):
+    logged = run("log", "--before", "6", "--after", "3", journal=tmp_path)
+    assert "red-flag screen is due" in logged.stdout.splitlines()[-1]
+    screen = run("screen", "--yes", "saddle_numbness", journal=tmp_path)
+    assert screen.returncode == 0
+    assert "EMERGENCY: ACT NOW: Call your local emergency number" in screen.stdout
+    assert "act at once" in screen.stdout and "not a diagnosis" in screen.stdout
+    rated = run("rate", "4", journal=tmp_path)
+    assert "Call your local emergency number" in rated.stdout.splitlines()[-1]
+    one_line_error(run("plan", "--new", journal=tmp_path), 1, "no new plan", "paused")
+    clear = run("screen", "--none", journal=tmp_path)
+    assert "no warning signs today" in clear.stdout
+    assert len(run("rate", "3", journal=tmp_path).stdout.splitlines()) == 1
+    answers = at.Journal(tmp_path).screens()
+    assert answers["saddle_numbness"].tolist() == ["yes", "no"]
+    assert set(answers[[q.name for q in QUESTIONS]].iloc[1]) == {"no"}
+
+
+def test_the_screen_asks_each_question_on_a_terminal(tmp_path):
+    # A pseudo-terminal stands in for a person typing y or n.
+    pty = pytest.importorskip("pty")  # POSIX only; --yes and --none serve elsewhere
+    import os
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    answers = "".join("y\n" if q.name == "night_pain" else "n\n" for q in QUESTIONS)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acutrack", "--journal", str(tmp_path), "screen"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.write(leader, ("maybe\n" + answers).encode())
+    out, err = proc.communicate(timeout=60)
+    os.close(leader)
+    os.close(follower)
+    assert proc.returncode == 0, err
+    assert "SEE YOUR DOCTOR SOON: See your doctor soon" in out
+    assert err.count("[y/n]") == len(QUESTIONS) + 1  # the unclear answer was asked again
+    assert at.Journal(tmp_path).screens()["night_pain"].tolist() == ["yes"]
+
+
+def test_the_profile_is_shown_and_set(tmp_path):
+    assert "anonymous" in run("profile", journal=tmp_path).stdout
+    set_ = run("profile", "--name", "Sam Doe", "--id", "A-17", journal=tmp_path)
+    assert set_.stdout.splitlines() == ["name: Sam Doe", "patient id: A-17"]
+    assert at.Journal(tmp_path).profile() == {"name": "Sam Doe", "patient_id": "A-17"}
