@@ -36,7 +36,7 @@ from .csvstore import (
 from .errors import InvalidValue, JournalError
 from .fields import TimeField
 from .loading import Row, read_entry, read_rows
-from .records import Medication, Peg, Pgic, Problem, Rating, Screen, Session, Slot
+from .records import Problem, Rating, Session, Slot
 from .tables import (
     SCHEMA_VERSION,
     TableSpec,
@@ -55,6 +55,8 @@ from .tables import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .answers import Medication, Peg, Pgic, Screen
 
 __all__ = ["Journal", "JournalWarning"]
 
@@ -1108,14 +1110,28 @@ class Journal:
 
 
 _OUTCOME_SPECS = (peg_spec(), pgic_spec(), medication_spec(), screen_spec())
+
+
+def _answer(name: str) -> Callable[[dict[str, Any]], Any]:
+    """A record of the outcome measures, imported when first made (see `records`)."""
+
+    def make(values: dict[str, Any]) -> Any:
+        from . import answers
+
+        kind = getattr(answers, name)
+        return kind.from_values(values) if name == "Screen" else kind(**values)
+
+    return make
+
+
 # Each entry file's record, made from a row's values.
 _RECORDS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "sessions": lambda v: Session(**v),
     "ratings": lambda v: Rating(**v),
-    "peg": lambda v: Peg(**v),
-    "pgic": lambda v: Pgic(**v),
-    "medications": lambda v: Medication(**v),
-    "screens": Screen.from_values,
+    "peg": _answer("Peg"),
+    "pgic": _answer("Pgic"),
+    "medications": _answer("Medication"),
+    "screens": _answer("Screen"),
 }
 
 

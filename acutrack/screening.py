@@ -12,7 +12,6 @@ This module is plain data and small functions: the command line reads it without
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 __all__ = [
@@ -33,15 +32,22 @@ SCREEN_EVERY = timedelta(days=28)
 ANSWERS = ("yes", "no")
 
 
-@dataclass(frozen=True)
+# Plain classes rather than dataclasses: `acutrack log` imports this module to remind of a
+# due screen, and making dataclasses at import costs it milliseconds.
 class Tier:
-    """How urgent a "yes" is, and what to do about it."""
+    """How urgent a "yes" is, and what to do about it.
 
-    key: str
-    title: str
-    advice: str
-    #: Pauses new plans and sham sessions while it stands (see `Journal.screen_standing`).
-    urgent: bool
+    ``urgent`` tiers pause new plans and sham sessions while they stand (see
+    `acutrack.plan.paused`).
+    """
+
+    __slots__ = ("advice", "key", "title", "urgent")
+
+    def __init__(self, key: str, title: str, advice: str, *, urgent: bool) -> None:
+        self.key, self.title, self.advice, self.urgent = key, title, advice, urgent
+
+    def __repr__(self) -> str:
+        return f"Tier({self.key!r})"
 
 
 TIERS = {
@@ -68,13 +74,16 @@ TIERS = {
 }
 
 
-@dataclass(frozen=True)
 class Question:
     """One question: its column in ``screens.csv``, its tier and its words."""
 
-    name: str
-    tier: str
-    text: str
+    __slots__ = ("name", "text", "tier")
+
+    def __init__(self, name: str, tier: str, text: str) -> None:
+        self.name, self.tier, self.text = name, tier, text
+
+    def __repr__(self) -> str:
+        return f"Question({self.name!r})"
 
 
 QUESTIONS = (
