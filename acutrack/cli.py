@@ -464,19 +464,35 @@ _SHARED_OPTIONS = {"location": "location", "note": "notes"}
 
 
 def _existing(journal, entry_id: str):
-    """The standing session or check-in with this id; `_Usage` naming it if none."""
+    """The standing entry with this id; `_Usage` naming it if none."""
     entry = journal.find(entry_id)
     if entry is None:
         raise _Usage(
-            f"no session or check-in in this journal has the id {shown(entry_id)}; "
-            "`acutrack show` lists the ids"
+            f"no entry in this journal has the id {shown(entry_id)}; "
+            "`acutrack show` lists sessions and check-ins, and each command prints the id "
+            "of what it stored"
         )
     return entry
 
 
+def _settings(texts: list[str] | None) -> dict[str, str]:
+    """``--set FIELD=VALUE`` options as a dict."""
+    changes = {}
+    for text in texts or []:
+        field, is_set, value = text.partition("=")
+        if not is_set or not field.strip():
+            raise _Usage(f"--set takes FIELD=VALUE, e.g. --set enjoyment=4, not {shown(text)}")
+        changes[field.strip()] = value
+    return changes
+
+
 def _cmd_correct(args: argparse.Namespace) -> int:
+    from .records import Rating, Session
+
     journal = _journal(args)
     entry = _existing(journal, args.id)
+    if not isinstance(entry, Session | Rating):
+        return _correct_answer(journal, entry, args)
     is_session = hasattr(entry, "pain_before")
     kind = "session" if is_session else "check-in"
     own, other = (
@@ -491,7 +507,7 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         field: getattr(args, name)
         for name, field in {**own, **_SHARED_OPTIONS}.items()
         if getattr(args, name) is not None
-    }
+    } | _settings(args.set)
     if args.at is not None:
         changes["started_at" if is_session else "rated_at"] = _time(args.at, journal.now())
     if not changes:
@@ -505,6 +521,24 @@ def _cmd_correct(args: argparse.Namespace) -> int:
             changes["condition"] = fixed
     if not is_session and changes.get("session_id", "").strip():
         changes["session_id"] = _followed_up(journal, changes["session_id"], None)["id"]
+    _say(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    return 0
+
+
+def _correct_answer(journal, entry, args: argparse.Namespace) -> int:
+    """Correct a PEG or PGIC answer, a medicine or a screen: ``--set``, ``--at``, ``--note``."""
+    used = [n for n in (*_SESSION_OPTIONS, *_RATING_OPTIONS, "location") if getattr(args, n)]
+    if used:
+        option = "--" + used[0].replace("_", "-")
+        raise _Usage(f"{option} is not for {entry.id}; it takes --set FIELD=VALUE, --at, --note")
+    changes = _settings(args.set)
+    if args.note is not None:
+        changes["notes"] = args.note
+    if args.at is not None:
+        when = "taken_at" if hasattr(entry, "taken_at") else "answered_at"
+        changes[when] = _time(args.at, journal.now())
+    if not changes:
+        raise _Usage("nothing to change: give the new values, e.g. --set enjoyment=4")
     _say(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
     return 0
 
@@ -893,7 +927,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     correct = command(
         "correct",
         _cmd_correct,
-        "change a session or check-in: only the values given change, the rest stay",
+        "change an entry (session, check-in, PEG, PGIC, medicine, screen): only the values "
+        "given change, the rest stay",
     )
     correct.add_argument("id", help="its id, as `acutrack show` lists it")
     for flag, text in (
@@ -911,8 +946,15 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     ):
         correct.add_argument(flag, help=text, metavar="ID" if flag == "--after-session" else None)
     correct.add_argument("--points", nargs="+", metavar="CODE", help="a session's points pressed")
+    correct.add_argument(
+        "--set",
+        action="append",
+        metavar="FIELD=VALUE",
+        help="any field by its column name, e.g. --set enjoyment=4 for a PEG answer, "
+        "--set dose=200 for a medicine, --set fever=no for a screen (repeatable)",
+    )
 
-    delete = command("delete", _cmd_delete, "delete a session or check-in (asks first)")
+    delete = command("delete", _cmd_delete, "delete an entry (asks first)")
     delete.add_argument("id", help="its id, as `acutrack show` lists it")
     delete.add_argument("--yes", action="store_true", help="do not ask; needed without a terminal")
 

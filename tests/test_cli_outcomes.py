@@ -98,3 +98,19 @@ def test_the_profile_is_shown_and_set(tmp_path):
     set_ = run("profile", "--name", "Sam Doe", "--id", "A-17", journal=tmp_path)
     assert set_.stdout.splitlines() == ["name: Sam Doe", "patient id: A-17"]
     assert at.Journal(tmp_path).profile() == {"name": "Sam Doe", "patient_id": "A-17"}
+
+
+def test_any_entry_is_corrected_with_set_and_deleted(tmp_path):
+    stored = run("peg", "6", "5", "7", journal=tmp_path).stdout.split()[1]
+    fixed = run("correct", stored, "--set", "enjoyment=2", "--note", "misread", journal=tmp_path)
+    assert fixed.returncode == 0 and "PEG 5.0 (pain 6, enjoyment 2, activity 7)" in fixed.stdout
+    one_line_error(run("correct", stored, "--stress", "3", journal=tmp_path), 2, "--set")
+    one_line_error(run("correct", stored, "--set", "joy=2", journal=tmp_path), 2, "joy")
+    screen = run("screen", "--yes", "fever", journal=tmp_path).stdout.split()[1]
+    assert run("correct", screen, "--set", "fever=no", journal=tmp_path).returncode == 0
+    assert at.Journal(tmp_path).screens()["fever"].tolist() == ["no"]
+    assert run("delete", stored, "--yes", journal=tmp_path).returncode == 0
+    table = at.Journal(tmp_path).peg()
+    assert table.empty
+    lines = (tmp_path / "peg.csv").read_text().splitlines()
+    assert [line.split(",")[-2] for line in lines[1:]] == ["add", "correct", "delete"]
