@@ -117,16 +117,26 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
 
     form = page.locator(".acutrack-session-form")
     save = form.locator("button", has_text="Save session")
+    screen = page.locator(".acutrack-screen-form")
+    screen_save = screen.locator("button", has_text="Save screen")
     for _attempt in range(3):
         # Run All can land before the page is connected to the kernel; then it runs nothing.
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
         page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
         try:
-            save.wait_for(timeout=20_000)
+            screen_save.wait_for(timeout=20_000)  # first use: the red-flag screen comes first
             break
         except PlaywrightTimeout:
             page.screenshot(path=str(tmp_path / "after-run-all.png"))
-    save.wait_for(timeout=1_000)
+    answers = screen.locator(".widget-toggle-buttons")
+    assert answers.count() == 10
+    for i in range(10):
+        answers.nth(i).locator("button:text-is('no')").click()
+    screen_save.click()
+    screen.locator(".acutrack-ok").wait_for(timeout=30_000)
+    assert page.locator(".acutrack-flag").count() == 0  # "no" to all: no banner
+    page.locator(".acutrack-kit .lm-TabBar-tab", has_text="Log a session").click()
+    save.wait_for(timeout=10_000)
     page.wait_for_timeout(1000)  # Run All's own scrolling is over
     page.screenshot(path=str(tmp_path / "after-run-all.png"))
     assert in_view(page, form), "the session form is out of sight after Run All"
@@ -147,6 +157,9 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
     assert "pain 7 → 2" in ok.inner_text()
     page.screenshot(path=str(tmp_path / "logged.png"))
 
+    with (jupyter["journal"] / "screens.csv").open(encoding="utf-8", newline="") as fh:
+        [screened] = list(csv.DictReader(fh))
+    assert screened["bladder_bowel"] == screened["night_pain"] == "no"
     with (jupyter["journal"] / "sessions.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 1
@@ -159,6 +172,12 @@ def test_log_a_session_in_real_jupyterlab(jupyter, browser, tmp_path):
     page.locator(".acutrack-kit .lm-TabBar-tab", has_text="Check-in").click()
     follow_up = page.locator(".acutrack-checkin-form .acutrack-follow-up select")
     follow_up.wait_for(timeout=10_000)
+    # The other forms catch up just after the confirmation shows: wait for the new option.
+    page.wait_for_function(
+        r"select => Array.from(select.options).some(o => /pain\s7/.test(o.text))",
+        arg=follow_up.element_handle(),
+        timeout=10_000,
+    )
     options = follow_up.evaluate("select => Array.from(select.options).map(o => o.text)")
     assert any("pain 7 → 2" in text.replace("\xa0", " ") for text in options), options
     page.screenshot(path=str(tmp_path / "check-in.png"))

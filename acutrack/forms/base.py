@@ -22,7 +22,7 @@ from ..plan import next_slot
 from ..records import Session, Slot
 from ..timeline import latest_entries
 
-__all__ = ["Form", "PainPicker", "PlannedSession", "WhenField", "pain_words"]
+__all__ = ["Choice", "Form", "PainPicker", "PlannedSession", "WhenField", "pain_words"]
 
 LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 WIDE = {"description_width": "9em"}
@@ -45,6 +45,16 @@ LABELS = {
     "rated_at": "When",
     "slot": "Planned session",
     "id": "Entry",
+    "enjoyment": "Enjoyment of life",
+    "activity": "General activity",
+    "change": "Change",
+    "since": "Since",
+    "name": "Medicine",
+    "dose": "Dose",
+    "unit": "Unit",
+    "use": "Regular or as needed",
+    "taken_at": "When",
+    "answered_at": "When",
 }
 
 #: What to do instead, for fields the forms offer as a choice: the journal's "expected
@@ -55,24 +65,83 @@ CHOOSE = {"points": "choose at least one point"}
 _OPEN: dict[Path, weakref.WeakSet[Form]] = {}
 
 
+def scale_words(number: int, ends: tuple[str, str], thirds: tuple[str, str, str]) -> str:
+    """A number of a 0–10 scale in words: the words of its ends, or of its third of 1–9."""
+    if number in (0, 10):
+        return ends[number // 10]
+    return thirds[(number - 1) // 3]
+
+
 def pain_words(pain: int) -> str:
     """The Numeric Rating Scale in words."""
-    if pain == 0:
-        return "no pain"
-    if pain == 10:
-        return "worst imaginable"
-    return ("mild", "moderate", "severe")[(pain - 1) // 3]
+    return scale_words(pain, ("no pain", "worst imaginable"), ("mild", "moderate", "severe"))
 
 
-class PainPicker:
-    """Pain 0–10 as eleven large buttons, none chosen until the person chooses one.
+class Choice:
+    """Buttons of which none is chosen until the person chooses one.
 
-    There is deliberately no starting value: a form cannot save a pain nobody chose.
+    There is deliberately no starting value: a form cannot save an answer nobody gave.
+
+    Parameters
+    ----------
+    options : list of (label, value)
+    description : str
+        The label before the buttons (``""`` for none).
+    what : str, optional
+        What to choose, for `missing` ("Choose *what* first."); by default the
+        description in lower case.
+    control : type
+        ``ToggleButtons`` (the default) or ``RadioButtons``.
+    **kwargs
+        Passed to the control (``tooltips``, ``style``, ``layout``).
+
+    Attributes
+    ----------
+    buttons : ToggleButtons or RadioButtons
+    widget : Widget
+        What a form shows (the buttons; subclasses may add to it).
+    """
+
+    def __init__(
+        self,
+        options: list[tuple[str, Any]],
+        description: str = "",
+        *,
+        what: str | None = None,
+        control: type[w.ToggleButtons | w.RadioButtons] = w.ToggleButtons,
+        **kwargs: Any,
+    ) -> None:
+        self.description = description
+        self.what = what or description.lower()
+        self.buttons = control(options=options, value=None, description=description, **kwargs)
+        self.widget: w.Widget = self.buttons
+
+    @property
+    def value(self) -> Any:
+        return self.buttons.value
+
+    @value.setter
+    def value(self, chosen: Any) -> None:
+        self.buttons.value = chosen
+
+    def missing(self) -> str | None:
+        """What to do before saving, while nothing is chosen."""
+        return f"Choose {self.what} first." if self.value is None else None
+
+    def reset(self) -> None:
+        self.buttons.value = None
+
+
+class PainPicker(Choice):
+    """A 0–10 scale as eleven large buttons, none chosen until the person chooses one.
 
     Parameters
     ----------
     description : str
         The label, e.g. ``"Pain before"``; `missing` words its message from it.
+    words : callable
+        A number's meaning in words (default `pain_words`), shown beside the buttons and
+        as each button's tooltip.
 
     Attributes
     ----------
@@ -83,17 +152,17 @@ class PainPicker:
         The buttons with the chosen value's meaning in words beside them.
     """
 
-    def __init__(self, description: str) -> None:
-        self.description = description
-        self.buttons = w.ToggleButtons(
-            options=[(str(i), i) for i in range(11)],
-            value=None,
-            tooltips=[f"{i}: {pain_words(i)}" for i in range(11)],
-            description=description,
+    def __init__(self, description: str, words: Callable[[int], str] = pain_words) -> None:
+        super().__init__(
+            [(str(i), i) for i in range(11)],
+            description,
+            what=f"{description.lower()} (0–10)",
+            tooltips=[f"{i}: {words(i)}" for i in range(11)],
             style={**WIDE, "button_width": "3.3em"},
             layout=w.Layout(width="40em", max_width="100%"),
         )
         self.buttons.add_class("acutrack-pain")
+        self._words_of = words
         self.words = w.HTML()
         self.buttons.observe(self._show_words, names="value")
         self._show_words()
@@ -101,7 +170,9 @@ class PainPicker:
 
     def _show_words(self, _change: object = None) -> None:
         chosen = self.buttons.value
-        self.words.value = f"<i>{'not chosen yet' if chosen is None else pain_words(chosen)}</i>"
+        self.words.value = (
+            f"<i>{'not chosen yet' if chosen is None else self._words_of(chosen)}</i>"
+        )
 
     @property
     def value(self) -> int | None:
@@ -110,15 +181,6 @@ class PainPicker:
     @value.setter
     def value(self, pain: int | None) -> None:
         self.buttons.value = None if pain is None else int(pain)
-
-    def missing(self) -> str | None:
-        """What to do before saving, while no pain is chosen."""
-        if self.value is None:
-            return f"Choose {self.description.lower()} (0–10) first."
-        return None
-
-    def reset(self) -> None:
-        self.buttons.value = None
 
 
 class WhenField:
@@ -228,10 +290,13 @@ class Form:
     ----------
     labels : dict
         Field name → the words this form shows for it.
+    last_saved : record or None
+        What the latest click on Save stored.
     """
 
     widget: w.Widget
     labels: dict[str, str] = LABELS
+    last_saved: Any = None
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
@@ -256,14 +321,17 @@ class Form:
         for form in list(_OPEN.get(self.journal.path, ())):
             form._attempt(form.refresh)
 
-    def _attempt(self, action: Callable[[], Any]) -> tuple[bool, Any]:
-        """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``."""
+    def _attempt(self, action: Callable[[], Any], done: str = "") -> tuple[bool, Any]:
+        """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``.
+
+        ``done`` goes before the error: what was stored before ``action`` failed.
+        """
         try:
             return True, action()
         except InvalidValue as err:
-            self.show_error(self._in_words(err))
+            self.show_error(done + self._in_words(err))
         except (AcutrackError, OSError) as err:
-            self.show_error(str(err))
+            self.show_error(done + str(err))
         return False, None
 
     def _in_words(self, err: InvalidValue) -> str:
@@ -273,7 +341,34 @@ class Form:
             return f"{label}: {CHOOSE[err.field]}."
         return f"{label}: {shown(err.value)} is not allowed; {err.allowed}"
 
-    def _refuse_missing(self, *controls: PainPicker | WhenField) -> bool:
+    def reset(self) -> None:
+        """Clear what was entered, ready for the next entry."""
+
+    def _lay_out(self, title: str, css: str, save: str, *parts: w.Widget) -> None:
+        """Build ``widget``: the title, ``parts``, then a *save* button with the feedback.
+
+        The button (``self.save``) calls the subclass's ``_save``; ``css`` is the class
+        that styling and tests find the form by.
+        """
+        self.save = w.Button(description=save, button_style="primary", icon="check")
+        self.save.on_click(self._save)
+        self.widget = w.VBox(
+            [w.HTML(f"<h4>{html.escape(title)}</h4>"), *parts, w.HBox([self.save, self.feedback])]
+        )
+        self.widget.add_class(css)
+
+    def _store(self, action: Callable[[], Any]) -> Any:
+        """Write with ``action`` and say what was stored; then clear this form and bring
+        every open form up to date. Returns the record, or None when it was refused."""
+        ok, record = self._attempt(action)
+        if ok:
+            self.last_saved = record
+            self.show_ok(f"Saved {record.describe()}")
+            self.reset()
+            self._saved()
+        return record
+
+    def _refuse_missing(self, *controls: Choice | WhenField) -> bool:
         """Say what is still to be chosen, if anything (then nothing is saved)."""
         missing = next((m for m in (c.missing() for c in controls) if m), None)
         if missing:

@@ -38,6 +38,9 @@ class SessionForm(Form):
         active plan's). The form offers it with a tick box, unticked: ticked, the session
         takes the slot's routine and condition and fills the slot; unticked, it is
         logged off the plan.
+    quick : bool
+        Show only the plan's tick box, the routine, pain before and after and Save (the
+        app's quick log): the rest comes from the routine, the session is now.
 
     Attributes
     ----------
@@ -53,7 +56,9 @@ class SessionForm(Form):
         What the latest click on Save stored.
     """
 
-    def __init__(self, journal: Journal, *, suggest: Suggestion | None = None) -> None:
+    def __init__(
+        self, journal: Journal, *, suggest: Suggestion | None = None, quick: bool = False
+    ) -> None:
         super().__init__(journal)
         self.planned = PlannedSession(journal, self._follow_plan, suggest)
         catalog = journal.catalog
@@ -104,6 +109,11 @@ class SessionForm(Form):
             ]
         )
         self.widget.add_class("acutrack-session-form")  # a handle for styling and tests
+        if quick:
+            for control in (self.points, self.condition, self.minutes, self.when.widget):
+                control.layout.display = "none"
+            for control in (self.location, self.notes, self.recent):
+                control.layout.display = "none"
         self.reset()
         self.refresh_recent()  # the plan's slot was read as the tick box was made
 
