@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lab bench bench-scale calibrate mutate format clean
+.PHONY: test lab app bench bench-scale calibrate mutate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/acutrack lab
+
+# The kit as an app, with no code in view (Voilà).
+app: $(STAMP)
+	$(BIN)/acutrack app
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -750,7 +750,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     since = _date("since", args.since)
     pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
     journal = _journal(args)
-    out = write_report(journal, args.out, since=since, pdf=pdf)
+    out = write_report(
+        journal,
+        args.out,
+        since=since,
+        pdf=pdf,
+        paper=args.paper,
+        notes=args.notes,
+        all_points=args.all_points,
+    )
     _say(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
     unread = _unread(journal.problems())  # the report leaves such rows out
     if unread:
@@ -779,6 +787,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importing import ImportRefused, import_file
+
+    options = dict(mapping=args.map, scale=args.scale, date_order=args.date_order)
+    try:
+        report = import_file(_journal(args), args.app, args.file, dry_run=args.dry_run, **options)
+    except ImportRefused as err:  # the file, not the journal: a usage error
+        raise _Usage(str(err)) from None
+    _say(report.summary())
+    return 0
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import lab_command
 
@@ -788,6 +808,18 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     _say(f"JupyterLab is starting; open {url}")
     sys.stdout.flush()
     os.execve(argv[0], argv, env)  # JupyterLab takes over this process and its signals
+    return 0  # pragma: no cover - execve does not return
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app import app_command
+
+    argv, env, url = app_command(
+        _journal(args).path, port=args.port, open_browser=not args.no_browser
+    )
+    _say(f"The acutrack app is starting; open {url}")
+    sys.stdout.flush()
+    os.execve(argv[0], argv, env)  # Voilà takes over this process and its signals
     return 0  # pragma: no cover - execve does not return
 
 
@@ -832,6 +864,8 @@ _COMMANDS = (
     "med",
     "screen",
     "profile",
+    "app",
+    "import",
 )
 
 
@@ -997,8 +1031,23 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         help="make a leave-one-out plan instead: real sessions with and without this point",
     )
 
-    report = command("report", _cmd_report, "write a one-page report for your clinician")
+    report = command(
+        "report",
+        _cmd_report,
+        "write a report for your clinician: a first page to read in a minute, details after",
+    )
     report.add_argument("--since", help="only entries from this day on, YYYY-MM-DD")
+    report.add_argument(
+        "--notes", action="store_true", help="add your notes, as a dated list (off by default)"
+    )
+    report.add_argument(
+        "--paper", choices=("A4", "Letter"), default="A4", help="the PDF's paper (default A4)"
+    )
+    report.add_argument(
+        "--all-points",
+        action="store_true",
+        help="list every point pressed, not only those the data show as helpful",
+    )
     report.add_argument(
         "--out", type=_path, default=Path("report.html"), help="HTML file (default report.html)"
     )
@@ -1056,6 +1105,39 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "--csv", type=_path, metavar="DIR", help="write CSV tables and a data dictionary to DIR"
     )
     export.add_argument("--notes", action="store_true", help="also export your notes")
+
+    app = command(
+        "app", _cmd_app, "open the kit as an app in your browser: no code (127.0.0.1, token)"
+    )
+    app.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+    imp = command(
+        "import",
+        _cmd_import,
+        "import pain ratings and medicines from Bearable, Privacy Friendly Pain Diary or a CSV "
+        "file (each record once; --dry-run first to see what it would add)",
+    )
+    imp.add_argument("app", choices=("bearable", "pain-diary", "csv"), help="where FILE comes from")
+    imp.add_argument("file", type=_path, metavar="FILE", help="the exported CSV file")
+    imp.add_argument(
+        "--map",
+        metavar="KEY=COLUMN,...",
+        help="csv: which columns hold what, e.g. 'time=Date,pain=Pain Level' (location= and "
+        "notes= optional)",
+    )
+    imp.add_argument(
+        "--scale",
+        metavar="0-N",
+        help="the source's pain scale, e.g. 0-4 (csv: 0-10, bearable: 0-4)",
+    )
+    imp.add_argument(
+        "--date-order",
+        metavar="DMY|MDY",
+        help="whether 03/04/21 is day-first (DMY) or month-first (MDY); needed when the file "
+        "does not tell",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what it would add; write nothing")
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
     lab.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,6 +41,8 @@ from .tables import (
     SCHEMA_VERSION,
     TableSpec,
     check_routine,
+    import_spec,
+    imported_rating_spec,
     medication_spec,
     peg_spec,
     pgic_spec,
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .answers import Medication, Peg, Pgic, Screen
+    from .importing import ImportReport
 
 __all__ = ["Journal", "JournalWarning"]
 
@@ -183,7 +186,7 @@ class Journal:
 
     def _specs(self) -> tuple[TableSpec, ...]:
         """The files of entries that have ids and can be corrected and deleted."""
-        return (session_spec(self.catalog), rating_spec(), *_OUTCOME_SPECS)
+        return (session_spec(self.catalog), rating_spec(), *_OUTCOME_SPECS, _IMPORTED_RATINGS)
 
     def add_point(self, code: str, name: str, location: str = "", how: str = "") -> Point:
         """Declare a point of your own, so that routines and sessions may use its code.
@@ -500,7 +503,9 @@ class Journal:
 
         Parameters
         ----------
-        kind : {"sessions", "ratings", "peg", "pgic", "medications", "screens"}
+        kind : str
+            ``"sessions"``, ``"ratings"``, ``"peg"``, ``"pgic"``, ``"medications"``,
+            ``"screens"`` or ``"imported_ratings"``.
         entries : list of dict
 
         Returns
@@ -519,6 +524,119 @@ class Journal:
         ]
         self._append_many(spec, records, "add")
         return len(records)
+
+    def import_file(
+        self,
+        app: str,
+        path: str | os.PathLike[str],
+        *,
+        mapping: str | dict[str, str] | None = None,
+        scale: str | None = None,
+        date_order: str | None = None,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Import a file exported from another app: see `acutrack.importing.import_file`."""
+        from .importing import import_file
+
+        options = dict(mapping=mapping, scale=scale, date_order=date_order, dry_run=dry_run)
+        return import_file(self, app, path, **options)
+
+    def import_records(
+        self, items: Sequence[Any], *, app: str, source_file: str, dry_run: bool = False
+    ) -> tuple[list[Any], list[Any], list[tuple[Any, InvalidValue]]]:
+        """Add entries brought in from another app, each source record once, with provenance.
+
+        Parameters
+        ----------
+        items : sequence
+            Each has ``kind`` (``"ratings"``, ``"imported_ratings"`` or
+            ``"medications"``), ``values`` (the entry's fields by name, without ``id``),
+            ``source_key`` (32 hexadecimal digits naming the source record by its
+            content), ``source_row``, ``precision``, ``scale`` and ``original`` (the
+            columns of ``imports.csv``, `tables.import_spec`). `acutrack.importing` makes
+            them from a file.
+        app, source_file : str
+            Where they come from (`tables.IMPORT_APPS`; the file's name).
+        dry_run : bool
+            Decide what would be added, and write nothing.
+
+        Returns
+        -------
+        added : list
+            The items added (or, with ``dry_run``, that would be), in order.
+        known : list
+            Items already brought in: their key is in the ledger, or their entry's id in
+            their file (even as a deleted entry), or an earlier item had the same key.
+        invalid : list of (item, InvalidValue)
+            Items whose values the journal refuses (a date in the future, say).
+
+        Notes
+        -----
+        An entry's id comes from its source key (``r-`` and 16 hexadecimal digits, longer
+        than a logged entry's 10, so the two never meet): an entry whose ledger row was
+        lost is still recognised. The ledger's lock is taken first, then each file's;
+        holding them from reading the keys to the last append means that two imports of
+        one file at the same time add each record once. The entries are appended first
+        (one write per file), then their ledger rows; if any append fails, what this
+        call appended is cut off again, so an error means that nothing was stored.
+        """
+        specs = {s.name: s for s in (rating_spec(), _IMPORTED_RATINGS, medication_spec())}
+        ledger = import_spec()
+        kinds = [name for name in specs if any(item.kind == name for item in items)]
+        with contextlib.ExitStack() as held:
+            if items and not dry_run:
+                for spec in (ledger, *(specs[kind] for kind in kinds)):  # always this order
+                    held.enter_context(self._writing(spec))
+            known_keys = _cells_of(self.file(ledger), "source_key")
+            known_ids = {kind: _cells_of(self.file(specs[kind]), "id") for kind in kinds}
+            added: list[Any] = []
+            known: list[Any] = []
+            invalid: list[tuple[Any, InvalidValue]] = []
+            entries: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+            provenance = []
+            for item in items:
+                spec = specs[item.kind]
+                entry_id = f"{spec.id_prefix}-{item.source_key[:16]}"
+                if item.source_key in known_keys or entry_id in known_ids[item.kind]:
+                    known.append(item)
+                    continue
+                given = dict(
+                    entry_id=entry_id,
+                    kind=item.kind,
+                    source_key=item.source_key,
+                    app=app,
+                    source_file=source_file,
+                    source_row=item.source_row,
+                    precision=item.precision,
+                    scale=item.scale,
+                    original=item.original,
+                )
+                try:
+                    values = self._validated(spec, {**item.values, "id": entry_id})
+                    row = {f.name: f.parse(given[f.name]) for f in ledger.fields}
+                except InvalidValue as err:
+                    invalid.append((item, err))
+                    continue
+                known_keys.add(item.source_key)
+                entries[item.kind].append(values)
+                provenance.append(row)
+                added.append(item)
+            if dry_run or not added:
+                return added, known, invalid
+            appended = []
+            try:
+                for kind, records in entries.items():
+                    if records:
+                        path = self.file(specs[kind])
+                        appended.append((path, rollback_point(path)))
+                        self._append_held(specs[kind], records, "add")
+                self._append_held(ledger, provenance, "add")
+            except BaseException:
+                for path, point in reversed(appended):
+                    with contextlib.suppress(OSError):  # the append's own error is reported
+                        roll_back(path, point)
+                raise
+        return added, known, invalid
 
     def _log_into_slot(self, spec: TableSpec, values: dict[str, Any], slot_id: str) -> Session:
         """Append a session and fill its plan slot, both under their files' locks.
@@ -989,6 +1107,48 @@ class Journal:
         """
         return self._table(medication_spec())
 
+    def imported_ratings(self) -> pd.DataFrame:
+        """Pain ratings imported from another app that are not check-ins: their own series.
+
+        Ratings imported on a scale coarser than 0–10 (Bearable's 0–4 symptoms, say), or
+        with only a day and no time of day, are kept in ``imported_ratings.csv``, apart
+        from `ratings`, so that weekly trends, verdicts and pain alerts never see them.
+
+        Returns
+        -------
+        DataFrame
+            The columns of `ratings` (``pain`` converted to 0–10, see
+            `acutrack.importing.to_ten`), then ``original`` (the value as the source wrote
+            it), ``scale`` (e.g. ``0-4``), ``precision`` (``exact``, ``part-of-day`` or
+            ``day``), ``app``, ``source_file`` and ``source_row``, from ``imports.csv``.
+        """
+        columns = ["original", "scale", "precision", "app", "source_file", "source_row"]
+        ledger = self.imports().set_index("entry_id")[columns]
+        return self._table(_IMPORTED_RATINGS).join(ledger, on="id")
+
+    def imports(self) -> pd.DataFrame:
+        """The import ledger: where each imported entry came from, in the order imported.
+
+        Returns
+        -------
+        DataFrame
+            One row per imported entry, deleted ones too (the ledger remembers them, so
+            that an import does not bring them back): the columns of ``imports.csv``
+            (`tables.import_spec`), ``source_row`` a whole number.
+        """
+        import pandas as pd
+
+        spec = import_spec()
+        rows, problems = read_rows(self.file(spec), spec)
+        if problems:
+            warnings.warn(
+                f"{len(problems)} problem(s) in {self.file(spec)}; see Journal.problems().",
+                JournalWarning,
+                stacklevel=2,
+            )
+        table = pd.DataFrame([row.values for row in rows.values()], columns=spec.columns[:-2])
+        return table.astype({"source_row": "int64"})
+
     def screens(self) -> pd.DataFrame:
         """All current red-flag screens, sorted by time.
 
@@ -1048,9 +1208,10 @@ class Journal:
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
         slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
         found += in_plan + self._slot_problems(slots, sessions)
-        for spec in _OUTCOME_SPECS:
+        for spec in (*_OUTCOME_SPECS, _IMPORTED_RATINGS):
             found += load_table(self.file(spec), spec)[1]
-        found += read_rows(self.file(profile_spec()), profile_spec())[1]
+        for spec in (profile_spec(), import_spec()):
+            found += read_rows(self.file(spec), spec)[1]
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
         return sessions, ratings, table
@@ -1110,6 +1271,7 @@ class Journal:
 
 
 _OUTCOME_SPECS = (peg_spec(), pgic_spec(), medication_spec(), screen_spec())
+_IMPORTED_RATINGS = imported_rating_spec()
 
 
 def _answer(name: str) -> Callable[[dict[str, Any]], Any]:
@@ -1128,6 +1290,7 @@ def _answer(name: str) -> Callable[[dict[str, Any]], Any]:
 _RECORDS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "sessions": lambda v: Session(**v),
     "ratings": lambda v: Rating(**v),
+    "imported_ratings": lambda v: Rating(**v),
     "peg": _answer("Peg"),
     "pgic": _answer("Pgic"),
     "medications": _answer("Medication"),
@@ -1142,6 +1305,17 @@ def _records(sessions: pd.DataFrame) -> list[Session]:
         Session(**dict(zip(columns, values, strict=True)))
         for values in sessions[columns].itertuples(index=False, name=None)
     ]
+
+
+def _cells_of(path: Path, column: str) -> set[str]:
+    """Every cell of ``column`` in the file, from readable records and damaged ones alike."""
+    if not path.exists():
+        return set()
+    header, good, broken = read_records(path.read_bytes().decode("utf-8", "surrogateescape"))
+    if column not in header:
+        return set()
+    at = header.index(column)
+    return {r.cells[at].strip() for r in (*good, *broken) if len(r.cells) > at}
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

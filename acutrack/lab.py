@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .errors import InvalidValue
 
-__all__ = ["lab_command", "notebooks_dir"]
+__all__ = ["checked_port", "lab_command", "notebooks_dir"]
 
 HOST = "127.0.0.1"
 #: The notebook the kit opens on: logging comes first.
@@ -27,7 +27,18 @@ def notebooks_dir() -> Path:
     return beside if beside.is_dir() else Path.cwd()
 
 
-def _free_port() -> int:
+def checked_port(port: int | None) -> int:
+    """``port`` once checked, or a free port on 127.0.0.1 when it is None.
+
+    Chosen here rather than by the server, so that the URL can be told before it starts;
+    servers are started with no retries, so it is that port or a clear failure.
+    """
+    if port is not None and (
+        isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535
+    ):
+        raise InvalidValue("port", port, "expected a port number from 1 to 65535")
+    if port:
+        return port
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
@@ -61,13 +72,7 @@ def lab_command(
     url : str
         Where the lab answers, with its token.
     """
-    if port is not None and (
-        isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535
-    ):
-        raise InvalidValue("port", port, "expected a port number from 1 to 65535")
-    # Chosen here rather than by JupyterLab, so that the URL can be told before it starts;
-    # with no retries, it is that port or a clear failure.
-    port = port or _free_port()
+    port = checked_port(port)
     env = dict(os.environ)
     # An empty one counts as unset, as JupyterLab counts it.
     env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)

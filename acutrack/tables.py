@@ -7,7 +7,7 @@ each column are in `acutrack.fields`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .catalog import Catalog, Routine
@@ -264,7 +264,7 @@ def medication_spec() -> TableSpec:
             IdField("id"),
             TimeField("taken_at"),
             LabelField("name", required=True, max_length=100),
-            PositiveField("dose", high=1_000_000, unit="a dose", least=0.001, required=False),
+            PositiveField("dose", high=100_000, unit="a dose", least=0.001, required=False),
             LabelField("unit", max_length=20),
             ChoiceField("use", choices=MEDICATION_USES),
             TextField("notes"),
@@ -298,4 +298,50 @@ def profile_spec() -> TableSpec:
             TextField("value", max_length=200),
         ),
         key="key",
+    )
+
+
+def imported_rating_spec() -> TableSpec:
+    """Columns of ``imported_ratings.csv``: pain ratings imported on a coarser footing.
+
+    The columns of ``ratings.csv``; the rows are ratings brought in from another app
+    (see `acutrack.importing`) on a scale coarser than 0–10, or with no time of day.
+    Kept apart so that trends, verdicts and pain alerts, which read ``ratings.csv``,
+    never mistake them for check-ins.
+    """
+    return replace(rating_spec(), name="imported_ratings", id_prefix="i")
+
+
+#: The apps `acutrack.importing` reads, and how precisely a source gave an entry's time:
+#: to the minute, as a part of the day (``am``, ``evening``), or only the day.
+IMPORT_APPS = ("bearable", "pain-diary", "csv")
+TIME_PRECISIONS = ("exact", "part-of-day", "day")
+IMPORTED_KINDS = ("ratings", "imported_ratings", "medications")
+
+
+def import_spec() -> TableSpec:
+    """Columns of ``imports.csv``: the import ledger, one row per imported entry.
+
+    ``entry_id`` is the entry made (in the file ``kind``); ``source_key`` identifies the
+    source record by its content (never its row number), so that the same record in a
+    later, overlapping export is known, even after its entry was deleted. ``app``,
+    ``source_file`` and ``source_row`` say where it came from; ``precision`` how exactly
+    the source gave its time; ``scale`` and ``original`` the rating as the source wrote it.
+    """
+    return TableSpec(
+        "imports",
+        "",
+        None,
+        (
+            IdField("entry_id"),
+            ChoiceField("kind", choices=IMPORTED_KINDS),
+            IdField("source_key", allowed="expected 32 hexadecimal digits", pattern="[0-9a-f]{32}"),
+            ChoiceField("app", choices=IMPORT_APPS),
+            TextField("source_file", max_length=255),
+            IntField("source_row", low=2, high=10**9),
+            ChoiceField("precision", choices=TIME_PRECISIONS),
+            TextField("scale", max_length=20),
+            TextField("original", max_length=500),
+        ),
+        key="entry_id",
     )

@@ -24,6 +24,9 @@ COMMANDS = (
     "med",
     "screen",
     "profile",
+    "export",
+    "import",
+    "app",
 )
 
 

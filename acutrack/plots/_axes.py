@@ -7,6 +7,7 @@ from matplotlib.axes import Axes
 PAIN_LABEL = "Pain (0 no pain – 10 worst imaginable)"
 DROP_LABEL = "Drop in pain during a session (points; more is more relief)"
 REAL, SHAM, GREY = "#1f6f8b", "#d08c2c", "#9e9e9e"
+SESSION = "#37474f"  # sessions drawn over a pain line: dark, apart from its blue
 
 
 def axes(ax: Axes | None) -> Axes:

@@ -9,7 +9,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._axes import PAIN_LABEL, REAL, axes, empty
+from ._axes import PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
 
 __all__ = ["plot_calendar", "plot_daily_pain", "plot_weekly_trend"]
 
@@ -100,7 +100,11 @@ def plot_weekly_trend(
 
 
 def plot_daily_pain(
-    daily: pd.DataFrame, *, alerts: pd.DataFrame | None = None, ax: Axes | None = None
+    daily: pd.DataFrame,
+    *,
+    alerts: pd.DataFrame | None = None,
+    sessions: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Pain day by day, for the first weeks (before a weekly trend means anything).
 
@@ -110,6 +114,9 @@ def plot_daily_pain(
         From `acutrack.analysis.daily_pain`; a day without readings is a gap in the line.
     alerts : DataFrame, optional
         From `acutrack.analysis.pain_alerts`; the days of each are shaded red.
+    sessions : DataFrame, optional
+        As `Journal.sessions` returns: each is marked at its time by an arrow from its
+        pain before to its pain after (dashed for sham), and counted in the legend.
     ax : Axes, optional
 
     Returns
@@ -133,6 +140,8 @@ def plot_daily_pain(
         label="highest that day",
     )
     last_day = days[daily["count"] > 0].max()
+    if sessions is not None and not sessions.empty:
+        _session_arrows(ax, sessions)
     _alert_stripes(ax, alerts, last_day)
     ax.set_xlim(days.min() - pd.Timedelta(days=1), last_day + pd.Timedelta(days=1))
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, len(daily) // 10)))
@@ -143,6 +152,24 @@ def plot_daily_pain(
     ax.set_title("Pain day by day")
     ax.legend(loc="upper right", fontsize="small")
     return ax
+
+
+def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
+    """Each session as an arrow from pain before to pain after, at its wall-clock time."""
+    for condition, style, colour in (("real", "-", SESSION), ("sham", "--", SHAM)):
+        some = sessions[sessions["condition"] == condition]
+        if some.empty:
+            continue
+        ax.vlines(
+            some["local_time"],
+            some["pain_before"],
+            some["pain_after"],
+            colors=colour,
+            linestyles=style,
+            linewidth=1.5,
+            label=f"{len(some)} {condition} session{'s' if len(some) > 1 else ''}: before → after",
+        )
+        ax.plot(some["local_time"], some["pain_after"], "v", color=colour, markersize=5)
 
 
 def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:

@@ -1,0 +1,67 @@
+"""The kit as an app: the forms and charts on one page with no code, served by Voilà.
+
+``acutrack app`` serves the notebook ``app.ipynb`` shipped in this package (so that it is
+there however acutrack was installed) on 127.0.0.1 with a token, as `acutrack.lab` does
+JupyterLab. The page itself is `AppPage` (`acutrack.app.page`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from ..lab import HOST, checked_port
+
+__all__ = ["APP_NOTEBOOK", "app_command"]
+
+APP_NOTEBOOK = Path(__file__).resolve().parent / "app.ipynb"
+
+
+def app_command(
+    journal: Path, *, port: int | None = None, open_browser: bool = True
+) -> tuple[list[str], dict[str, str], str]:
+    """The command line and environment that start the app, and its URL.
+
+    Voilà listens on 127.0.0.1 only and requires a token: ``$JUPYTER_TOKEN`` when set, else
+    a new random one. ``--token`` asks Voilà for one and the environment supplies it, so
+    it never appears in the command line, where other users of the computer could read it.
+
+    Parameters
+    ----------
+    journal : Path
+        The journal folder the app logs to.
+    port : int, optional
+        From 1 to 65535; a free one by default.
+    open_browser : bool
+        Whether Voilà opens the person's browser.
+
+    Returns
+    -------
+    argv : list of str
+    env : dict
+    url : str
+        Where the app answers, with its token.
+    """
+    port = checked_port(port)
+    env = dict(os.environ)
+    env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    env["ACUTRACK_HOME"] = str(journal.absolute())
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(APP_NOTEBOOK),
+        f"--Voila.ip={HOST}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--token",
+        # The page shows its own title; Voilà's "Voilà" tab title and margins go.
+        "--VoilaConfiguration.show_margins=False",
+    ]
+    if not open_browser:
+        argv.append("--no-browser")
+    url = f"http://{HOST}:{port}/?token={quote(env['JUPYTER_TOKEN'], safe='')}"
+    return argv, env, url

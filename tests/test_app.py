@@ -1,0 +1,169 @@
+"""`acutrack app`: the kit served by Voilà with no code, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import free_port, subprocess_env, venv_bin
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
+
+import acutrack as at
+from acutrack.app import APP_NOTEBOOK, app_command
+
+TOKEN = "app-test-token-5d1c"
+SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer of its own here
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def _status(url: str) -> int:
+    try:
+        with _OPENER.open(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except urllib.error.URLError:
+        return 0
+
+
+def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_path):
+    argv, env, url = app_command(tmp_path / "j", port=8123, open_browser=False)
+    token = env["JUPYTER_TOKEN"]
+    assert len(token) >= 24 and not any(token in arg for arg in argv)
+    assert "--Voila.ip=127.0.0.1" in argv and "--token" in argv and "--no-browser" in argv
+    assert url == f"http://127.0.0.1:8123/?token={token}"
+    assert env["ACUTRACK_HOME"] == str((tmp_path / "j").absolute())
+    assert str(APP_NOTEBOOK) in argv and APP_NOTEBOOK.exists()
+    with pytest.raises(at.InvalidValue, match="port"):
+        app_command(tmp_path, port=70000)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One Voilà server for the module, on a new journal, started as a person starts it."""
+    _need_chromium()
+    base = tmp_path_factory.mktemp("app")
+    journal = base / "journal"
+    port = free_port()
+    started = time.monotonic()
+    command = [venv_bin("acutrack"), "--journal", str(journal), "app", "--no-browser"]
+    proc = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=subprocess_env(
+            JUPYTER_TOKEN=TOKEN,
+            HOME=str(base / "home"),
+            JUPYTER_CONFIG_DIR=str(base / "home" / ".jupyter"),
+        ),
+        cwd=base,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(base / "app.log").open("wb"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    while _status(f"{url}/?token={TOKEN}") == 0:
+        assert proc.poll() is None, (base / "app.log").read_text(errors="replace")
+        assert time.monotonic() - started < 90, "the app did not start within 90 s"
+        time.sleep(0.2)
+    yield {"url": url, "journal": journal, "proc": proc, "started": started, "base": base}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.browser
+def test_without_the_token_the_app_refuses_and_the_token_is_not_in_ps(app):
+    answer = _status(app["url"] + "/")
+    assert answer in (302, 403)
+    if answer == 302:  # to a login page that asks for the token, never the app
+        request = urllib.request.Request(app["url"] + "/")
+        try:
+            _OPENER.open(request, timeout=10)
+        except urllib.error.HTTPError as err:
+            assert "login" in err.headers["Location"]
+    assert _status(f"{app['url']}/?token=wrong") in (302, 403)
+    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "voila" in listing and TOKEN not in listing
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, app, size):
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{app['url']}/?token={TOKEN}")
+    page.wait_for_selector(".acutrack-app .acutrack-pain", timeout=90_000)
+    return page
+
+
+def _saved_sessions(journal):
+    path = journal / "sessions.csv"
+    return list(csv.DictReader(path.open())) if path.exists() else []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_session_logged_with_the_buttons_is_stored_charted_and_reported(
+    app, browser, size, tmp_path
+):
+    page = _open(browser, app, size)
+    if size == "phone":
+        print(f"acutrack app: first usable page {time.monotonic() - app['started']:.1f} s")
+    # No code anywhere: Voilà shows outputs only.
+    assert page.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor").count() == 0
+    assert "AppPage" not in page.inner_text("body")
+    before = len(_saved_sessions(app["journal"]))
+    chart = page.locator(".acutrack-two-weeks")
+    old_chart = chart.get_attribute("src")
+    quick = page.locator(".acutrack-session-form")
+    quick.locator(".acutrack-pain").nth(0).locator("button", has_text="6").click()
+    quick.locator(".acutrack-pain").nth(1).locator("button", has_text="3").click()
+    quick.locator("button", has_text="Save").click()
+    page.wait_for_selector(".acutrack-session-form .acutrack-ok", timeout=30_000)
+    rows = _saved_sessions(app["journal"])
+    assert len(rows) == before + 1
+    assert (rows[-1]["pain_before"], rows[-1]["pain_after"], rows[-1]["routine"]) == (
+        "6",
+        "3",
+        "back",
+    )
+    page.wait_for_function(
+        "old => document.querySelector('.acutrack-two-weeks').src !== old", arg=old_chart
+    )
+    page.locator("button", has_text="Make the report").click()
+    page.wait_for_selector(".acutrack-download", timeout=60_000)
+    with page.expect_download() as download:
+        page.locator(".acutrack-download").first.click()
+    saved = tmp_path / "report.html"
+    download.value.save_as(saved)
+    assert "Back pain" in saved.read_text(encoding="utf-8")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow} px of horizontal scroll at {SIZES[size]}"
+    shots = os.environ.get("ACUTRACK_SHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/app-{size}.png", full_page=True)
+    page.close()
