@@ -34,9 +34,10 @@ STYLE = """
 .acutrack-app .widget-html-content { max-width: 100%; box-sizing: border-box; }
 .acutrack-app .widget-toggle-buttons .widget-toggle-button { margin-bottom: 4px; }
 .acutrack-app .widget-toggle-buttons { flex-wrap: wrap; height: auto; max-width: 100%; }
-.acutrack-app .widget-inline-hbox { flex-wrap: wrap; }
 .acutrack-app .widget-dropdown, .acutrack-app .widget-text, .acutrack-app .widget-textarea
   { max-width: 100%; }
+.acutrack-app .widget-dropdown { width: auto !important; }
+.acutrack-app .widget-dropdown > select { min-width: 0; }
 .acutrack-app img { max-width: 100%; height: auto; }
 .acutrack-app h2 { margin: 18px 0 4px; font-size: 1.25em; }
 .acutrack-download { display: inline-block; margin: 4px 8px 4px 0; padding: 6px 12px;
@@ -79,7 +80,8 @@ class TwoWeeks(Form):
         since = self.journal.now() - timedelta(days=DAYS_SHOWN)
         sessions = sessions[sessions["started_at"] >= since]
         ratings = ratings[ratings["rated_at"] >= since]
-        fig = Figure(figsize=(7.2, 3.4), dpi=100, layout="constrained")
+        # Small enough that its words stay legible when a phone shrinks it to its width.
+        fig = Figure(figsize=(6.4, 3.6), dpi=110, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.subplots()
         plot_daily_pain(daily_pain(pain_readings(sessions, ratings)), sessions=sessions, ax=ax)
@@ -152,22 +154,21 @@ class AppPage:
         self.check_in = CheckInForm(journal)
         self.two_weeks = TwoWeeks(journal)
         self.report = ReportMaker(journal)
-        sections = (
-            ("Log a session", self.quick),
-            ("Guided session", self.guided),
-            ("Check in", self.check_in),
-            ("Your last two weeks", self.two_weeks),
-            ("For your clinician", self.report),
+        # The forms carry their own titles; the other parts get one here.
+        parts = (
+            self.quick.widget,
+            self.guided.widget,
+            self.check_in.widget,
+            w.HTML("<h2>Your last two weeks</h2>"),
+            self.two_weeks.widget,
+            w.HTML("<h2>For your clinician</h2>"),
+            self.report.widget,
         )
         self.widget = w.VBox(
             [
                 w.HTML(STYLE + "<h1>acutrack</h1>"),
                 self.banner.widget,
-                *(
-                    part
-                    for title, form in sections
-                    for part in (w.HTML(f"<h2>{html.escape(title)}</h2>"), form.widget)
-                ),
+                *parts,
                 w.HTML(
                     f"<p><small>Your journal: {html.escape(str(journal.path))}. Nothing "
                     "leaves this computer.</small></p>"

@@ -144,7 +144,7 @@ def plot_daily_pain(
         _session_arrows(ax, sessions)
     _alert_stripes(ax, alerts, last_day)
     ax.set_xlim(days.min() - pd.Timedelta(days=1), last_day + pd.Timedelta(days=1))
-    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, len(daily) // 10)))
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-len(daily) // 7))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%a\n%d %b"))
     ax.set_xlabel(f"Day ({days.min():%Y})")
     ax.set_ylim(0, 10.5)
