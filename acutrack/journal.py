@@ -926,7 +926,7 @@ class Journal:
 
         Read without pandas, so that the command line can ask whether a screen is due.
         """
-        spec = {spec.name: spec for spec in self._specs()}[kind]
+        spec = _OTHER_SPECS.get(kind) or {s.name: s for s in self._specs()}[kind]
         rows, _ = read_rows(self.file(spec), spec)
         # The latest by time; of equal times, the one written last.
         last = max(rows.values(), key=lambda r: (r.values[spec.time], r.line), default=None)
@@ -1272,6 +1272,8 @@ class Journal:
 
 _OUTCOME_SPECS = (peg_spec(), pgic_spec(), medication_spec(), screen_spec())
 _IMPORTED_RATINGS = imported_rating_spec()
+# The entry files whose columns do not depend on the catalog, by name.
+_OTHER_SPECS = {spec.name: spec for spec in (*_OUTCOME_SPECS, _IMPORTED_RATINGS)}
 
 
 def _answer(name: str) -> Callable[[dict[str, Any]], Any]:

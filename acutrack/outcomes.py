@@ -69,12 +69,13 @@ def pgic_due(journal: Journal, now: datetime | None = None) -> str | None:
     return None
 
 
-def standing_flag(journal: Journal) -> tuple[Tier, Screen] | None:
+def standing_flag(journal: Journal, last: Screen | None = None) -> tuple[Tier, Screen] | None:
     """The latest screen's most urgent tier when it has a "yes", with that screen.
 
-    An answer stands until a later screen says otherwise.
+    An answer stands until a later screen says otherwise. ``last`` passes the latest
+    screen when the caller has read it already.
     """
-    last = journal.latest("screens")
+    last = last or journal.latest("screens")
     tier = tier_of(last.answers) if last else None
     return (tier, last) if tier else None
 
@@ -88,10 +89,10 @@ def flag_words(tier: Tier, screen: Screen) -> tuple[str, str]:
 
 def screen_reminder(journal: Journal) -> str | None:
     """One line for `log` and `rate`: a due screen or a standing urgent answer, else None."""
-    flag = standing_flag(journal)
+    last = journal.latest("screens")  # read once: `log` pays for every file it reads
+    flag = standing_flag(journal, last)
     if flag and flag[0].urgent:
         return f"Your red-flag screen of {flag[1].answered_at:%d %b} said: {flag[0].advice}"
-    last = journal.latest("screens")
     if screen_due(last.answered_at if last else None, journal.now()):
         return "The red-flag screen is due (a minute, 10 questions): run `acutrack screen`."
     return None
