@@ -313,7 +313,7 @@ def test_report_ends_with_the_rows_it_could_not_read(tmp_path, monkeypatch, caps
     unreadable_rows(tmp_path / "j")
     written = []
 
-    def write_report(journal, out, *, since=None, pdf=None):
+    def write_report(journal, out, *, since=None, pdf=None, **options):
         written.append(journal.path)
         out.write_text("<html></html>")
         return out

@@ -224,7 +224,7 @@ def test_red_flag_banner_for_notebooks(journal):
     assert red_flag_banner(journal) is None
 
 
-@pytest.mark.parametrize("name", ["02_weekly_trends", "03_routines_and_points"])
+@pytest.mark.parametrize("name", ["02_weekly_trends", "03_routines_and_points", "04_real_vs_sham"])
 def test_analysis_notebooks_show_a_standing_emergency(name, journal, tmp_path, monkeypatch):
     journal.log_session(6, 4)
     journal.log_screen(ALL_NO | {"leg_weakness": "yes"})

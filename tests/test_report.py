@@ -70,6 +70,12 @@ def sample_tables():
 
 
 @pytest.fixture(scope="module")
+def every_point(sample_tables):
+    """The sample's report listing every point pressed, not only the helpful ones."""
+    return render_html(sample_tables, all_points=True)
+
+
+@pytest.fixture(scope="module")
 def sample_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
     write_report(at.sample_journal(), out, pdf=out.with_suffix(".pdf"))
@@ -91,7 +97,7 @@ def test_report_is_self_contained(sample_report):
     assert "@media print" in text and "@page" in text
 
 
-def test_report_holds_the_analysis_numbers(sample_report):
+def test_report_holds_the_analysis_numbers(sample_report, every_point):
     journal = at.sample_journal()
     sessions, ratings = journal.sessions(), journal.ratings()
     page = parse(sample_report.read_text(encoding="utf-8"))
@@ -104,7 +110,14 @@ def test_report_holds_the_analysis_numbers(sample_report):
         assert row[6] == f"{fmt(expected.ci_low)} to {fmt(expected.ci_high)}"
     assert "p (Holm)" not in page.tables["routines"][0]  # routines are described, not ranked
     points = analysis.rank_points(sessions)
-    prows = {r[0]: r for r in page.tables["points"][1:]}
+    # By default only helpful points are listed (the sample has none), the others counted.
+    assert not points["helpful"].any() and "points" not in page.tables
+    assert (
+        "No point is shown as helpful; 16 other points pressed: 12 could not be separated "
+        "from the rest of their routine, 4 had too few sessions without them." in words
+    )
+    prows = {r[0]: r for r in parse(every_point).tables["points"][1:]}
+    assert len(prows) == len(points)
     for p in points.itertuples():
         assert prows[p.point][4] == (
             fmt(p.estimate) if p.helpful or p.estimate == p.estimate else "—"
@@ -119,7 +132,9 @@ def test_report_holds_the_analysis_numbers(sample_report):
     assert len(alerts)  # the sample's own, shown under their new name
     for alert in alerts["detail"]:
         assert alert in words
+    # Pain alerts are not called red flags: those are the screen's.
     assert "Pain alerts" in words and "red flag" not in words.lower()
+    assert "No warning signs at the screen of" in words
     assert "not a diagnosis" in words
 
 
@@ -127,8 +142,8 @@ ROUTINE_KINDS = ["text", "text"] + ["number"] * 7
 POINT_KINDS = ["text", "text"] + ["number"] * 4 + ["text"]
 
 
-def test_cells_align_by_the_kind_of_their_column(sample_report):
-    page = parse(sample_report.read_text(encoding="utf-8"))
+def test_cells_align_by_the_kind_of_their_column(every_point):
+    page = parse(every_point)
     for name, kinds in (("routines", ROUTINE_KINDS), ("points", POINT_KINDS)):
         assert page.kinds[name], name
         assert all(row == kinds for row in page.kinds[name]), name
@@ -143,7 +158,7 @@ def test_what_a_person_typed_is_text_however_it_looks(sample_tables):
     alerts = sample_tables.alerts.assign(detail=hostile)
     assert len(alerts)  # the sample has pain alerts, whose text is shown
     tables = replace(sample_tables, points=points, routines=routines, alerts=alerts)
-    page = parse(render_html(tables, title="<script>alert(1)</script>"))
+    page = parse(render_html(tables, title="<script>alert(1)</script>", all_points=True))
     assert "script" not in page.tags and "b" not in page.tags
     assert len(page.images) == 5 and all(i["src"].startswith("data:") for i in page.images)
     assert [r[0] for r in page.tables["routines"][1:]] == ["2026"] * len(routines)
@@ -161,10 +176,11 @@ def test_html_and_pdf_names_that_differ_in_case_only_are_one_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_pdf_has_a_text_page_and_three_chart_pages(sample_report):
+def test_pdf_has_the_first_page_the_details_and_two_chart_pages(sample_report):
     pdf = sample_report.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 4
+    assert len(re.findall(rb"/MediaBox \[ 0 0 595.44 841.68 \]", pdf)) == 4  # A4 by default
 
 
 def test_since_keeps_later_entries_only(tmp_path):

@@ -5,8 +5,17 @@ tidy DataFrame (or a small object) documented column by column. Pictures of thes
 live in `acutrack.plots`.
 """
 
-from .experiment import GERAC, GERAC_PUBLISHED, GERAC_RESPONDER, condition_drops, responder_rates
-from .points import rank_points
+from .experiment import (
+    GERAC,
+    GERAC_PUBLISHED,
+    GERAC_RESPONDER,
+    condition_drops,
+    real_vs_sham_line,
+    real_vs_sham_rescue,
+    responder_rates,
+)
+from .measures import PegChange, Pgic, RescueDoses, latest_pgic, peg_change, rescue_doses
+from .points import not_helpful, rank_points
 from .routines import compare_routines
 from .trend import (
     CLINICIAN_ADVICE,
@@ -31,15 +40,24 @@ __all__ = [
     "GERAC_RESPONDER",
     "Episode",
     "PainChange",
+    "PegChange",
+    "Pgic",
+    "RescueDoses",
     "compare_routines",
     "condition_drops",
     "daily_pain",
     "episode",
+    "latest_pgic",
+    "not_helpful",
     "pain_alerts",
     "pain_alerts_summary",
     "pain_change",
     "pain_readings",
+    "peg_change",
     "rank_points",
+    "real_vs_sham_line",
+    "real_vs_sham_rescue",
+    "rescue_doses",
     "responder_rates",
     "session_excess",
     "weekly_readings",

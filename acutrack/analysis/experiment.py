@@ -1,15 +1,29 @@
-"""Tables for the real/sham experiment: drops by condition, and responder rates beside GERAC."""
+"""Tables for the real/sham experiment: drops by condition, responder rates beside GERAC,
+and the verdict again without the sessions that followed as-needed medication."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
-from ..stats import compared_sessions, mean_drop_interval
+from ..outcomes import RESCUE_WINDOW, after_rescue
+from ..stats import RealVsSham, compared_sessions, mean_drop_interval, real_vs_sham
 from ..stats.before_after import autocorrelation_inflation
 from ..stats.real_sham import first_follow_ups
+from ..stats.results import fmt_ci, fmt_p
+from .trend import fmt_signed
 
-__all__ = ["GERAC", "GERAC_PUBLISHED", "GERAC_RESPONDER", "condition_drops", "responder_rates"]
+__all__ = [
+    "GERAC",
+    "GERAC_PUBLISHED",
+    "GERAC_RESPONDER",
+    "condition_drops",
+    "real_vs_sham_line",
+    "real_vs_sham_rescue",
+    "responder_rates",
+]
 
 # GERAC low-back-pain trial (Haake et al., Arch Intern Med 2007): responders at six months,
 # as published (percentages of each arm), and the counts reconstructed from them.
@@ -113,6 +127,155 @@ def responder_rates(
         rows.append((group, k, n, GERAC_PUBLISHED[group], low, high, "GERAC 2007"))
     columns = ["group", "responders", "n", "rate", "ci_low", "ci_high", "source"]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: The two rows of `real_vs_sham_rescue`.
+ALL_SESSIONS = "all sessions"
+WITHOUT_RESCUE = "without sessions after as-needed medication"
+
+
+def real_vs_sham_rescue(
+    sessions: pd.DataFrame,
+    medications: pd.DataFrame,
+    *,
+    ratings: pd.DataFrame | None = None,
+    plan=None,
+    routine: str | None = None,
+    today=None,
+) -> pd.DataFrame:
+    """Real against sham with every session, and again without those after rescue medication.
+
+    A session started within `acutrack.outcomes.RESCUE_WINDOW` (4 hours) after as-needed
+    medication may owe part of its relief to the medicine; if such sessions fell more
+    often on real (or sham) days, they could tilt the comparison. The second row shows
+    the comparison without them.
+
+    Parameters
+    ----------
+    sessions, ratings : DataFrame
+        As the journal returns them.
+    medications : DataFrame
+        As `Journal.medications` returns it.
+    plan, routine, today
+        As for `acutrack.stats.real_vs_sham`.
+
+    Returns
+    -------
+    DataFrame
+        Two rows, ``sessions`` `ALL_SESSIONS` and `WITHOUT_RESCUE`: ``left_out``
+        (sessions after rescue medication taken out), ``n_real``, ``n_sham``,
+        ``plan_state``, ``verdict``, ``estimate`` (real − sham), ``ci_low``, ``ci_high``
+        and ``p_value``, as `acutrack.stats.RealVsSham` has them;
+        ``table.attrs["results"]`` holds the two `RealVsSham`.
+
+    Notes
+    -----
+    With a plan, a block that loses a session is left out whole (its sessions are no
+    longer a complete randomised block), so the test stays the exact randomisation test
+    of the blocks that remain. This is a check on the verdict of the first row, not a
+    second verdict to choose from.
+    """
+    compared, _, _ = compared_sessions(sessions, plan=plan, routine=routine)
+    rescued = after_rescue(compared, medications)
+    kept = sessions[~sessions["id"].isin(compared.loc[rescued, "id"])]
+    rows, results = [], []
+    for label, frame, left in (
+        (ALL_SESSIONS, sessions, 0),
+        (WITHOUT_RESCUE, kept, int(rescued.sum())),
+    ):
+        r = real_vs_sham(frame, ratings=ratings, plan=plan, routine=routine, today=today)
+        results.append(r)
+        rows.append(
+            (label, left, r.n_real, r.n_sham, r.plan_state, r.verdict, r.estimate, *r.ci, r.p_value)
+        )
+    columns = ["sessions", "left_out", "n_real", "n_sham", "plan_state", "verdict"]
+    table = pd.DataFrame(rows, columns=[*columns, "estimate", "ci_low", "ci_high", "p_value"])
+    table.attrs["results"] = tuple(results)
+    return table
+
+
+_VERDICT_WORDS = {
+    "real": "Real relieved more than sham",
+    "sham": "Sham relieved more than real",
+    "unclear": "Cannot tell real from sham",
+    "too early": "Too early for a verdict",
+}
+
+
+def _test_words(r: RealVsSham) -> str:
+    """``+1.2 points (95 % CI 0.4 to 2.1; p = 0.005)``: the estimate, interval and test."""
+    level = f"{100 * (1 - r.alpha):.3g} %"
+    interval = (
+        f"{level} CI {fmt_ci(r.ci)}"
+        if all(math.isfinite(x) for x in r.ci)
+        else f"{level} interval not bounded yet"
+    )
+    # No-break spaces keep "p = 0.005" and "95 % CI" whole when the line wraps.
+    words = f"{fmt_signed(r.estimate)} points ({interval}; {fmt_p(r.p_value)})"
+    return (
+        words.replace(" = ", "\u00a0=\u00a0")
+        .replace(" < ", "\u00a0<\u00a0")
+        .replace(" % CI", "\u00a0%\u00a0CI")
+    )
+
+
+def real_vs_sham_line(check: pd.DataFrame) -> str:
+    """The verdict of `real_vs_sham_rescue` in one line, with and without rescue sessions.
+
+    Parameters
+    ----------
+    check : DataFrame
+        From `real_vs_sham_rescue`.
+
+    Returns
+    -------
+    str
+        The verdict in words, real − sham with its interval and p-value (``p < 0.001``
+        below a thousandth), the sessions compared, and the same without the sessions
+        that followed as-needed medication; without a finished plan, why there is no
+        verdict.
+    """
+    every, without = check.attrs["results"]
+    counts = f"{every.n_real} real, {every.n_sham} sham"
+    if every.plan_state == "no plan":
+        if not (every.n_real and every.n_sham):
+            return f"No comparison: {counts} sessions of the back routine, and no plan."
+        return (
+            f"Not judged: no randomised plan; {counts} sessions chosen by the day are only "
+            "described."
+        )
+    if every.plan_state == "interim":
+        return (
+            f"No verdict yet: {every.blocks_done} of {every.blocks_planned} blocks of the "
+            "randomised plan done; the verdict comes when it is done."
+        )
+    if not (every.n_real and every.n_sham):
+        return "No complete block of the randomised plan to compare."
+    early = (
+        f", ended early (judged at p < {every.alpha:.3g})"
+        if every.plan_state == "ended early"
+        else ""
+    )
+    line = (
+        f"{_VERDICT_WORDS[every.verdict]}: real − sham {_test_words(every)}; {counts} "
+        f"sessions of a randomised plan{early}."
+    )
+    if every.verdict in ("real", "sham"):
+        line += " Sham is not blind."
+    left = int(check["left_out"].iloc[1])
+    hours = RESCUE_WINDOW.total_seconds() / 3600
+    if not left:
+        return f"{line} No session followed as-needed medication (within {hours:g} h)."
+    session, block = ("session", "its block") if left == 1 else ("sessions", "their blocks")
+    found = (
+        f"{without.verdict}, {_test_words(without)}"
+        if without.n_real and without.n_sham
+        else "no complete block left"
+    )
+    return (
+        f"{line} Without the {left} {session} within {hours:g} h after as-needed medication "
+        f"(and the rest of {block}): {found}."
+    )
 
 
 def _wilson(k: float, n: float) -> tuple[float, float]:

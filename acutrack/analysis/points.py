@@ -17,7 +17,7 @@ import pandas as pd
 from ..catalog import POINTS
 from ..stats.before_after import autocorrelation
 
-__all__ = ["MIN_WITHOUT", "rank_points"]
+__all__ = ["MIN_WITHOUT", "not_helpful", "rank_points"]
 
 #: Sessions without a point, within its routines, needed before it is judged at all. On
 #: realistic simulated diaries with no point mattering (`acutrack.stats.calibration`;
@@ -283,3 +283,39 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     order = np.where(table["helpful"], -table["estimate"], np.inf)
     table = table.assign(order=order).sort_values(["order", "point"], kind="stable")
     return table.reset_index(drop=True)[_COLUMNS]
+
+
+#: Why points are not called helpful, grouped for a summary: each group's words, and the
+#: beginnings of the `rank_points` reasons it holds.
+_REASON_GROUPS = (
+    (
+        "could not be separated from the rest of their routine",
+        ("pressed in every session", "always pressed together", "not left out independently"),
+    ),
+    ("had too few sessions without them", ("too few sessions without",)),
+    ("left no variation to judge", ("no variation left",)),
+    ("had an interval that includes no effect", ("its interval includes no effect",)),
+    ("showed less relief with them", ("less relief with it",)),
+)
+
+
+def not_helpful(ranking: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many points are not called helpful, by kind of reason, for a sentence.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        From `rank_points`.
+
+    Returns
+    -------
+    list of (str, int)
+        Each kind of reason in words ("could not be separated from the rest of their
+        routine", "had too few sessions without them", ...) with its number of points;
+        kinds without points are left out.
+    """
+    reasons = ranking.loc[~ranking["helpful"].astype(bool), "reason"].astype(str)
+    counts = [
+        (words, int(reasons.str.startswith(starts).sum())) for words, starts in _REASON_GROUPS
+    ]
+    return [(words, n) for words, n in counts if n]

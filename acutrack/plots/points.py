@@ -118,11 +118,48 @@ def _legend(ax: Axes) -> None:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3)
 
 
+#: Vertical room (map units) each name needs in a column of labels.
+_LABEL_GAP = 0.42
+
+
+def _label_column(ax: Axes, points: dict[str, Point], dx: float, *, side: int) -> None:
+    """Name each point of one figure in a column on its outer ``side`` (−1 left, 1 right).
+
+    Each name sits as near its spot's height as the names above and below allow, with a
+    thin line to the spot on that side of the body.
+    """
+    view = "front" if side < 0 else "back"
+    spots = []
+    for code, point in points.items():
+        here = [(x, y) for v, x, y in point.map if v == view]
+        if here:
+            spots.append((max(here, key=lambda s: side * s[0]), code, point.name))
+    spots.sort(key=lambda s: -s[0][1])  # top down
+    heights: list[float] = []
+    for (_, y), _, _ in spots:
+        heights.append(min(y, heights[-1] - _LABEL_GAP) if heights else y)
+    if heights and heights[-1] < 0:  # pushed below the feet: move the column up
+        heights = [h - heights[-1] for h in heights]
+    column = dx + side * 1.05
+    for ((x, y), code, name), height in zip(spots, heights, strict=True):
+        ax.annotate(
+            f"{code} {name}" if name and name != code else code,
+            (dx + x, y),
+            xytext=(column, height),
+            ha="right" if side < 0 else "left",
+            va="center",
+            fontsize="x-small",
+            arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.6},
+            gid=f"label-{code}",
+        )
+
+
 def plot_body_map(
     ranking: pd.DataFrame,
     *,
     ax: Axes | None = None,
     points: dict[str, Point] | None = None,
+    labels: str = "helpful",
 ) -> Axes:
     """Front and back of a figure with each point at its place; helpful points coloured.
 
@@ -136,12 +173,21 @@ def plot_body_map(
     points : dict, optional
         The catalog's points (by default the built-in ones); points without a map
         position are left out.
+    labels : {"helpful", "all"}
+        Which points are named: the helpful ones, beside their spot, or every point on
+        the map, in a column beside each figure with a line to its spot (the spots on
+        the back lie too close together to be named in place).
 
     Returns
     -------
     Axes
-        One scatter per point and side, ``gid="point-<code>"``, and a legend.
+        One scatter per point and side, ``gid="point-<code>"``, and a legend; with
+        ``labels="all"`` one label per point, ``gid="label-<code>"``.
     """
+    if labels not in ("helpful", "all"):
+        raise ValueError(
+            f"The value for `labels` must be one of 'helpful', 'all', but {labels!r} was passed."
+        )
     ax = axes(ax)
     points = points or POINTS
     offsets = {"front": -1.1, "back": 1.1}
@@ -154,10 +200,13 @@ def plot_body_map(
         spots = [(offsets[view] + x, y) for view, x, y in point.map]
         for x, y in spots:
             ax.scatter([x], [y], s=70, zorder=3, linewidths=0.8, gid=f"point-{code}", **style)
-        if kind == "helpful" and spots:
+        if kind == "helpful" and spots and labels == "helpful":
             ax.annotate(code, spots[-1], xytext=(6, 4), textcoords="offset points")
+    if labels == "all":
+        _label_column(ax, points, offsets["front"], side=-1)
+        _label_column(ax, points, offsets["back"], side=1)
     _legend(ax)
-    ax.set_xlim(-2.2, 2.2)
+    ax.set_xlim(-3.3, 3.3) if labels == "all" else ax.set_xlim(-2.2, 2.2)
     ax.set_ylim(-0.9, 8.2)
     ax.set_aspect("equal")
     ax.axis("off")
