@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 
 from acutrack.stats import calibration
-from acutrack.stats.simulate import POINTS, Diaries, DiarySettings, check_realism, simulate_diaries
+from acutrack.stats.simulate import (
+    POINTS,
+    Diaries,
+    DiarySettings,
+    check_realism,
+    simulate_checkins,
+    simulate_diaries,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +40,7 @@ def test_the_table_covers_every_verdict_and_interval(table):
         "before/after: 95 % interval",
         "before/after: says 'lower after'",
         "points: calls a point helpful",
+        "pain now vs the start: interval holds",
         "simulated diaries are at least as hard",
     ):
         assert any(c.startswith(words) for c in checks), words
@@ -76,3 +84,16 @@ def test_a_band_is_widened_only_by_its_monte_carlo_error():
     assert row["figure"] == 0.08 and not row["within"]  # 8 % > 5 % + 2 × 0.86 %
     row = calibration._row("x", "y", np.r_[np.ones(60), np.zeros(940)], "≤ 5 %")
     assert row["within"]  # 6 % ≤ 5 % + 2 × 0.75 %
+
+
+def test_check_in_diaries_move_as_asked_and_miss_some_check_ins():
+    ratings, level = simulate_checkins(400, 28, per_day=2, change=-2.0, seed=3)
+    assert ratings.shape == (400, 28, 2) and level.shape == (400, 28)
+    seen = ratings[~np.isnan(ratings)]
+    assert set(np.unique(seen)) <= set(range(11))
+    assert 0.12 < np.isnan(ratings).mean() < 0.18
+    moved = level[:, -7:].mean() - level[:, :7].mean()
+    assert -1.9 < moved < -1.2  # 2 points over 27 days: about 1.6 between the two weeks
+    # Day to day the level leans on the day before: good and bad spells.
+    a, b = level[:, 1:].ravel(), level[:, :-1].ravel()
+    assert np.corrcoef(a, b)[0, 1] > 0.6

@@ -13,7 +13,10 @@ def fmt(x: float, digits: int = 1, *, missing: str = "n/a") -> str:
     """A number for people: minus as a real minus sign, a missing value as ``missing``."""
     if x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType":
         return missing
-    return f"{x:.{digits}f}".replace("-", "−")
+    text = f"{x:.{digits}f}"
+    if float(text) == 0:  # -0.04 rounds to "-0.0": no sign on a zero
+        text = text.removeprefix("-")
+    return text.replace("-", "−")
 
 
 def fmt_p(p: float) -> str:

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Diaries", "DiarySettings", "check_realism", "simulate_diaries", "true_mean_drops"]
+__all__ = [
+    "Diaries",
+    "DiarySettings",
+    "check_realism",
+    "simulate_checkins",
+    "simulate_diaries",
+    "true_mean_drops",
+]
 
 POINTS = ("BL23", "BL52", "GB30", "CV4", "BL57")
 
@@ -247,3 +254,53 @@ def check_realism(diaries: Diaries) -> dict[str, float]:
         "start_drop": float(np.median(corr(diaries.before.astype(float), drops))),
         "zero_share": float((drops == 0).mean()),
     }
+
+
+def simulate_checkins(
+    count: int,
+    days: int,
+    *,
+    per_day: int = 1,
+    change: float = 0.0,
+    missed: float = 0.15,
+    settings: DiarySettings | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check-in diaries: a drifting pain level with flare-ups, rated in whole points.
+
+    Parameters
+    ----------
+    count, days : int
+        Diaries, and days in each.
+    per_day : int
+        Check-ins a day.
+    change : float
+        How far each diary's typical pain moves, evenly, from the first day to the last.
+    missed : float
+        Share of check-ins not made (missing at random).
+    settings : DiarySettings, optional
+        The pain level's behaviour (``level_*``, ``flare_*``); the defaults otherwise.
+    seed : int
+
+    Returns
+    -------
+    ratings : float array (diaries × days × per_day)
+        Pain 0–10 in whole points; NaN where a check-in was missed.
+    level : float array (diaries × days)
+        The true pain level of each day (the expected rating, before rounding), between
+        0 and 10.
+    """
+    s = settings or DiarySettings()
+    rng = np.random.default_rng(seed)
+    mean = rng.uniform(*s.level_mean, count)[:, None] + change * np.linspace(0, 1, days)
+    x = rng.normal(0, s.level_sd / np.sqrt(1 - s.level_persistence**2), count)
+    drift = np.empty((count, days))
+    for d in range(days):  # day by day; vectorised over diaries
+        flare = (rng.random(count) < s.flare_chance) * s.flare_size
+        x = s.level_persistence * x + rng.normal(0, s.level_sd, count) + flare
+        drift[:, d] = x
+    level = np.clip(mean + drift, 0, 10)
+    noise = rng.normal(0, s.after_sd, (count, days, per_day))
+    ratings = np.clip(np.round(level[:, :, None] + noise), 0, 10)
+    ratings[rng.random(ratings.shape) < missed] = np.nan
+    return ratings, level
