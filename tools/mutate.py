@@ -421,15 +421,15 @@ MUTANTS = [
     Mutant(
         "report-points-interval-dropped",
         "acutrack/report.py",
-        "_interval(p.ci_low, p.ci_high),",
+        "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
         "",
         "report's points interval column removed",
     ),
     Mutant(
         "report-points-interval-wrong",
         "acutrack/report.py",
-        "_interval(p.ci_low, p.ci_high),",
-        "_interval(p.ci_low, p.estimate),",
+        "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
+        "fmt_ci((p.ci_low, p.estimate), missing=MISSING),",
         "report's points interval ends at the estimate",
     ),
     Mutant(
