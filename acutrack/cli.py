@@ -1109,8 +1109,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     app = command(
         "app", _cmd_app, "open the kit as an app in your browser: no code (127.0.0.1, token)"
     )
-    app.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")
-    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    _server_options(app)
 
     imp = command(
         "import",
@@ -1140,9 +1139,14 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what it would add; write nothing")
 
     lab = command("lab", _cmd_lab, "open the kit's notebooks in JupyterLab (127.0.0.1, token)")
-    lab.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")
-    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    _server_options(lab)
     return parser
+
+
+def _server_options(command) -> None:
+    """The options of a command that starts a local server (`lab`, `app`)."""
+    command.add_argument("--port", type=_whole, help="port to listen on (default: a free one)")
+    command.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .errors import InvalidValue
 
-__all__ = ["checked_port", "lab_command", "notebooks_dir"]
+__all__ = ["checked_port", "lab_command", "notebooks_dir", "server_env", "token_url"]
 
 HOST = "127.0.0.1"
 #: The notebook the kit opens on: logging comes first.
@@ -25,6 +25,23 @@ def notebooks_dir() -> Path:
     """The kit's ``notebooks/`` folder (beside the package in a source checkout), else here."""
     beside = Path(__file__).resolve().parent.parent / "notebooks"
     return beside if beside.is_dir() else Path.cwd()
+
+
+def server_env() -> dict[str, str]:
+    """This process's environment with the token a local server is to ask for.
+
+    ``$JUPYTER_TOKEN`` when set (an empty one counts as unset, as Jupyter counts it), else
+    a new random one. It travels in the environment: a command line is visible to every
+    user of the computer (``ps``).
+    """
+    env = dict(os.environ)
+    env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    return env
+
+
+def token_url(port: int, path: str, env: dict[str, str]) -> str:
+    """The address a person opens: ``path`` on 127.0.0.1 with the token of ``env``."""
+    return f"http://{HOST}:{port}{path}?token={quote(env['JUPYTER_TOKEN'], safe='')}"
 
 
 def checked_port(port: int | None) -> int:
@@ -73,9 +90,7 @@ def lab_command(
         Where the lab answers, with its token.
     """
     port = checked_port(port)
-    env = dict(os.environ)
-    # An empty one counts as unset, as JupyterLab counts it.
-    env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    env = server_env()
     searched = [str(_CONFIG), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(searched)
     first = (
@@ -99,5 +114,4 @@ def lab_command(
         argv.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI machines run as root
-    url = f"http://{HOST}:{port}{first}?token={quote(env['JUPYTER_TOKEN'], safe='')}"
-    return argv, env, url
+    return argv, env, token_url(port, first, env)

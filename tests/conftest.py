@@ -46,7 +46,48 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def need_chromium() -> None:
+    """Skip without Debian's Chromium; on CI, where the browser tests must run, fail."""
+    if os.path.exists(CHROMIUM):
+        return
+    message = f"{CHROMIUM} is missing: `apt-get install chromium` (as .ci/run does) to run this"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)  # on CI the browser test must run
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium as the project drives it, launched once for every browser test."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect itself is the answer
+
+
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_AS_IS = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
 def free_port() -> int:
@@ -55,13 +96,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str, token: str | None = None) -> int:
-    """HTTP status of a GET on this machine (0 when nothing answers)."""
+def get(url: str, token: str | None = None, *, follow: bool = True) -> int:
+    """HTTP status of a GET on this machine (0 when nothing answers).
+
+    With ``follow=False`` a redirect is not followed: its own status (302) is returned.
+    """
     request = urllib.request.Request(url)
     if token:
         request.add_header("Authorization", f"token {token}")
     try:
-        with DIRECT.open(request, timeout=5) as response:
+        with (DIRECT if follow else _AS_IS).open(request, timeout=5) as response:
             return response.status
     except urllib.error.HTTPError as err:
         return err.code

@@ -7,36 +7,15 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
-from conftest import free_port, subprocess_env, venv_bin
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
+from conftest import DIRECT, free_port, get, need_chromium, subprocess_env, venv_bin
 
 import acutrack as at
 from acutrack.app import APP_NOTEBOOK, app_command
 
 TOKEN = "app-test-token-5d1c"
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer of its own here
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
-
-
-def _status(url: str) -> int:
-    try:
-        with _OPENER.open(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
-    except urllib.error.URLError:
-        return 0
 
 
 def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_path):
@@ -54,7 +33,7 @@ def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_pa
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """One Voilà server for the module, on a new journal, started as a person starts it."""
-    _need_chromium()
+    need_chromium()
     base = tmp_path_factory.mktemp("app")
     journal = base / "journal"
     port = free_port()
@@ -73,7 +52,7 @@ def app(tmp_path_factory):
         stderr=(base / "app.log").open("wb"),
     )
     url = f"http://127.0.0.1:{port}"
-    while _status(f"{url}/?token={TOKEN}") == 0:
+    while get(f"{url}/?token={TOKEN}", follow=False) == 0:
         assert proc.poll() is None, (base / "app.log").read_text(errors="replace")
         assert time.monotonic() - started < 90, "the app did not start within 90 s"
         time.sleep(0.2)
@@ -88,28 +67,15 @@ def app(tmp_path_factory):
 
 @pytest.mark.browser
 def test_without_the_token_the_app_refuses_and_the_token_is_not_in_ps(app):
-    answer = _status(app["url"] + "/")
+    answer = get(app["url"] + "/", follow=False)
     assert answer in (302, 403)
     if answer == 302:  # to a login page that asks for the token, never the app
-        request = urllib.request.Request(app["url"] + "/")
-        try:
-            _OPENER.open(request, timeout=10)
-        except urllib.error.HTTPError as err:
-            assert "login" in err.headers["Location"]
-    assert _status(f"{app['url']}/?token=wrong") in (302, 403)
+        with DIRECT.open(app["url"] + "/", timeout=10) as page:
+            assert "/login" in page.geturl()
+            assert "acutrack-app" not in page.read().decode("utf-8", "replace")
+    assert get(f"{app['url']}/?token=wrong", follow=False) in (302, 403)
     listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert "voila" in listing and TOKEN not in listing
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, app, size):

@@ -11,37 +11,16 @@ import time
 import urllib.request
 
 import pytest
-from conftest import start_lab
+from conftest import need_chromium, start_lab
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-def _need_chromium() -> None:
-    if os.path.exists(CHROMIUM):
-        return
-    message = f"{CHROMIUM} is missing: `apt-get install chromium` (as .ci/run does) to run this"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)  # on CI the browser test must run
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def jupyter(tmp_path_factory):
     """One JupyterLab server for the module's browser tests, on a temporary journal."""
-    _need_chromium()
+    need_chromium()
     base_dir = tmp_path_factory.mktemp("lab")
     token = "browser-test-token"
     journal = base_dir / "journal"
@@ -60,17 +39,6 @@ def jupyter(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     shutil.rmtree(base_dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def wait_for_idle_kernel(jupyter, timeout: float = 60) -> None:

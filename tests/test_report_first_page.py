@@ -16,7 +16,6 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
-from test_browser import browser  # noqa: F401  (Chromium as the project launches it)
 
 import acutrack as at
 from acutrack import analysis, report
@@ -414,7 +413,7 @@ SHEETS = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["rich", "week", "flag"])
 def test_the_printed_first_page_fits_one_sheet_of_a4_and_letter(
-    browser,  # noqa: F811  (the fixture imported above)
+    browser,
     pages,
     name,
     tmp_path,

@@ -7,13 +7,10 @@ JupyterLab. The page itself is `AppPage` (`acutrack.app.page`).
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
-from ..lab import HOST, checked_port
+from ..lab import HOST, checked_port, server_env, token_url
 
 __all__ = ["APP_NOTEBOOK", "app_command"]
 
@@ -46,8 +43,7 @@ def app_command(
         Where the app answers, with its token.
     """
     port = checked_port(port)
-    env = dict(os.environ)
-    env["JUPYTER_TOKEN"] = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
+    env = server_env()
     env["ACUTRACK_HOME"] = str(journal.absolute())
     argv = [
         sys.executable,
@@ -63,5 +59,4 @@ def app_command(
     ]
     if not open_browser:
         argv.append("--no-browser")
-    url = f"http://{HOST}:{port}/?token={quote(env['JUPYTER_TOKEN'], safe='')}"
-    return argv, env, url
+    return argv, env, token_url(port, "/", env)
