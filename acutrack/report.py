@@ -1130,12 +1130,13 @@ def write_report(
         raise InvalidValue("pdf", str(pdf), f"expected another file than the HTML file {out}")
     if paper not in PAPERS:
         raise InvalidValue("paper", paper, f"expected one of {', '.join(PAPERS)}")
-    tables = report_tables(journal, since=since)
     options = {"notes": notes, "all_points": all_points}
-    # Both files are opened before either is written: where one cannot go, neither is made.
+    # Both files are opened before either is written, and before the analysis: where one
+    # cannot go, neither is made, and the person hears so at once.
     with ExitStack() as files:
         page = files.enter_context(journal.private_output(out))
         sheet = files.enter_context(journal.private_output(pdf)) if pdf else None
+        tables = report_tables(journal, since=since)
         page.write(render_html(tables, **options).encode("utf-8"))
         if sheet:
             render_pdf(tables, sheet, paper=paper, **options)

@@ -356,3 +356,22 @@ def test_the_command_line(tmp_path):
     one_line_error(
         run("import", "bearable", str(JAN), "--scale", "1-5", journal=j), 2, "scale: '1-5'"
     )
+
+
+def test_coarse_ratings_are_drawn_apart_and_never_averaged(journal):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from acutrack import analysis, plots
+
+    mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
+    journal.import_file("csv", SHEET_4, mapping=mapping, scale="0-4")
+    journal.log_rating(2, rated_at="2021-03-05T09:00+01:00")
+    sessions, ratings = journal.entries()
+    weekly = analysis.weekly_trend(sessions, ratings)
+    assert weekly["mean"].dropna().tolist() == [2.0]  # the check-in alone
+    imported = journal.imported_ratings()
+    ax = plots.plot_weekly_trend(weekly, imported=imported)
+    [crosses] = [c for c in ax.collections if "imported" in c.get_label()]
+    assert crosses.get_offsets()[:, 1].tolist() == [5, 8, 3, 10]
+    assert "4 imported rating(s), another scale: not in the averages" in crosses.get_label()

@@ -84,7 +84,11 @@ class TwoWeeks(Form):
         fig = Figure(figsize=(6.4, 3.6), dpi=110, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.subplots()
-        plot_daily_pain(daily_pain(pain_readings(sessions, ratings)), sessions=sessions, ax=ax)
+        imported = self.journal.imported_ratings()
+        daily = daily_pain(pain_readings(sessions, ratings))
+        plot_daily_pain(
+            daily, sessions=sessions, imported=imported[imported["rated_at"] >= since], ax=ax
+        )
         ax.set_title(f"Your last two weeks: {len(sessions)} session(s), {len(ratings)} check-in(s)")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")

@@ -9,7 +9,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._axes import PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
+from ._axes import GREY, PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
 
 __all__ = ["plot_calendar", "plot_daily_pain", "plot_weekly_trend"]
 
@@ -49,7 +49,11 @@ def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, label: str) ->
 
 
 def plot_weekly_trend(
-    weekly: pd.DataFrame, *, alerts: pd.DataFrame | None = None, ax: Axes | None = None
+    weekly: pd.DataFrame,
+    *,
+    alerts: pd.DataFrame | None = None,
+    imported: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Weekly pain: mean line, lowest-to-highest band, 4-week rolling mean, sessions, alerts.
 
@@ -60,6 +64,8 @@ def plot_weekly_trend(
     alerts : DataFrame, optional
         From `acutrack.analysis.pain_alerts`; the days of each are shaded red, up to the
         last day with an entry (``weekly.attrs["last_day"]``), never into the future.
+    imported : DataFrame, optional
+        `Journal.imported_ratings`: drawn apart as grey crosses (see `_imported_marks`).
     ax : Axes, optional
         Where to draw; the current Axes by default.
 
@@ -86,6 +92,7 @@ def plot_weekly_trend(
         label="sessions (bigger: more)",
     )
     last_day = weekly.attrs.get("last_day", pd.NaT)
+    _imported_marks(ax, imported)
     _alert_stripes(ax, alerts, last_day)
     first = x.iloc[0]
     last = x.iloc[-1] if pd.isna(last_day) else max(x.iloc[-1], last_day)
@@ -104,6 +111,7 @@ def plot_daily_pain(
     *,
     alerts: pd.DataFrame | None = None,
     sessions: pd.DataFrame | None = None,
+    imported: pd.DataFrame | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Pain day by day, for the first weeks (before a weekly trend means anything).
@@ -117,6 +125,8 @@ def plot_daily_pain(
     sessions : DataFrame, optional
         As `Journal.sessions` returns: each is marked at its time by an arrow from its
         pain before to its pain after (dashed for sham), and counted in the legend.
+    imported : DataFrame, optional
+        `Journal.imported_ratings`: drawn apart as grey crosses (see `_imported_marks`).
     ax : Axes, optional
 
     Returns
@@ -142,6 +152,7 @@ def plot_daily_pain(
     last_day = days[daily["count"] > 0].max()
     if sessions is not None and not sessions.empty:
         _session_arrows(ax, sessions)
+    _imported_marks(ax, imported)
     _alert_stripes(ax, alerts, last_day)
     ax.set_xlim(days.min() - pd.Timedelta(days=1), last_day + pd.Timedelta(days=1))
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-len(daily) // 7))))
@@ -152,6 +163,24 @@ def plot_daily_pain(
     ax.set_title("Pain day by day")
     ax.legend(loc="upper right", fontsize="small")
     return ax
+
+
+def _imported_marks(ax: Axes, imported: pd.DataFrame | None) -> None:
+    """Ratings imported on a coarser scale (or with only a day) as grey crosses.
+
+    They are a series of their own: shown for the history they tell, kept out of the
+    averages, the alerts and every verdict.
+    """
+    if imported is None or imported.empty:
+        return
+    ax.scatter(
+        imported["local_time"],
+        imported["pain"],
+        marker="x",
+        s=18,
+        color=GREY,
+        label=f"{len(imported)} imported rating(s), another scale: not in the averages",
+    )
 
 
 def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
