@@ -1,4 +1,8 @@
-"""The journal's latest entries, sessions and check-ins together, for lists people read."""
+"""The journal's latest entries, sessions and check-ins together, for lists people read.
+
+`other_entries` adds the rest (PEG, impression of change, medicines, red-flag screens,
+imported ratings) for ``acutrack show``, where a person looks up an id to correct.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from .journal import Journal
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Entry", "entries_of", "latest_entries"]
+__all__ = ["Entry", "entries_of", "latest_entries", "other_entries"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,8 @@ class Entry:
     when : datetime
         Local wall-clock time as recorded.
     kind : str
-        ``"session"`` or ``"check-in"``.
+        ``"session"`` or ``"check-in"``; in `other_entries` also ``"PEG"``,
+        ``"change"``, ``"medicine"``, ``"screen"`` and ``"imported"``.
     id : str
     what : str
         ``"back (real)"`` for a session, ``"after s-…"`` for a follow-up check-in.
@@ -103,3 +108,63 @@ def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
     and ``acutrack validate`` are where they are reported.
     """
     return entries_of(*journal.entries(), count) if count > 0 else []
+
+
+def other_entries(journal: Journal, count: int) -> list[Entry]:
+    """The latest ``count`` entries of the journal's other files, oldest first.
+
+    Unreadable rows are left out quietly, as by `latest_entries`.
+    """
+    import warnings
+
+    from .journal import JournalWarning
+    from .screening import QUESTIONS
+
+    # Each question's first words, as a phrase: "a fever with your back pain".
+    words = {q.name: q.text[0].lower() + q.text[1:].split(",")[0].split(" (")[0] for q in QUESTIONS}
+
+    def screen(row) -> str:
+        said = "; ".join(words[q.name] for q in QUESTIONS if row[q.name] == "yes")
+        return f"red-flag screen: {f'yes to {said}' if said else 'no to all'}"
+
+    def medicine(row) -> str:
+        dose = "" if row["dose"] != row["dose"] else f" {row['dose']:g} {row['unit']}".rstrip()
+        return f"{row['name']}{dose} ({row['use']})"
+
+    kinds = (
+        (
+            "PEG",
+            journal.peg,
+            lambda r: (
+                f"PEG {r['score']:.1f} (enjoyment {r['enjoyment']}, activity {r['activity']})"
+            ),
+            "pain",
+        ),
+        ("change", journal.pgic, lambda r: f"change {r['change']} of 7", None),
+        ("medicine", journal.medications, medicine, None),
+        ("screen", journal.screens, screen, None),
+        (
+            "imported",
+            journal.imported_ratings,
+            lambda r: f"{r['original']} on {r['scale']}, from {r['app']}",
+            "pain",
+        ),
+    )
+    entries = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JournalWarning)
+        for kind, load, what, pain in kinds:
+            for row in load().tail(count).to_dict("records"):
+                entries.append(
+                    Entry(
+                        row["local_time"].to_pydatetime(),
+                        kind,
+                        row["id"],
+                        what(row),
+                        str(row[pain]) if pain else "",
+                        row["notes"],
+                        row.get("location", ""),
+                    )
+                )
+    entries.sort(key=lambda e: e.when)
+    return entries[len(entries) - count :] if count else []

@@ -114,3 +114,24 @@ def test_any_entry_is_corrected_with_set_and_deleted(tmp_path):
     assert table.empty
     lines = (tmp_path / "peg.csv").read_text().splitlines()
     assert [line.split(",")[-2] for line in lines[1:]] == ["add", "correct", "delete"]
+
+
+def test_show_lists_every_kind_of_entry_with_its_id(tmp_path):
+    ids = {
+        kind: run(*args, journal=tmp_path).stdout.split()[idx]
+        for kind, args, idx in (
+            ("session", ("log", "--before", "6", "--after", "3", "--at", "08:00"), 2),
+            ("PEG", ("peg", "6", "5", "7", "--at", "08:05"), 1),
+            ("medicine", ("med", "ibuprofen", "400", "mg", "--as-needed", "--at", "08:10"), 1),
+            ("screen", ("screen", "--yes", "fever", "--at", "08:15"), 1),
+            ("change", ("pgic", "4", "--at", "08:20"), 1),
+        )
+    }
+    lines = run("show", journal=tmp_path).stdout.splitlines()[1:]
+    assert [line.split()[2:4] for line in lines] == [[kind, i] for kind, i in ids.items()]
+    assert "PEG 6.0 (enjoyment 5, activity 7)" in lines[1]
+    assert "ibuprofen 400 mg (as-needed)" in lines[2]
+    assert "red-flag screen: yes to a fever with your back pain" in lines[3]
+    assert "change 4 of 7" in lines[4]
+    last = run("show", "--last", "2", journal=tmp_path).stdout.splitlines()[1:]
+    assert [line.split()[3] for line in last] == [ids["screen"], ids["change"]]
