@@ -15,7 +15,7 @@ from .journal import Journal
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Entry", "entries_of", "latest_entries", "other_entries"]
+__all__ = ["Entry", "entries_of", "every_entry", "latest_entries", "other_entries"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Entry:
 
     def label(self) -> str:
         """``Wed 25 Nov 09:30 · session · back (real) · pain 6 → 3``."""
-        parts = (f"{self.when:%a %d %b %H:%M}", self.kind, self.what, f"pain {self.pain}")
+        pain = f"pain {self.pain}" if self.pain else ""
+        parts = (f"{self.when:%a %d %b %H:%M}", self.kind, self.what, pain)
         return " · ".join(p for p in parts if p)
 
     def describe(self) -> str:
@@ -99,6 +100,14 @@ def entries_of(
     ]
     entries.sort(key=lambda e: e.when)
     return entries if count is None else entries[len(entries) - count :]
+
+
+def every_entry(journal: Journal, count: int = 10) -> list[Entry]:
+    """The ``count`` latest entries of every kind (`latest_entries` and `other_entries`)."""
+    if count <= 0:
+        return []
+    found = latest_entries(journal, count) + other_entries(journal, count)
+    return sorted(found, key=lambda e: e.when)[-count:]
 
 
 def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:

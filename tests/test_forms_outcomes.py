@@ -232,3 +232,26 @@ def test_analysis_notebooks_show_a_standing_emergency(name, journal, tmp_path, m
     nb = execute(ROOT / "notebooks" / f"{name}.ipynb", tmp_path)
     assert_clean(nb)
     assert EMERGENCY in text_of(nb)
+
+
+def test_the_correct_tab_changes_the_note_of_any_entry_and_deletes_it(journal):
+    from acutrack.forms import CorrectionForm
+
+    peg = journal.log_peg(6, 5, 7, answered_at=journal.now() - timedelta(hours=2))
+    med = journal.log_medication("ibuprofen", 400, "mg", as_needed=True)
+    form = CorrectionForm(journal)
+    labels = dict((v, k) for k, v in form.entry.options)
+    assert "medicine · ibuprofen 400 mg (as-needed)" in labels[med.id]
+    assert "PEG · PEG 6.0 (enjoyment 5, activity 7) · pain 6" in labels[peg.id]
+    form.entry.value = peg.id
+    assert "PEG 6.0" in form.other.value and "--set" in form.other.value
+    assert form.location.layout.display == "none"
+    form.notes.value = "answered for the week before"
+    form.save.click()
+    assert "Corrected" in form.feedback.value
+    assert journal.peg().loc[0, "notes"] == "answered for the week before"
+    assert journal.peg().loc[0, "enjoyment"] == 5  # the rest as it was
+    form.entry.value = med.id
+    form.confirm_delete.value = True
+    form.delete.click()
+    assert journal.medications().empty and f"Deleted {med.id}" in form.feedback.value

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
 from ..journal import Journal
-from ..timeline import latest_entries
+from ..timeline import every_entry
 from .base import LABELS, WIDE, Form, PainPicker, location_box, notes_box, stress_dropdown
 
 __all__ = ["CorrectionForm"]
@@ -17,11 +19,16 @@ class CorrectionForm(Form):
     Attributes
     ----------
     entry : Dropdown
-        The latest entries, newest first, kept in step with the other forms on the
-        journal; "no entries yet" (value None) on an empty journal.
+        The latest entries of every kind, newest first, kept in step with the other
+        forms on the journal; "no entries yet" (value None) on an empty journal.
     pain_before, pain_after, minutes, condition : controls for a session
     pain, stress : controls for a check-in
-    location, notes : controls for both
+    location : control for both
+    notes : control for every kind
+    other : HTML
+        What a PEG or PGIC answer, a medicine or a screen holds: of these, the form
+        changes the note, or deletes the entry (``acutrack correct ID --set`` changes
+        the rest).
     save, confirm_delete, delete : the actions; delete needs ``confirm_delete`` ticked.
     """
 
@@ -51,6 +58,7 @@ class CorrectionForm(Form):
             [self.pain_before.widget, self.pain_after.widget, self.minutes, self.condition]
         )
         self.rating_box = w.VBox([self.pain.widget, self.stress])
+        self.other = w.HTML()
         self.entry.observe(self._load, names="value")
         self.save.on_click(lambda _: self._save())
         self.delete.on_click(lambda _: self._delete())
@@ -60,6 +68,7 @@ class CorrectionForm(Form):
                 self.entry,
                 self.session_box,
                 self.rating_box,
+                self.other,
                 self.location,
                 self.notes,
                 w.HBox([self.save, self.confirm_delete, self.delete]),
@@ -67,14 +76,14 @@ class CorrectionForm(Form):
             ]
         )
         self.widget.add_class("acutrack-correction-form")  # a handle for styling and tests
-        self._kind: str | None = None  # "sessions" or "ratings" of the entry shown
+        self._kind: str | None = None  # "sessions", "ratings" or "other" of the entry shown
         self._loaded: dict | None = None  # its values as the form showed them
         self._relisting = False
         self.reload()
 
     def reload(self, keep: str | None = None) -> None:
         """List the latest entries again and show ``keep`` if still listed, else the newest."""
-        entries = list(reversed(latest_entries(self.journal, self.count)))
+        entries = list(reversed(every_entry(self.journal, self.count)))
         ids = [e.id for e in entries]
         self._list([(e.label(), e.id) for e in entries], keep if keep in ids else None)
         self._load()
@@ -82,7 +91,7 @@ class CorrectionForm(Form):
     def refresh(self) -> None:
         """List the latest entries again; the entry being edited stays, with its edits."""
         chosen = self.entry.value
-        entries = latest_entries(self.journal, self.count)
+        entries = every_entry(self.journal, self.count)
         if chosen in [e.id for e in entries]:
             self._list([(e.label(), e.id) for e in reversed(entries)], chosen)
         else:
@@ -98,7 +107,8 @@ class CorrectionForm(Form):
             self.entry.observe(self._load, names="value")
 
     def _current(self) -> tuple[str, dict] | None:
-        """``("sessions" | "ratings", row)`` of the chosen entry, missing values as None.
+        """``("sessions" | "ratings" | "other", row)`` of the chosen entry, missing values
+        as None; for another kind, its note and its description (``what``).
 
         None when the entry is no longer in the journal (deleted elsewhere).
         """
@@ -110,7 +120,10 @@ class CorrectionForm(Form):
             if len(match):
                 row = match.astype(object).where(match.notna(), None).iloc[0].to_dict()
                 return kind, row
-        return None
+        record = self.journal.find(self.entry.value)
+        if record is None:
+            return None
+        return "other", {"notes": record.notes, "what": record.describe()}
 
     def _shown(self) -> dict:
         """The values the form shows for the chosen entry's fields."""
@@ -121,14 +134,18 @@ class CorrectionForm(Form):
                 "duration_min": self.minutes.value,
                 "condition": self.condition.value,
             }
-        else:
+        elif self._kind == "ratings":
             shown = {"pain": self.pain.value, "stress": self.stress.value}
+        else:
+            return {"notes": self.notes.value}
         return shown | {"location": self.location.value, "notes": self.notes.value}
 
     def _load(self, _change: object = None) -> None:
         self.confirm_delete.value = False
         self._kind, self._loaded = None, None
         self.session_box.layout.display = self.rating_box.layout.display = "none"
+        self.other.value = ""
+        self.location.layout.display = ""
         if self.entry.value is None:
             return
         ok, found = self._attempt(self._current)
@@ -138,6 +155,17 @@ class CorrectionForm(Form):
             self._gone()
             return
         self._kind, row = found
+        if self._kind == "other":
+            self.location.layout.display = "none"
+            self.other.value = (
+                f"<b>{html.escape(row['what'])}</b><br><i>Here you can change its note or "
+                "delete it; to change a number, delete it and record it again, or use "
+                f"<code>acutrack correct {html.escape(self.entry.value)} --set "
+                "FIELD=VALUE</code>.</i>"
+            )
+            self.notes.value = row["notes"]
+            self._loaded = self._shown()
+            return
         is_session = self._kind == "sessions"
         self.session_box.layout.display = "" if is_session else "none"
         self.rating_box.layout.display = "none" if is_session else ""
