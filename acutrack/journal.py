@@ -897,12 +897,14 @@ class Journal:
         return self._log(spec, {**said, "notes": notes, "answered_at": answered_at})
 
     def first_day(self) -> date | None:
-        """The day of the first session or check-in, or None in an empty journal."""
-        days = []
-        for spec in self._specs()[:2]:
-            rows, _ = read_rows(self.file(spec), spec)
-            days += [row.values[spec.time].date() for row in rows.values()]
-        return min(days, default=None)
+        """The day of the first session or check-in (as the clock showed it then), or None
+        in an empty journal.
+
+        Read through the tables' vectorised loader: the forms ask it after every save,
+        and a row-by-row read of a long journal would make each save wait.
+        """
+        firsts = [table["local_time"].min() for table in self.entries() if len(table)]
+        return min(firsts).date() if firsts else None
 
     def set_profile(self, *, name: str | None = None, patient_id: str | None = None) -> None:
         """Set the name or id shown on reports and exports (``""`` clears one).

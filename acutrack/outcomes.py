@@ -7,7 +7,7 @@ What is due is read without pandas, so that `acutrack log` can remind without sl
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .screening import ACT_AT_ONCE, QUESTIONS, Tier, screen_due, tier_of
@@ -43,16 +43,19 @@ def peg_due(journal: Journal, now: datetime | None = None) -> bool:
     return last is None or (now or journal.now()) - last.answered_at >= PEG_EVERY
 
 
-def pgic_due(journal: Journal, now: datetime | None = None) -> str | None:
+def pgic_due(
+    journal: Journal, now: datetime | None = None, *, first: date | None = None
+) -> str | None:
     """Why to offer the global impression of change now, or None when it is not due.
 
     Due 4 weeks after the first session or check-in and every 4 weeks after the last
     answer, and when the active plan's last slot was filled after the last answer.
+    ``first`` passes `Journal.first_day` when the caller has read it already.
     """
     from .plan import plan_slots
 
     now = now or journal.now()
-    first = journal.first_day()
+    first = first or journal.first_day()
     if first is None:
         return None
     last = journal.latest("pgic")

@@ -61,7 +61,7 @@ class ChangeForm(Form):
         self.question.value = (
             f"<b>{since}, how would you describe the change in your back pain?</b>"
         )
-        reason = pgic_due(self.journal)
+        reason = pgic_due(self.journal, first=first)  # the journal read once, not twice
         self.offer.value = (
             f"<b>Due:</b> how your back pain has changed ({html.escape(reason)}): "
             "a single answer in the <i>Change</i> tab."
