@@ -48,8 +48,26 @@ class _Usage(Exception):
 def _journal(args: argparse.Namespace):
     from .journal import Journal
 
-    folder = getattr(args, "journal", None)
-    return Journal(folder) if folder else Journal.default()
+    folder, clock = getattr(args, "journal", None), _test_clock()
+    return Journal(folder, clock=clock) if folder else Journal.default(clock=clock)
+
+
+def _test_clock() -> Callable[[], datetime] | None:
+    """A fixed "now" from ``$ACUTRACK_TEST_NOW``, which only the test suite sets.
+
+    Tests run the command in a subprocess; this is how they choose its clock, so that a
+    test passes on any date. Unset (as it always is for people), the computer's clock rules.
+    """
+    text = os.environ.get("ACUTRACK_TEST_NOW")
+    if not text:
+        return None
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        raise _Usage(f"ACUTRACK_TEST_NOW: expected a time with its UTC offset, not {text!r}")
+    return lambda: now
 
 
 _HH_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -369,11 +387,12 @@ def _ask(questions, tiers) -> dict[str, bool]:
         for q in (q for q in questions if q.tier == key):
             while True:
                 print(_printable(f"  {q.text}? [y/n] "), end="", file=sys.stderr, flush=True)
-                said = sys.stdin.readline().strip().lower()
+                line = sys.stdin.readline()
+                if not line:  # end of input (Ctrl-D): asking again would never end
+                    raise _Usage("the screen was not finished; nothing was stored")
+                said = line.strip().lower()
                 if said in ("y", "yes", "n", "no"):
                     break
-                if not said and sys.stdin.closed:
-                    raise _Usage("the screen was not finished; nothing was stored")
             answers[q.name] = said.startswith("y")
     return answers
 
@@ -1164,6 +1183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `acutrack points | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl-C; writes are whole rows under a lock, so none is half
+        print(f"\nacutrack {args.command}: interrupted", file=sys.stderr)
+        return 130
     except (InvalidValue, _Usage) as err:
         return _fail(args.command, err, 2)
     except (AcutrackError, OSError) as err:

@@ -12,6 +12,7 @@ stays fast.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -72,6 +73,20 @@ class JournalWarning(UserWarning):
     """Rows of a journal file could not be loaded (see `Journal.problems`)."""
 
 
+def _lock_timeout(given: float | None) -> float:
+    """``given``, else ``$ACUTRACK_LOCK_TIMEOUT``, else 30: seconds, finite and not negative."""
+    field, value = "lock_timeout", given
+    if given is None:
+        field, value = "ACUTRACK_LOCK_TIMEOUT", os.environ.get("ACUTRACK_LOCK_TIMEOUT")
+    try:
+        seconds = float(value) if value not in (None, "") else LOCK_TIMEOUT_S
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 <= seconds < math.inf:  # also refuses nan
+        raise InvalidValue(field, value, "expected a number of seconds, such as 30")
+    return seconds
+
+
 class Journal:
     """A journal folder.
 
@@ -121,9 +136,7 @@ class Journal:
             raise InvalidValue("journal", path, "expected the path of a folder")
         self.path = Path(path).expanduser().absolute()
         self.read_only = read_only
-        if lock_timeout is None:
-            lock_timeout = float(os.environ.get("ACUTRACK_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = _lock_timeout(lock_timeout)
         self._catalog_cache: tuple[tuple, tuple[Catalog, list[Problem]]] | None = None
         self._clock = clock or (lambda: datetime.now().astimezone())
         # os.urandom is what secrets.token_hex reads, without importing secrets at start-up.
@@ -134,9 +147,12 @@ class Journal:
         return self._clock()
 
     @classmethod
-    def default(cls) -> Journal:
-        """The journal in ``$ACUTRACK_HOME``, or ``~/acutrack`` when that is not set."""
-        return cls(os.environ.get("ACUTRACK_HOME") or Path.home() / "acutrack")
+    def default(cls, **options) -> Journal:
+        """The journal in ``$ACUTRACK_HOME``, or ``~/acutrack`` when that is not set.
+
+        ``options`` go to `Journal` (``read_only``, ``clock``, ...).
+        """
+        return cls(os.environ.get("ACUTRACK_HOME") or Path.home() / "acutrack", **options)
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r}{', read_only=True' if self.read_only else ''})"

@@ -93,6 +93,69 @@ def test_the_screen_asks_each_question_on_a_terminal(tmp_path):
     assert at.Journal(tmp_path).screens()["night_pain"].tolist() == ["yes"]
 
 
+def prompted(command: str, folder, keys: bytes, interrupt: bool):
+    """Run ``acutrack command`` on a pseudo-terminal; type ``keys``, then, when ``interrupt``,
+    press Ctrl-C at the next question (SIGINT, as a terminal sends it)."""
+    pty = pytest.importorskip("pty")  # POSIX only
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acutrack", "--journal", str(folder), *command.split()],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        os.write(leader, keys)
+        err = b""
+        while interrupt and err.count(b"? [") <= keys.count(b"\n"):
+            chunk = os.read(proc.stderr.fileno(), 4096)  # wait for the next question
+            assert chunk, "the command ended before its question"
+            err += chunk
+        if interrupt:
+            proc.send_signal(signal.SIGINT)
+        out, rest = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    return proc.returncode, out.decode(), (err + rest).decode()
+
+
+@pytest.mark.parametrize(
+    ("keys", "interrupt", "status", "said"),
+    [
+        (b"n\n\x04", False, 2, "the screen was not finished; nothing was stored"),  # Ctrl-D
+        (b"n\nn\n", True, 130, "acutrack screen: interrupted"),  # Ctrl-C
+    ],
+)
+def test_a_screen_left_halfway_stores_nothing_and_says_so(tmp_path, keys, interrupt, status, said):
+    code, out, err = prompted("screen", tmp_path, keys, interrupt)
+    assert code == status and "stored" not in out
+    assert "Traceback" not in err and err.rstrip().splitlines()[-1].endswith(said)
+    assert at.Journal(tmp_path).screens().empty
+
+
+def test_ctrl_c_at_the_delete_question_keeps_the_entry(tmp_path):
+    session = at.Journal(tmp_path).log_session(6, 3)
+    code, out, err = prompted(f"delete {session.id}", tmp_path, b"", interrupt=True)
+    assert code == 130 and "deleted" not in out and "Traceback" not in err
+    assert err.rstrip().endswith("interrupted")
+    assert at.Journal(tmp_path).sessions()["id"].tolist() == [session.id]
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "-1", "inf"])
+def test_a_bad_lock_timeout_is_one_line(tmp_path, value):
+    from conftest import subprocess_env
+
+    result = run("rate", "4", journal=tmp_path, env=subprocess_env(ACUTRACK_LOCK_TIMEOUT=value))
+    one_line_error(result, 2, "ACUTRACK_LOCK_TIMEOUT", "seconds")
+    assert not (tmp_path / "ratings.csv").exists()
+
+
 def test_the_profile_is_shown_and_set(tmp_path):
     assert "anonymous" in run("profile", journal=tmp_path).stdout
     set_ = run("profile", "--name", "Sam Doe", "--id", "A-17", journal=tmp_path)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from conftest import subprocess_env
 from icalendar import Calendar
 
 import acutrack as at
@@ -166,12 +167,17 @@ def test_ics_of_no_slots_is_an_empty_calendar():
     assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT") == []
 
 
-def run(*args, journal):
+# "Now" for the command line in these tests: a week before the plans they make start.
+NOW = "2026-11-24T09:00:00+01:00"
+
+
+def run(*args, journal, now=NOW):
     return subprocess.run(
         [sys.executable, "-m", "acutrack", "--journal", str(journal), *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=subprocess_env(ACUTRACK_TEST_NOW=now),
     )
 
 
@@ -192,7 +198,7 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     assert "off-plan" in unplanned.stdout and first.slot in unplanned.stdout
     assert "back (real)" in unplanned.stdout  # the plan's routine is not taken unasked
     early = run("log", "--before", "6", "--after", "4", "--planned", journal=j)
-    assert early.returncode == 2 and "--early" in early.stderr  # due on 1 Dec, not today
+    assert early.returncode == 2 and "--early" in early.stderr  # due on 1 Dec, not 24 Nov
     logged = run("log", "--before", "6", "--after", "4", "--planned", "--early", journal=j)
     assert logged.returncode == 0, logged.stderr
     assert f"slot {first.slot} (block {first.block})" in logged.stdout
@@ -200,6 +206,14 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     assert (stored["routine"], stored["condition"]) == (first.routine, first.condition)
     shown = run("plan", journal=j)
     assert stored["id"] in shown.stdout
+    second = plan.next_slot(at.Journal(j))
+    on_the_day = run(
+        *("log", "--before", "5", "--after", "4", "--planned"),
+        journal=j,
+        now=second.due.isoformat(),
+    )
+    assert on_the_day.returncode == 0, on_the_day.stderr  # due today: no --early needed
+    assert f"slot {second.slot} (block {second.block})" in on_the_day.stdout
     bad = run("plan", "--new", "--per-week", "3", journal=j)
     assert bad.returncode == 2 and "sessions_per_week" in bad.stderr
     bad_date = run("plan", "--new", "--start", "soon", journal=j)
