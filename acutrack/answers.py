@@ -104,6 +104,14 @@ class Screen:
         """The names of the questions answered yes."""
         return [k for k, v in self.answers.items() if v == "yes"]
 
+    @property
+    def seen(self) -> list[str]:
+        """The questions answered "seen": the sign persists, and a clinician said go on."""
+        return [k for k, v in self.answers.items() if v == "seen"]
+
     def describe(self) -> str:
         said = f"yes to {', '.join(self.yes)}" if self.yes else "no to all"
+        if self.seen:
+            seen = ", ".join(self.seen)
+            said = f"{said if self.yes else 'no other'}; seen by a clinician: {seen}"
         return f"{self.id} {_when(self.answered_at)} red-flag screen: {said}"

@@ -242,7 +242,10 @@ def _cmd_log(args: argparse.Namespace) -> int:
         raise _Usage("--early goes with --planned")
     if args.planned:
         if slot is None:
-            raise _Usage("no planned session is open: log it without --planned")
+            from .plan import paused
+
+            why = paused(journal)
+            raise _Usage(why or "no planned session is open: log it without --planned")
         if slot.due.date() > journal.now().date() and not args.early:
             raise _Usage(
                 f"the next planned session, {slot.describe()}, is due on {slot.due:%a %d %b}; "
@@ -350,17 +353,28 @@ def _cmd_med(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from .screening import ACT_AT_ONCE, NOT_A_DIAGNOSIS, QUESTIONS, TIERS, tier_of
+    from .outcomes import standing_flag
+    from .screening import ACT_AT_ONCE, NOT_A_DIAGNOSIS, QUESTIONS, SEEN, TIERS, tier_of
 
     journal = _journal(args)
+    before = standing_flag(journal)
+    offer_seen = before is not None and before.urgent
     names = [q.name for q in QUESTIONS]
-    if args.yes is not None or args.none:
-        wrong = [n for n in args.yes or [] if n not in names]
+    yes, seen = args.yes or [], args.seen or []
+    if args.yes is not None or args.none or seen:
+        wrong = [n for n in yes + seen if n not in names]
         if wrong:
             raise _Usage(f"no question is called {shown(wrong[0])}; they are: {', '.join(names)}")
-        answers = {n: n in (args.yes or []) for n in names}
+        if set(yes) & set(seen):
+            raise _Usage(f"{sorted(set(yes) & set(seen))[0]} is given to both --yes and --seen")
+        if seen and not offer_seen:
+            raise _Usage(
+                "--seen is for a sign an urgent answer sent you to a doctor about, and no "
+                "urgent answer stands: answer it with --yes or leave it out"
+            )
+        answers = {n: SEEN if n in seen else n in yes for n in names}
     elif sys.stdin is not None and sys.stdin.isatty():
-        answers = _ask(QUESTIONS, TIERS)
+        answers = _ask(QUESTIONS, TIERS, offer_seen)
     else:
         raise _Usage(
             "there is no terminal to ask the questions: give --none, or --yes with the names "
@@ -373,27 +387,44 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     else:
         _say(f"stored {screen.describe()}")
         _say(f"{tier.title.upper()}: {tier.advice}")
+    after = standing_flag(journal)
+    if after is not None and after.urgent and getattr(after.screen, "id", "") != screen.id:
+        heading, text = after.words()
+        _say(f"STILL STANDING: {heading}. {text}")
     _say(ACT_AT_ONCE)
     _say(NOT_A_DIAGNOSIS)
     return 0
 
 
-def _ask(questions, tiers) -> dict[str, bool]:
-    """Each question on the terminal, by tier; yes or no to each."""
-    answers = {}
+_SEEN_HELP = (
+    "While your last answer asks you to see a doctor, an urgent sign that is still there "
+    "but that a clinician has seen you about (and said you may go on) is answered s, for "
+    "seen."
+)
+
+
+def _ask(questions, tiers, offer_seen: bool) -> dict[str, bool | str]:
+    """Each question on the terminal, by tier; yes or no to each (or seen, when offered)."""
+    from .screening import SEEN
+
+    answers: dict[str, bool | str] = {}
     _say("Red-flag screen: answer y or n. Have you now, or had since the last screen:")
+    if offer_seen:
+        _say(_SEEN_HELP)
     for key, tier in tiers.items():
         _say(f"\n{tier.title}:")
+        seen = offer_seen and tier.urgent
         for q in (q for q in questions if q.tier == key):
             while True:
-                print(_printable(f"  {q.text}? [y/n] "), end="", file=sys.stderr, flush=True)
+                keys = "y/n/s" if seen else "y/n"
+                print(_printable(f"  {q.text}? [{keys}] "), end="", file=sys.stderr, flush=True)
                 line = sys.stdin.readline()
                 if not line:  # end of input (Ctrl-D): asking again would never end
                     raise _Usage("the screen was not finished; nothing was stored")
                 said = line.strip().lower()
-                if said in ("y", "yes", "n", "no"):
+                if said in ("y", "yes", "n", "no") or (seen and said in ("s", SEEN)):
                     break
-            answers[q.name] = said.startswith("y")
+            answers[q.name] = SEEN if said[0] == "s" else said.startswith("y")
     return answers
 
 
@@ -1112,6 +1143,13 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     said.add_argument("--none", action="store_true", help="no to every question")
     said.add_argument(
         "--yes", nargs="+", metavar="NAME", help="the signs you have by name (no to the rest)"
+    )
+    screen.add_argument(
+        "--seen",
+        nargs="+",
+        metavar="NAME",
+        help="signs still there that a clinician has seen you about and said you may go on "
+        "(only while an urgent answer stands)",
     )
     screen.add_argument("--at", help=_AT_HELP)
 

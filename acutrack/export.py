@@ -464,8 +464,13 @@ _COLUMNS: dict[str, dict[str, tuple[str, str, str]]] = {
         **{
             q.name: (
                 "text",
-                "yes or no",
-                f"red-flag screen: {q.text} (a yes means: {TIERS[q.tier].title.lower()})",
+                "yes, no or seen" if TIERS[q.tier].urgent else "yes or no",
+                f"red-flag screen: {q.text} (a yes means: {TIERS[q.tier].title.lower()}"
+                + (
+                    "; seen: still there, and a clinician said the person may go on)"
+                    if TIERS[q.tier].urgent
+                    else ")"
+                ),
             )
             for q in QUESTIONS
         },

@@ -676,12 +676,12 @@ class Journal:
             if not slot.fits(session, tested):
                 why = f"expected the session this slot asks for: {slot.describe()}"
                 raise InvalidValue("slot", slot_id, why)
-            if slot.condition == "sham":
-                from .plan import paused
+            from .plan import paused
 
-                why = paused(self)
-                if why:
-                    raise InvalidValue("slot", slot_id, f"a sham slot cannot be filled now: {why}")
+            why = paused(self)
+            if why:
+                why = f"a planned session cannot be logged now: {why}"
+                raise InvalidValue("slot", slot_id, why)
             point = rollback_point(self.file(spec))
             self._append_held(spec, [values], "add")
             try:

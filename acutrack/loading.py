@@ -26,7 +26,16 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["Row", "empty_table", "latest_rows", "load_table", "read_entry", "read_rows"]
+__all__ = [
+    "Row",
+    "Version",
+    "empty_table",
+    "latest_rows",
+    "load_table",
+    "read_entry",
+    "read_rows",
+    "read_versions",
+]
 
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
 _RECORDED = TimeField("recorded_at", required=False)
@@ -176,17 +185,56 @@ def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem
     Same rules as `load_table`: bad rows are reported, the latest usable row for each key
     wins (`latest_rows`), and a tombstone removes the key.
     """
-    if not path.exists():
-        return {}, []
-    header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
-    if not header:
-        return {}, []
-    problems, stops = _header_problems(path.name, spec, header, len(good))
-    problems += _broken(path.name, header, broken)
-    if stops:
+    header, good, problems = _well_formed(path, spec)
+    if not good:
         return {}, problems
     rows, found = _resolve(path.name, spec, header, good)
     return rows, sorted(problems + found, key=lambda p: p.line)
+
+
+@dataclass(frozen=True, eq=False)
+class Version:
+    """One readable row of a file: an entry's version as it was written."""
+
+    line: int
+    key: str
+    action: str
+    values: dict[str, Any]
+    recorded: float | None
+
+
+def read_versions(path: Path, spec: TableSpec) -> tuple[list[Version], list[Problem]]:
+    """Every readable row of a small file in file order, and what could not be read.
+
+    For readers that need the history rather than the standing entries (which red-flag
+    answer stands depends on the order answers were written in). `latest_rows` over the
+    versions gives the standing ones, as `read_rows` does.
+    """
+    header, good, problems = _well_formed(path, spec)
+    parsed, found = _parse(path.name, spec, header, good)
+    versions = [
+        Version(
+            line=record.line,
+            key=values[spec.key],
+            action=action,
+            values=values,
+            recorded=_recorded(cells.get("recorded_at", ""))[0],
+        )
+        for record, cells, values, action in parsed
+    ]
+    return versions, sorted(problems + found, key=lambda p: p.line)
+
+
+def _well_formed(path: Path, spec: TableSpec) -> tuple[list[str], list[Record], list[Problem]]:
+    """A file's header, its well-formed records (none when the header stops them all) and
+    the problems of its header and of its damaged lines."""
+    if not path.exists():
+        return [], [], []
+    header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
+    if not header:
+        return [], [], []
+    problems, stops = _header_problems(path.name, spec, header, len(good))
+    return header, [] if stops else good, problems + _broken(path.name, header, broken)
 
 
 #: Files up to this size are read whole to find one entry (simple, and quick anyway).
@@ -243,33 +291,8 @@ def _resolve(
     name: str, spec: TableSpec, header: list[str], good: list[Record]
 ) -> tuple[dict[str, Row], list[Problem]]:
     """The standing row of each key among well-formed records, and the rows' problems."""
-    problems: list[Problem] = []
-    names = table_names(header)
-    contradiction = _contradiction(spec)
-    parsed: list[tuple[Record, dict[str, str], dict[str, Any], str, float | None]] = []
-    for record in good:
-        cells = dict(zip(names, record.cells, strict=True))
-        errors = []
-        try:
-            action = _ACTION.from_text(cells.get("action", "")) or "add"
-        except InvalidValue as err:
-            errors.append(err)
-            action = "add"
-        values = {}
-        for f in spec.fields:
-            if action == "delete" and f.name != spec.key:
-                continue
-            try:
-                values[f.name] = f.from_text(cells.get(f.name, ""))
-            except InvalidValue as err:
-                errors.append(err)
-        if not errors and action != "delete" and {"routine", "condition"} <= values.keys():
-            why = contradiction(values["routine"], values["condition"])
-            if why:
-                errors.append(InvalidValue("condition", values["condition"], why))
-        problems += [Problem(name, record.line, e.field, str(e.value), e.allowed) for e in errors]
-        if not errors:
-            parsed.append((record, cells, values, action, None))
+    usable, problems = _parse(name, spec, header, good)
+    parsed = [(*row, None) for row in usable]
     keys = [values[spec.key] for _, _, values, _, _ in parsed]
     counts = Counter(keys)
     repeated = len(counts) < len(keys)
@@ -295,6 +318,41 @@ def _resolve(
         problems += [Problem(name, parsed[i][0].line, spec.key, keys[i], _REUSED) for i in reused]
     rows = {key: Row(parsed[i][0].line, parsed[i][2], parsed[i][1]) for key, i in latest.items()}
     return rows, problems
+
+
+def _parse(
+    name: str, spec: TableSpec, header: list[str], good: list[Record]
+) -> tuple[list[tuple[Record, dict[str, str], dict[str, Any], str]], list[Problem]]:
+    """Each well-formed record parsed (record, cells, values, action), in file order, and
+    the problems of the records that cannot be used."""
+    problems: list[Problem] = []
+    names = table_names(header)
+    contradiction = _contradiction(spec)
+    parsed: list[tuple[Record, dict[str, str], dict[str, Any], str]] = []
+    for record in good:
+        cells = dict(zip(names, record.cells, strict=True))
+        errors = []
+        try:
+            action = _ACTION.from_text(cells.get("action", "")) or "add"
+        except InvalidValue as err:
+            errors.append(err)
+            action = "add"
+        values = {}
+        for f in spec.fields:
+            if action == "delete" and f.name != spec.key:
+                continue
+            try:
+                values[f.name] = f.from_text(cells.get(f.name, ""))
+            except InvalidValue as err:
+                errors.append(err)
+        if not errors and action != "delete" and {"routine", "condition"} <= values.keys():
+            why = contradiction(values["routine"], values["condition"])
+            if why:
+                errors.append(InvalidValue("condition", values["condition"], why))
+        problems += [Problem(name, record.line, e.field, str(e.value), e.allowed) for e in errors]
+        if not errors:
+            parsed.append((record, cells, values, action))
+    return parsed, problems
 
 
 def _typed(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:

@@ -10,20 +10,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .screening import ACT_AT_ONCE, QUESTIONS, Tier, screen_due, tier_of
+from .screening import screen_due
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .journal import Journal
-    from .records import Screen
+    from .standing import Standing
 
 __all__ = [
     "PEG_EVERY",
     "PGIC_EVERY",
     "RESCUE_WINDOW",
     "after_rescue",
-    "flag_words",
     "peg_due",
     "pgic_due",
     "screen_reminder",
@@ -72,30 +71,24 @@ def pgic_due(
     return None
 
 
-def standing_flag(journal: Journal, last: Screen | None = None) -> tuple[Tier, Screen] | None:
-    """The latest screen's most urgent tier when it has a "yes", with that screen.
+def standing_flag(journal: Journal) -> Standing | None:
+    """The red-flag answer that stands (`acutrack.standing`), or None when nothing does.
 
-    An answer stands until a later screen says otherwise. ``last`` passes the latest
-    screen when the caller has read it already.
+    An urgent answer stands until a screen written after it clears it; a row of the
+    screen's file that cannot be read stands as an urgent answer would.
     """
-    last = last or journal.latest("screens")
-    tier = tier_of(last.answers) if last else None
-    return (tier, last) if tier else None
+    from .standing import standing
 
-
-def flag_words(tier: Tier, screen: Screen) -> tuple[str, str]:
-    """A standing answer for people: a heading and what was answered yes, then the advice."""
-    said = "; ".join(q.text for q in QUESTIONS if q.name in screen.yes)
-    heading = f"{tier.title} (red-flag screen of {screen.answered_at:%d %b %Y})"
-    return heading, f"Answered yes: {said}. {tier.advice} {ACT_AT_ONCE}"
+    flag = standing(journal)
+    return flag or None
 
 
 def screen_reminder(journal: Journal) -> str | None:
-    """One line for `log` and `rate`: a due screen or a standing urgent answer, else None."""
-    last = journal.latest("screens")  # read once: `log` pays for every file it reads
-    flag = standing_flag(journal, last)
-    if flag and flag[0].urgent:
-        return f"Your red-flag screen of {flag[1].answered_at:%d %b} said: {flag[0].advice}"
+    """One line for `log` and `rate`: a standing urgent answer or a due screen, else None."""
+    flag = standing_flag(journal)
+    if flag is not None and flag.urgent:
+        return flag.reminder()
+    last = journal.latest("screens")
     if screen_due(last.answered_at if last else None, journal.now()):
         return "The red-flag screen is due (a minute, 10 questions): run `acutrack screen`."
     return None

@@ -191,21 +191,28 @@ def make_plan(
 
 
 def paused(journal: Journal) -> str | None:
-    """Why new plans and sham sessions wait, or None: an urgent red-flag answer stands.
+    """Why planned sessions and new plans wait, or None: an urgent red-flag answer stands.
 
-    A person who may need a doctor today should not be given sham pressure; the pause
-    lasts until a later screen has no emergency or same-day answer.
+    Pressing on a back that may need a doctor today is not advised, real or sham; the
+    pause lasts until a screen written after the answer clears it (`acutrack.standing`).
+    A screen row that cannot be read pauses too, until the screen is answered again.
     """
     from .outcomes import standing_flag
 
     flag = standing_flag(journal)
-    if flag is None or not flag[0].urgent:
+    if flag is None or not flag.urgent:
         return None
-    tier, screen = flag
+    if flag.tier is not None and flag.tier.urgent:
+        said = (
+            f"your red-flag screen of {flag.screen.answered_at:%d %b} said "
+            f"{flag.tier.title.lower()!r}"
+        )
+    else:
+        said = flag.unread_words().rstrip(".").split(":")[0]
     return (
-        f"your red-flag screen of {screen.answered_at:%d %b} said {tier.title.lower()!r}; "
-        "new plans and sham sessions are paused until a later screen (acutrack screen) "
-        "has no emergency or same-day answer"
+        f"{said}; planned sessions and new plans are paused until a later screen "
+        "(acutrack screen) has no emergency or same-day answer, or records that a "
+        "clinician has seen you about it"
     )
 
 
@@ -238,7 +245,7 @@ def next_slot(
         except InvalidValue:
             return None
         slots = [s for s in slots if s.routine in arms]
-    if slots and slots[0].condition == "sham" and paused(journal):
+    if slots and paused(journal):
         return None
     return slots[0] if slots else None
 

@@ -53,10 +53,11 @@ from .csvstore import private_output
 from .errors import InvalidValue
 from .journal import Journal, JournalWarning
 from .journal_choice import unread_rows_note
-from .outcomes import flag_words, standing_flag
+from .outcomes import standing_flag
 from .plan import plan_slots
 from .records import Screen
-from .screening import NOT_A_DIAGNOSIS, QUESTIONS, Tier
+from .screening import NOT_A_DIAGNOSIS, QUESTIONS
+from .standing import Standing
 from .stats.results import fmt, fmt_ci
 from .tables_for_people import MISSING, cell_text
 
@@ -123,8 +124,9 @@ class ReportTables:
         as-needed medication.
     screen : Screen or None
         The latest red-flag screen, whatever ``since`` (an answer stands until the next).
-    flag : (Tier, Screen) or None
-        Its most urgent "yes" (`acutrack.outcomes.standing_flag`).
+    flag : Standing or None
+        The red-flag answer that stands, or a screen row that cannot be read
+        (`acutrack.outcomes.standing_flag`).
     notes : DataFrame
         Every non-empty note since ``since``, oldest first: ``local_time``, ``entry`` (what
         it belongs to, in words) and ``text``.
@@ -150,7 +152,7 @@ class ReportTables:
     real_vs_sham: stats.RealVsSham
     rescue_check: pd.DataFrame
     screen: Screen | None
-    flag: tuple[Tier, Screen] | None
+    flag: Standing | None
     notes: pd.DataFrame
 
     @property
@@ -293,7 +295,7 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
         for key, label in (("name", "Name"), ("patient_id", "ID"))
         if t.profile.get(key)
     )
-    urgent = t.flag if t.flag and t.flag[0].urgent else None
+    urgent = t.flag if t.flag and t.flag.urgent else None
     headline, basis = _headline(t.change)
     rows = (
         ("PEG-3 (0–10)", t.peg.summary(), False),
@@ -312,7 +314,7 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
             f"Made on {t.made:%d %b %Y} · Period covered: {covered} · {len(t.sessions)} "
             f"sessions, {len(t.ratings)} pain check-ins"
         ),
-        flag=flag_words(*urgent) if urgent else None,
+        flag=urgent.words() if urgent else None,
         unread=t.unread,
         headline=headline,
         basis=basis,
@@ -348,13 +350,15 @@ def _headline(change: PainChange) -> tuple[str, str]:
 
 
 def _screen_line(t: ReportTables) -> str:
-    if t.screen is None:
+    if t.screen is None and t.flag is None:
         return "Not yet screened: the 10 questions on signs of serious disease were never answered."
     if t.flag is None:
         return f"No warning signs at the screen of {t.screen.answered_at:%d %b %Y}."
-    heading, text = flag_words(*t.flag)
-    if t.flag[0].urgent:  # said in full in the box at the top of the page
-        asked = len(t.flag[1].yes)
+    heading, text = t.flag.words()
+    if t.flag.urgent:  # said in full in the box at the top of the page
+        if t.flag.tier is None or not t.flag.tier.urgent:
+            return f"{heading}: set out above."
+        asked = len(t.flag.screen.yes)
         return f"{heading}: {asked} answer{'' if asked == 1 else 's'} yes, set out above."
     return f"{heading}. {text}"
 
@@ -428,12 +432,24 @@ def _points_shown(points: pd.DataFrame, all_points: bool) -> tuple[pd.DataFrame,
 
 
 def _screen_details(t: ReportTables) -> str:
-    """The latest screen's answers, in words, and what the screen is not."""
+    """The latest screen's answers, in words, what stands if not that, and what the screen
+    is not."""
+    unread = f"{t.flag.unread_words()} " if t.flag and t.flag.unreadable else ""
     if t.screen is None:
-        return f"The red-flag screen has not been answered yet. {NOT_A_DIAGNOSIS}"
-    yes = [q.text for q in QUESTIONS if q.name in t.screen.yes]
-    said = "Answered yes: " + "; ".join(yes) + "." if yes else "Every answer was no."
-    return f"Latest screen, {t.screen.answered_at:%d %b %Y}: {said} {NOT_A_DIAGNOSIS}"
+        return f"{unread}The red-flag screen has not been answered yet. {NOT_A_DIAGNOSIS}"
+    said = [
+        f"{label}: " + "; ".join(q.text for q in QUESTIONS if q.name in names) + "."
+        for label, names in (
+            ("Answered yes", t.screen.yes),
+            ("Still there, seen by a clinician who said to go on", t.screen.seen),
+        )
+        if names
+    ]
+    said = " ".join(said) or "Every answer was no."
+    stands = t.flag.screen if t.flag and t.flag.urgent else None
+    if stands is not None and stands.id != t.screen.id:
+        said += f" An earlier answer still stands: {t.flag.words()[0]}."
+    return f"{unread}Latest screen, {t.screen.answered_at:%d %b %Y}: {said} {NOT_A_DIAGNOSIS}"
 
 
 def _rescue_details(check: pd.DataFrame) -> str:

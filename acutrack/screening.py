@@ -20,6 +20,7 @@ __all__ = [
     "NOT_A_DIAGNOSIS",
     "QUESTIONS",
     "SCREEN_EVERY",
+    "SEEN",
     "TIERS",
     "Question",
     "Tier",
@@ -29,7 +30,11 @@ __all__ = [
 
 #: How often the screen is asked again.
 SCREEN_EVERY = timedelta(days=28)
-ANSWERS = ("yes", "no")
+#: A sign that persists after a clinician has seen the person about it and said they may
+#: go on: offered while an urgent answer stands, so that the person is not stuck with a
+#: pause they have already acted on (see `acutrack.standing`).
+SEEN = "seen"
+ANSWERS = ("yes", "no", SEEN)
 
 
 # Plain classes rather than dataclasses: `acutrack log` imports this module to remind of a
@@ -37,7 +42,7 @@ ANSWERS = ("yes", "no")
 class Tier:
     """How urgent a "yes" is, and what to do about it.
 
-    ``urgent`` tiers pause new plans and sham sessions while they stand (see
+    ``urgent`` tiers pause new plans and planned sessions while they stand (see
     `acutrack.plan.paused`).
     """
 

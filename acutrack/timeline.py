@@ -134,7 +134,9 @@ def other_entries(journal: Journal, count: int) -> list[Entry]:
 
     def screen(row) -> str:
         said = "; ".join(words[q.name] for q in QUESTIONS if row[q.name] == "yes")
-        return f"red-flag screen: {f'yes to {said}' if said else 'no to all'}"
+        seen = "; ".join(words[q.name] for q in QUESTIONS if row[q.name] == "seen")
+        seen = f"; seen by a clinician: {seen}" if seen else ""
+        return f"red-flag screen: {f'yes to {said}' if said else 'no to all'}{seen}"
 
     def medicine(row) -> str:
         dose = "" if row["dose"] != row["dose"] else f" {row['dose']:g} {row['unit']}".rstrip()

@@ -17,7 +17,7 @@ from conftest import kill_after
 import acutrack as at
 from acutrack import csvstore
 from acutrack.outcomes import after_rescue, peg_due, pgic_due, screen_reminder, standing_flag
-from acutrack.plan import make_plan, next_slot, paused
+from acutrack.plan import make_plan, next_slot, paused, plan_slots
 from acutrack.records import PGIC_ANSWERS
 from acutrack.screening import QUESTIONS, TIERS, tier_of
 
@@ -240,19 +240,20 @@ def test_screen_tiers_go_by_the_most_urgent_yes():
     assert [q.tier for q in QUESTIONS].count("emergency") == 4
 
 
-def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_sham(tmp_path):
+def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_every_slot(tmp_path):
     journal, _ = _clocked(tmp_path)
     make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=_at(0).date(), seed=7)
     first = next_slot(journal)
     journal.log_screen({**NO, "fever": "yes"})
-    assert standing_flag(journal)[0] is TIERS["same-day"]
+    assert standing_flag(journal).tier is TIERS["same-day"]
     assert paused(journal) and "see a doctor today" in paused(journal)
     with pytest.raises(at.JournalError, match="no new plan"):
         make_plan(journal, ["back"], weeks=2, sessions_per_week=2, seed=8)
-    if first.condition == "sham":
-        assert next_slot(journal) is None
-        with pytest.raises(at.InvalidValue, match="sham slot cannot be filled"):
-            journal.log_session(6, 3, routine=first.routine, slot=first.slot)
+    assert next_slot(journal) is None
+    for slot in plan_slots(journal)[:2]:  # one real, one sham: neither may be logged
+        with pytest.raises(at.InvalidValue, match="planned session cannot be logged now"):
+            journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+    assert {s.condition for s in plan_slots(journal)[:2]} == {"real", "sham"}
     assert "See a doctor today" in screen_reminder(journal)
     journal.log_screen(NO)  # the same minute: the later screen still stands
     assert standing_flag(journal) is None and paused(journal) is None
@@ -262,7 +263,7 @@ def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_sham(tmp_path):
 
 def test_a_soon_answer_is_reported_but_pauses_nothing(journal):
     journal.log_screen({**NO, "weight_loss": "yes"})
-    assert standing_flag(journal)[0] is TIERS["soon"] and paused(journal) is None
+    assert standing_flag(journal).tier is TIERS["soon"] and paused(journal) is None
 
 
 def test_the_screen_is_due_on_first_use_and_after_four_weeks(tmp_path):

@@ -1,7 +1,7 @@
 """A standing red-flag answer, shown at the top of the logging kit and of the notebooks.
 
-The latest red-flag screen's most urgent "yes" stands until a later screen says otherwise
-(`acutrack.outcomes.standing_flag`): an emergency in red, a same-day answer in orange, a
+An urgent "yes" stands until a screen written after it clears it (`acutrack.standing`):
+an emergency in red, a same-day answer or a screen row that cannot be read in orange, a
 "see your doctor soon" as a calmer note; nothing at all without a screen or with "no" to
 every question.
 """
@@ -11,15 +11,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from ..outcomes import flag_words, standing_flag
+from ..outcomes import standing_flag
 from .base import Form
 
 if TYPE_CHECKING:
     from IPython.display import HTML
 
     from ..journal import Journal
-    from ..records import Screen
-    from ..screening import Tier
+    from ..standing import Standing
 
 __all__ = ["RedFlagBanner", "flag_html", "red_flag_banner", "red_flag_html"]
 
@@ -27,39 +26,43 @@ __all__ = ["RedFlagBanner", "flag_html", "red_flag_banner", "red_flag_html"]
 _LOOKS = {
     "emergency": ("#b00020", "#fdecea", "⚠"),
     "same-day": ("#e65100", "#fff3e0", "⚠"),
+    "unreadable": ("#e65100", "#fff3e0", "⚠"),
     "soon": ("#78909c", "#f5f7f8", "ℹ"),
 }
 STANDS = (
     "This stays until you answer the red-flag screen again (the Red flags tab of the "
     "logging kit, notebook 01)."
 )
+PAUSED = "Planned sessions and new plans are paused while it stands."
 
 
-def flag_html(tier: Tier, screen: Screen) -> str:
-    """One screen's answer as a box of HTML: heading, what was answered yes, the advice.
+def flag_html(flag: Standing) -> str:
+    """A standing red-flag answer as a box of HTML: heading, what was answered, the advice.
 
     Parameters
     ----------
-    tier : Tier
-        The screen's most urgent tier with a "yes" (`acutrack.screening.tier_of`).
-    screen : Screen
-        The screen, for its date and its "yes" answers.
+    flag : Standing
+        What stands (`acutrack.outcomes.standing_flag`): an answer with a "yes", a screen
+        row that cannot be read, or both.
 
     Returns
     -------
     str
-        A ``div`` of CSS class ``acutrack-flag acutrack-flag-<tier key>``; urgent tiers
-        have ``role="alert"`` and a larger heading.
+        A ``div`` of CSS class ``acutrack-flag acutrack-flag-<tier key>`` (``unreadable``
+        for a row that cannot be read); urgent ones have ``role="alert"``, a larger
+        heading and say that planned sessions are paused.
     """
-    border, background, sign = _LOOKS[tier.key]
-    heading, text = (html.escape(part) for part in flag_words(tier, screen))
-    size, role = ("1.25em", ' role="alert"') if tier.urgent else ("1em", "")
+    key = flag.tier.key if flag.tier is not None else "unreadable"
+    border, background, sign = _LOOKS[key]
+    heading, text = (html.escape(part) for part in flag.words())
+    size, role = ("1.25em", ' role="alert"') if flag.urgent else ("1em", "")
+    after = f"{PAUSED} {STANDS}" if flag.urgent else STANDS
     return (
-        f'<div class="acutrack-flag acutrack-flag-{tier.key}"{role} style="border:'
-        f"{'3px' if tier.urgent else '1px'} solid {border};background:{background};"
+        f'<div class="acutrack-flag acutrack-flag-{key}"{role} style="border:'
+        f"{'3px' if flag.urgent else '1px'} solid {border};background:{background};"
         f'padding:8px 12px;border-radius:6px;margin:4px 0">'
         f'<div style="font-size:{size};font-weight:bold;color:{border}">{sign} {heading}</div>'
-        f"<div>{text}</div><div><small>{html.escape(STANDS)}</small></div></div>"
+        f"<div>{text}</div><div><small>{html.escape(after)}</small></div></div>"
     )
 
 
@@ -75,7 +78,7 @@ def red_flag_html(journal: Journal) -> str:
     ''
     """
     flag = standing_flag(journal)
-    return flag_html(*flag) if flag else ""
+    return flag_html(flag) if flag else ""
 
 
 def red_flag_banner(journal: Journal) -> HTML | None:

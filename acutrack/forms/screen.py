@@ -7,11 +7,13 @@ import html
 import ipywidgets as w
 
 from ..journal import Journal
+from ..outcomes import standing_flag
 from ..screening import (
     ACT_AT_ONCE,
     NOT_A_DIAGNOSIS,
     QUESTIONS,
     SCREEN_EVERY,
+    SEEN,
     TIERS,
     screen_due,
     tier_of,
@@ -25,13 +27,20 @@ INTRO = (
     "Do any of these apply to you now? They are rare with back pain, but a few signs need "
     "a doctor. Answer each one yes or no."
 )
+SEEN_NOTE = (
+    "Your last answer asked you to see a doctor. If a sign is still there but a clinician "
+    "has seen you about it and said you may go on, answer it “seen”: that ends the pause of "
+    "your planned sessions. A new or worse sign is a “yes”."
+)
+_YES_NO = (("yes", "yes"), ("no", "no"))
 
 
 class ScreenForm(Form):
     """The red-flag screen: every question answered yes or no, none answered for you.
 
     Save refuses while a question is unanswered, naming it. After a save, any "yes"
-    shows its tier's advice in ``result`` (red for an emergency).
+    shows its tier's advice in ``result`` (red for an emergency). While an urgent answer
+    stands, the urgent questions offer a third answer, "seen" (`acutrack.screening.SEEN`).
 
     Attributes
     ----------
@@ -53,13 +62,14 @@ class ScreenForm(Form):
         super().__init__(journal)
         self.answers = {
             q.name: Choice(
-                [("yes", "yes"), ("no", "no")],
+                list(_YES_NO),
                 what=f"yes or no for “{q.text}”",
                 style={"button_width": "4em"},
-                layout=w.Layout(width="10em", flex="0 0 auto"),
+                layout=w.Layout(width="14em", flex="0 0 auto"),
             )
             for q in QUESTIONS
         }
+        self.seen_note = w.HTML(f"<p><b>{html.escape(SEEN_NOTE)}</b></p>")
         rows: list[w.Widget] = []
         for key, tier in TIERS.items():
             rows.append(w.HTML(f"<b>{html.escape(tier.title)}</b> if yes to any of these:"))
@@ -77,6 +87,7 @@ class ScreenForm(Form):
             "Save screen",
             w.HTML(f"<p>{html.escape(INTRO)}</p>"),
             self.status,
+            self.seen_note,
             *rows,
             w.HTML(
                 f"<p><b>{html.escape(ACT_AT_ONCE)}</b><br><i>{html.escape(NOT_A_DIAGNOSIS)}</i></p>"
@@ -86,7 +97,15 @@ class ScreenForm(Form):
         self.refresh()
 
     def refresh(self) -> None:
-        """Whether the screen is due, from the latest one in the journal."""
+        """Whether the screen is due, and whether "seen" is offered (an urgent answer stands)."""
+        flag = standing_flag(self.journal)
+        urgent = flag is not None and flag.urgent
+        options = (*_YES_NO, ("seen", SEEN)) if urgent else _YES_NO
+        for q in QUESTIONS:
+            buttons = self.answers[q.name].buttons
+            if TIERS[q.tier].urgent and len(buttons.options) != len(options):
+                buttons.options = options  # (this clears the choice, as a refresh after save does)
+        self.seen_note.layout.display = None if urgent else "none"
         last = self.journal.latest("screens")
         self.due = screen_due(last.answered_at if last else None, self.journal.now())
         if last is None:
@@ -112,11 +131,14 @@ class ScreenForm(Form):
         if screen is None:
             return
         tier = tier_of(screen.answers)
-        self.result.value = flag_html(tier, screen) if tier else ""
+        flag = standing_flag(self.journal)  # what stands now, which may be an older answer
+        self.result.value = flag_html(flag) if flag else ""
         # In words, not the file's column names; the advice below lists each "yes".
         said = f"Saved the red-flag screen ({screen.id}): "
         if tier:
             self.show_ok(f"{said}yes to {len(screen.yes)} of {len(QUESTIONS)}, see below.")
+        elif flag is not None and flag.urgent:
+            self.show_ok(f"{said}no yes in it, but an earlier answer still stands: see below.")
         else:
             self.show_ok(
                 f"{said}no to every question. Nothing in it needs a doctor now; it is "
