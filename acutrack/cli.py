@@ -623,12 +623,12 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .timeline import entries_of, other_entries
+    from .timeline import entries_of, newest, other_entries
 
     journal = _journal(args)
     sessions, ratings, problems = journal.review()  # the files read once
     entries = entries_of(sessions, ratings, args.last) + other_entries(journal, args.last)
-    entries = sorted(entries, key=lambda e: e.when)[-args.last :]
+    entries = newest(entries, args.last)
     unread = _unread(problems)
     if not entries:
         _say(

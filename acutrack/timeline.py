@@ -15,7 +15,7 @@ from .journal import Journal
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Entry", "entries_of", "every_entry", "latest_entries", "other_entries"]
+__all__ = ["Entry", "entries_of", "every_entry", "latest_entries", "newest", "other_entries"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,17 @@ class Entry:
         return f"{self.when:%Y-%m-%d %H:%M} check-in pain {self.pain}{follows}"
 
 
+def newest(entries: list[Entry], count: int | None) -> list[Entry]:
+    """The ``count`` latest of ``entries`` (all of them when None), oldest first.
+
+    Never fewer than asked when there are enough, and every one when there are fewer.
+    """
+    entries = sorted(entries, key=lambda e: e.when)
+    if count is None:
+        return entries
+    return entries[max(len(entries) - count, 0) :] if count > 0 else []
+
+
 def entries_of(
     sessions: pd.DataFrame, ratings: pd.DataFrame, count: int | None = None
 ) -> list[Entry]:
@@ -98,16 +109,14 @@ def entries_of(
             strict=True,
         )
     ]
-    entries.sort(key=lambda e: e.when)
-    return entries if count is None else entries[len(entries) - count :]
+    return newest(entries, count)
 
 
 def every_entry(journal: Journal, count: int = 10) -> list[Entry]:
     """The ``count`` latest entries of every kind (`latest_entries` and `other_entries`)."""
     if count <= 0:
         return []
-    found = latest_entries(journal, count) + other_entries(journal, count)
-    return sorted(found, key=lambda e: e.when)[-count:]
+    return newest(latest_entries(journal, count) + other_entries(journal, count), count)
 
 
 def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
@@ -177,5 +186,4 @@ def other_entries(journal: Journal, count: int) -> list[Entry]:
                         row.get("location", ""),
                     )
                 )
-    entries.sort(key=lambda e: e.when)
-    return entries[len(entries) - count :] if count else []
+    return newest(entries, count)
