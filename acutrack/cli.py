@@ -220,8 +220,15 @@ def _printable(text: object) -> str:
 
 
 def _say(text: str = "") -> None:
-    """Print ``text`` line by line, each line made `_printable`."""
+    """Print ``text`` line by line, each line made `_printable`: for text the kit wrote."""
     print("\n".join(_printable(line) for line in text.split("\n")))
+
+
+def _line(text: str) -> None:
+    """Print ``text`` as one line, its line breaks written out (``\\x0a``) like any
+    control character: for anything holding a value someone typed (a medicine's name, a
+    note), so that a value cannot make a line of its own that looks like the kit's."""
+    print(_printable(text))
 
 
 def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
@@ -276,7 +283,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
             f" · off-plan; the plan's next session is {slot.describe()}, due "
             f"{slot.due:%a %d %b}: log it with --planned"
         )
-    _say(f"stored session {session.describe()}{note}")
+    _line(f"stored session {session.describe()}{note}")
     _remind(journal)
     return 0
 
@@ -309,7 +316,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
         stress=args.stress,
         notes=args.note,
     )
-    _say(f"stored rating {rating.describe()}{follows}")
+    _line(f"stored rating {rating.describe()}{follows}")
     _remind(journal)
     return 0
 
@@ -318,7 +325,7 @@ def _cmd_peg(args: argparse.Namespace) -> int:
     journal = _journal(args)
     when = _time(args.at, journal.now())
     peg = journal.log_peg(args.pain, args.enjoyment, args.activity, when, notes=args.note)
-    _say(f"stored {peg.describe()}")
+    _line(f"stored {peg.describe()}")
     return 0
 
 
@@ -333,7 +340,7 @@ def _cmd_pgic(args: argparse.Namespace) -> int:
     since = _date("since", args.since)
     when = _time(args.at, journal.now())
     answer = journal.log_pgic(args.change, since=since, answered_at=when, notes=args.note)
-    _say(f"stored {answer.describe()}")
+    _line(f"stored {answer.describe()}")
     return 0
 
 
@@ -348,7 +355,7 @@ def _cmd_med(args: argparse.Namespace) -> int:
         taken_at=when,
         notes=args.note,
     )
-    _say(f"stored {taken.describe()}")
+    _line(f"stored {taken.describe()}")
     return 0
 
 
@@ -383,14 +390,14 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     screen = journal.log_screen(answers, answered_at=_time(args.at, journal.now()))
     tier = tier_of(screen.answers)
     if tier is None:
-        _say(f"stored {screen.describe()}: no warning signs today.")
+        _line(f"stored {screen.describe()}: no warning signs today.")
     else:
-        _say(f"stored {screen.describe()}")
-        _say(f"{tier.title.upper()}: {tier.advice}")
+        _line(f"stored {screen.describe()}")
+        _line(f"{tier.title.upper()}: {tier.advice}")
     after = standing_flag(journal)
     if after is not None and after.urgent and getattr(after.screen, "id", "") != screen.id:
         heading, text = after.words()
-        _say(f"STILL STANDING: {heading}. {text}")
+        _line(f"STILL STANDING: {heading}. {text}")
     _say(ACT_AT_ONCE)
     _say(NOT_A_DIAGNOSIS)
     return 0
@@ -436,7 +443,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     if not profile:
         _say("no name or id is set: reports and exports are anonymous")
     for key, value in profile.items():
-        _say(f"{key.replace('_', ' ')}: {value}")
+        _line(f"{key.replace('_', ' ')}: {value}")
     return 0
 
 
@@ -571,7 +578,7 @@ def _cmd_correct(args: argparse.Namespace) -> int:
             changes["condition"] = fixed
     if not is_session and changes.get("session_id", "").strip():
         changes["session_id"] = _followed_up(journal, changes["session_id"], None)["id"]
-    _say(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    _line(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
     return 0
 
 
@@ -589,7 +596,7 @@ def _correct_answer(journal, entry, args: argparse.Namespace) -> int:
         changes[when] = _time(args.at, journal.now())
     if not changes:
         raise _Usage("nothing to change: give the new values, e.g. --set enjoyment=4")
-    _say(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    _line(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
     return 0
 
 
@@ -615,10 +622,10 @@ def _cmd_delete(args: argparse.Namespace) -> int:
             raise _Usage(f"there is no terminal to ask whether to delete {what}: add --yes")
         print(_printable(f"Delete {what}? [y/N] "), end="", file=sys.stderr, flush=True)
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            _say(f"kept {entry.id}; nothing was deleted")
+            _line(f"kept {entry.id}; nothing was deleted")
             return 0
     journal.delete(entry.id)
-    _say(f"deleted {what}")
+    _line(f"deleted {what}")
     return 0
 
 
@@ -689,7 +696,7 @@ def _cmd_points(args: argparse.Namespace) -> int:
 
     for p in _journal(args).catalog.points.values():
         uses = f" — for {', '.join(p.uses)}" if p.uses else ""
-        _say(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
+        _line(f"{p.code} {p.name}{' (sham spot)' if p.sham else ''}{uses}")
         for text in (p.location, p.how, p.caution):
             if text:
                 _say(_textwrap().fill(text, 88, initial_indent="    ", subsequent_indent="    "))
@@ -702,14 +709,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     journal = _journal(args)
     problems = journal.problems()
     if problems.empty:
-        _say(f"no problems in {journal.path}")
+        _line(f"no problems in {journal.path}")
         return 0
     rows = [
         (p.file, p.line, p.field or "(line)", _textwrap().shorten(p.value, 30) or '""', p.why)
         for p in problems.itertuples()
     ]
     _say(_table(rows, ("file", "line", "field", "value", "why")))
-    _say(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
+    _line(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
     return 1
 
 
@@ -721,7 +728,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         journal = write_sample(args.out, seed=seed, real_advantage=args.real_advantage)
     except FileExistsError as err:
         raise _Usage(str(err)) from None
-    _say(f"wrote a sample journal to {journal.path} (seed {seed})")
+    _line(f"wrote a sample journal to {journal.path} (seed {seed})")
     return 0
 
 
@@ -769,7 +776,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     ]
     _say(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
     if args.ics:
-        _say(f"wrote {len(slots)} calendar events to {args.ics}")
+        _line(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0
 
 
@@ -810,7 +817,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         notes=args.notes,
         all_points=args.all_points,
     )
-    _say(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
+    _line(f"wrote {out}" + (f" and {pdf}" if pdf else ""))
     unread = _unread(journal.problems())  # the report leaves such rows out
     if unread:
         _say(unread)
@@ -827,11 +834,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.fhir:
         counts = write_fhir(journal, args.fhir, notes=args.notes)
         made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        _say(f"wrote {args.fhir} (FHIR R4): {made}{left_out}")
+        _line(f"wrote {args.fhir} (FHIR R4): {made}{left_out}")
     if args.csv:
         written = write_csv(journal, args.csv, notes=args.notes)
         where = f"{args.csv}, described in {written[-1].name}"
-        _say(f"wrote {len(written)} CSV files to {where}{left_out}")
+        _line(f"wrote {len(written)} CSV files to {where}{left_out}")
     unread = _unread(journal.problems())  # the export leaves such rows out
     if unread:
         _say(unread)
@@ -856,7 +863,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     argv, env, url = lab_command(port=args.port, open_browser=not args.no_browser)
     # Absolute: the kernel runs in the notebooks' folder, not here.
     env["ACUTRACK_HOME"] = str(_journal(args).path.absolute())
-    _say(f"JupyterLab is starting; open {url}")
+    _line(f"JupyterLab is starting; open {url}")
     sys.stdout.flush()
     os.execve(argv[0], argv, env)  # JupyterLab takes over this process and its signals
     return 0  # pragma: no cover - execve does not return
@@ -868,7 +875,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
     argv, env, url = app_command(
         _journal(args).path, port=args.port, open_browser=not args.no_browser
     )
-    _say(f"The acutrack app is starting; open {url}")
+    _line(f"The acutrack app is starting; open {url}")
     sys.stdout.flush()
     os.execve(argv[0], argv, env)  # Voilà takes over this process and its signals
     return 0  # pragma: no cover - execve does not return

@@ -73,6 +73,10 @@ class JournalWarning(UserWarning):
     """Rows of a journal file could not be loaded (see `Journal.problems`)."""
 
 
+#: The earliest day a PGIC answer may count change from.
+_FIRST_DAY = date(1970, 1, 1)
+
+
 def _lock_timeout(given: float | None) -> float:
     """``given``, else ``$ACUTRACK_LOCK_TIMEOUT``, else 30: seconds, finite and not negative."""
     field, value = "lock_timeout", given
@@ -432,12 +436,26 @@ class Journal:
     def _rating_values(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
         return {f.name: f.parse(given.get(f.name)) for f in spec.fields}
 
-    def _validated(self, spec: TableSpec, given: dict[str, Any]) -> dict[str, Any]:
+    def _validated(
+        self, spec: TableSpec, given: dict[str, Any], changed: Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """An entry's values parsed and checked; ``changed`` names the fields being set by
+        a correction (None: all), so that a field nobody touched is not checked against
+        the clock again."""
         check = self._session_values if spec.name == "sessions" else self._rating_values
         values = check(spec, given)
         time_field = spec.field(spec.time)
         assert isinstance(time_field, TimeField)
-        time_field.check_not_future(values[spec.time], self._clock())
+        if changed is None or spec.time in changed:
+            time_field.check_not_future(values[spec.time], self._clock())
+        since = values.get("since") if spec.name == "pgic" else None
+        if since is not None and not _FIRST_DAY <= since <= values[spec.time].date():
+            raise InvalidValue(
+                "since",
+                since,
+                f"expected the day the change is counted from: on or before the day of the "
+                f"answer ({values[spec.time]:%Y-%m-%d}) and no earlier than {_FIRST_DAY}",
+            )
         return values
 
     def log_session(
@@ -1026,7 +1044,7 @@ class Journal:
             if unknown:
                 allowed = ", ".join(spec.columns[1:-2])
                 raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
-            values = self._validated(spec, {**row.values, **changes})
+            values = self._validated(spec, {**row.values, **changes}, changed=list(changes))
             values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
             self._append_held(spec, [values], "correct", _recorded_at(row))
             values.pop("_extra")

@@ -198,3 +198,28 @@ def test_show_lists_every_kind_of_entry_with_its_id(tmp_path):
     assert "change 4 of 7" in lines[4]
     last = run("show", "--last", "2", journal=tmp_path).stdout.splitlines()[1:]
     assert [line.split()[3] for line in last] == [ids["screen"], ids["change"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "value"),
+    [
+        (("med", "Ibu\nstored r-0000000000 pain 0", "200", "mg"), "Ibu\\x0astored"),
+        (("profile", "--name", "Sam\npatient id: NHS 1"), "Sam\\x0apatient id"),
+        (("med", "Ibu", "--note", "one\rtwo"), "stored m-"),
+    ],
+)
+def test_a_line_break_in_a_value_cannot_forge_an_output_line(tmp_path, args, value):
+    result = run(*args, journal=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1 and value in result.stdout
+    assert "\r" not in result.stdout
+
+
+@pytest.mark.parametrize("since", ["2099-01-01", "1900-01-01", "2026-12-08"])
+def test_pgic_since_is_a_day_before_the_answer(tmp_path, since):
+    from conftest import subprocess_env
+
+    env = subprocess_env(ACUTRACK_TEST_NOW="2026-12-07T10:00:00+00:00")
+    one_line_error(run("pgic", "4", "--since", since, journal=tmp_path, env=env), 2, "since")
+    assert not (tmp_path / "pgic.csv").exists()
+    assert run("pgic", "4", "--since", "2026-12-07", journal=tmp_path, env=env).returncode == 0

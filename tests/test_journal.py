@@ -300,3 +300,15 @@ def test_the_catalog_is_read_again_only_when_its_files_change(journal, monkeypat
     assert reads.count("points.csv") == 1 and reads.count("routines.csv") == 1
     journal.add_point("KI6", "Zhaohai")
     assert "KI6" in journal.catalog.points  # the file changed: read again
+
+
+def test_a_correction_checks_only_the_fields_it_sets_against_the_clock(tmp_path):
+    from datetime import datetime, timedelta
+
+    now = [datetime(2026, 6, 10, 9, tzinfo=UTC)]
+    journal = at.Journal(tmp_path, clock=lambda: now[0])
+    session = journal.log_session(6, 3)
+    now[0] -= timedelta(days=3)  # the computer's clock went back
+    assert journal.correct(session.id, notes="felt warm").notes == "felt warm"
+    with pytest.raises(at.InvalidValue, match="started_at"):
+        journal.correct(session.id, started_at=now[0] + timedelta(days=2))
