@@ -62,8 +62,8 @@ def test_bearable_back_pain_and_medicines_come_in_the_rest_is_reported(journal):
         (5, "'Headache'"),
         (12, "'Anxiety'"),
     ]
-    assert rows(report, "Mood (acutrack keeps pain and medicines)") == [2, 18]
-    assert rows(report, "Sleep (acutrack keeps pain and medicines)") == [9]
+    assert rows(report, "'Mood' (acutrack keeps pain and medicines)") == [2, 18]
+    assert rows(report, "'Sleep' (acutrack keeps pain and medicines)") == [9]
     assert rows(report, "repeats an earlier row of this file") == [17]
     damaged = dict(report.skipped["damaged (left out, the rest imported)"])
     assert sorted(damaged) == [19, 20]
@@ -348,7 +348,7 @@ def test_the_command_line(tmp_path):
     one_line_error(
         run("import", "csv", str(SHEET_10), "--map", "time=Date,pain=Pains", journal=j),
         2,
-        "map: 'Pains' is not allowed; expected a column of the file: Date, Pain Level, Notes",
+        "map: 'Pains' is not allowed; expected a column of the file: 'Date, Pain Level, Notes'",
     )
     one_line_error(
         run("import", "bearable", str(JAN), "--map", "time=date", journal=j), 2, "--map is for"

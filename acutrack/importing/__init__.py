@@ -26,14 +26,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..csvstore import read_records
+from ..csvstore import Record
 from ..errors import InvalidValue, shown
 from ..tables import IMPORT_APPS
-from . import moments, sources
+from . import moments, reading, sources
 from .common import DAMAGED, KNOWN, REPEATED, Draft, ImportRefused
 from .moments import PART_OF_DAY, WHOLE_DAY
 
@@ -117,7 +118,8 @@ class ImportReport:
 
     def summary(self) -> str:
         """The report in a few lines for people (what ``acutrack import`` prints)."""
-        lines = [f"{_APP_NAMES[self.app]} file {self.file}: {self.rows} rows read.", *self.notes]
+        lines = [f"{_APP_NAMES[self.app]} file {shown(self.file)}: {self.rows} rows read."]
+        lines += self.notes
         lines += _times_used(self.added)
         counts = self.counts()
         made = [
@@ -240,16 +242,21 @@ def import_file(
     if scale is not None and app == "pain-diary":
         raise ImportRefused("--scale is not for the Pain Diary: its pain levels are 0-10")
     path = Path(path)
-    header, records, report = _read(path, app, dry_run)
-    if app == "bearable":
-        top = _top(scale, 4)
-        drafts = sources.bearable(header, records, report, top, scale is not None)
-    elif app == "pain-diary":
-        top = 10
-        drafts = sources.pain_diary(header, records, report)
-    else:
-        top = _top(scale, 10)
-        drafts = sources.generic(header, records, report, sources.mapping(mapping, header), top)
+    report = ImportReport(app, path.name, dry_run=dry_run)
+    with reading.opened(path, journal.path) as source:
+        header = _header(source.header, path.name)
+        report.notes += [source.note] if source.note else []
+        records = _counted(source.records, report)
+        if app == "bearable":
+            top = _top(scale, 4)
+            drafts = sources.bearable(header, records, report, top, scale is not None)
+        elif app == "pain-diary":
+            top = 10
+            drafts = sources.pain_diary(header, records, report)
+        else:
+            top = _top(scale, 10)
+            at = sources.mapping(mapping, header)
+            drafts = sources.generic(header, records, report, at, top)
     items = _items(
         drafts, report, app, top, moments.resolve_order(drafts, order, report, path.name)
     )
@@ -278,30 +285,26 @@ def _top(text: str | None, default: int) -> int:
     return int(match[1])
 
 
-def _read(path: Path, app: str, dry_run: bool) -> tuple[list[str], list[Any], ImportReport]:
-    """The file's header and records, and a report that already holds its damaged rows."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ImportRefused(f"cannot read {path}: {err.strerror or err}") from None
-    report = ImportReport(app, path.name, dry_run=dry_run)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:  # a spreadsheet's "CSV" on Windows
-        text = data.decode("cp1252", errors="replace")
-        report.notes.append("The file is not UTF-8; it was read as Windows-1252.")
-    header, good, broken = read_records(text)
-    if not any(header):
-        raise ImportRefused(f"{path.name} is empty: there is no header line")
-    if len(header) == 1 and header[0].count(";") >= 1:
-        raise ImportRefused(
-            f"the cells of {path.name} are separated by ';'; save it again as CSV with commas"
-        )
-    for record in broken:
-        why = f"expected {len(header)} cells but found {len(record.cells)}"
-        report.skip(DAMAGED, record.line, why)
-    report.rows = len(good) + len(broken)
-    return header, good, report
+def _header(header: list[str], name: str) -> list[str]:
+    """The header, unless it shows that the file's cells are not separated by commas."""
+    if len(header) == 1:
+        for separator, word in ((";", "';'"), ("\t", "tabs")):
+            if separator in header[0]:
+                raise ImportRefused(
+                    f"the cells of {shown(name)} are separated by {word}; save it again as "
+                    "CSV with commas"
+                )
+    return header
+
+
+def _counted(records: Iterator[tuple[Record, str]], report: ImportReport) -> Iterator[Record]:
+    """The well-formed records; each record is counted, each damaged one reported."""
+    for record, damage in records:
+        report.rows += 1
+        if damage:
+            report.skip(DAMAGED, record.line, damage)
+        else:
+            yield record
 
 
 def _items(

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidValue
+from ..errors import InvalidValue, shown
 from .common import Draft, ImportRefused
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def resolve_order(
     dmy, mdy = first["DMY"], first["MDY"]
     if dmy and mdy:
         raise ImportRefused(
-            f"the dates of {name} disagree: row {dmy.line} ({dmy.day}) has the day first, "
+            f"the dates of {shown(name)} disagree: row {dmy.line} ({dmy.day}) has the day first, "
             f"row {mdy.line} ({mdy.day}) the month; say which with --date-order DMY or MDY"
         )
     if dmy or mdy:
@@ -111,7 +111,7 @@ def resolve_order(
         a, b = _numeric(unclear.day)  # type: ignore[misc]
         raise ImportRefused(
             f"dates such as {unclear.day} (row {unclear.line}) can be day-first or "
-            f"month-first and no date in {name} tells which: add --date-order DMY "
+            f"month-first and no date in {shown(name)} tells which: add --date-order DMY "
             f"(day {a} of month {b}) or --date-order MDY (day {b} of month {a})"
         )
     return None

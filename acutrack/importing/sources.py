@@ -5,13 +5,15 @@ and any CSV file with a mapping of its columns. Each reads a file's records into
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidValue, shown
 from .common import DAMAGED, Draft, ImportRefused
 from .moments import split_moment
 
 if TYPE_CHECKING:
+    from ..csvstore import Record
     from . import ImportReport
 
 # Bearable symptoms that are back pain (or where acutrack's locations reach), by name.
@@ -73,7 +75,7 @@ def _columns(header: list[str], wanted: tuple[str, ...], what: str) -> dict[str,
 
 
 def bearable(
-    header: list[str], records: list[Any], report: ImportReport, top: int, scale_given: bool
+    header: list[str], records: Iterable[Record], report: ImportReport, top: int, scale_given: bool
 ) -> list[Draft]:
     """Drafts from Bearable's long CSV export: back-pain symptoms and medicines."""
     wanted = ("date", "time of day", "category", "rating/amount", "detail")
@@ -112,7 +114,8 @@ def bearable(
                 record.line, day, cell["time of day"], detail, amount, notes, report
             )
         else:
-            reason = f"{category or 'no category'} (acutrack keeps pain and medicines)"
+            what = shown(category) if category else "no category"
+            reason = f"{what} (acutrack keeps pain and medicines)"
             report.skip(reason, record.line)
     if top == 4 and not scale_given and any(d.kind == "rating" for d in drafts):
         seen = (
@@ -165,7 +168,7 @@ def _name_and_bracket(text: str) -> tuple[str, str, str]:
     return (match[1], "(", match[2]) if match else (text.strip(), "", "")
 
 
-def pain_diary(header: list[str], records: list[Any], report: ImportReport) -> list[Draft]:
+def pain_diary(header: list[str], records: Iterable[Record], report: ImportReport) -> list[Draft]:
     """Drafts from Privacy Friendly Pain Diary's CSV export: its pain level and drug intakes."""
     # The export's final commit names the columns in the phone's language ("Pain
     # Intensity: (0-10)"), so they are taken by position once the pain column is found.
@@ -253,12 +256,14 @@ def mapping(mapping: str | dict[str, str] | None, header: list[str]) -> dict[str
         elif column.lower() in lowered:
             at[key] = lowered.index(column.lower())
         else:
-            raise InvalidValue("map", column, f"expected a column of the file: {', '.join(names)}")
+            raise InvalidValue(
+                "map", column, f"expected a column of the file: {shown(', '.join(names))}"
+            )
     return at
 
 
 def generic(
-    header: list[str], records: list[Any], report: ImportReport, at: dict[str, int], top: int
+    header: list[str], records: Iterable[Record], report: ImportReport, at: dict[str, int], top: int
 ) -> list[Draft]:
     """Drafts from any CSV file whose columns ``at`` names."""
     drafts = []

@@ -1,0 +1,151 @@
+"""Importing, round two: files that are not exports, huge cells and files, slow patterns,
+encodings, repeated columns, odd digits and daylight saving (issue 20, items 3, 6, 7, 8, 12,
+16, 17 and 19).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from test_cli import one_line_error, run
+
+import acutrack as at
+from acutrack.errors import InvalidValue
+from acutrack.importing import ImportRefused, reading
+from acutrack.importing.common import DAMAGED
+
+NOW = datetime(2022, 1, 1, 12, tzinfo=UTC)  # the journals' "now": never the wall clock
+MAP = "time=Date,pain=Pain Level,notes=Notes"
+BEARABLE_HEADER = "date,weekday,time of day,category,rating/amount,detail,notes"
+
+
+@pytest.fixture
+def journal(tmp_path) -> at.Journal:
+    return at.Journal(tmp_path / "journal", clock=lambda: NOW)
+
+
+def write(path: Path, *lines: str, encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding=encoding, newline="")
+    return path
+
+
+def test_the_journals_own_files_are_refused_whatever_their_name(journal, tmp_path):
+    journal.log_rating(4, rated_at="2021-12-30T09:00+01:00")
+    own = journal.path / "ratings.csv"
+    odd = tmp_path / "my ratings – Rücken ✓.csv"
+    odd.symlink_to(own)
+    hard = tmp_path / "hard link.csv"
+    os.link(own, hard)
+    for path in (own, odd, hard, journal.path / "." / "ratings.csv"):
+        with pytest.raises(ImportRefused, match="is one of the journal's files"):
+            journal.import_file("csv", path, mapping="time=rated_at,pain=pain")
+    assert len(journal.ratings()) == 1
+    # Any file in the journal's folder, and in folders inside it.
+    inside = journal.path / "aside" / "copy.csv"
+    inside.parent.mkdir()
+    inside.write_bytes(own.read_bytes())
+    with pytest.raises(ImportRefused, match="inside the journal's folder"):
+        journal.import_file("csv", inside, mapping="time=rated_at,pain=pain")
+
+
+def test_only_regular_files_are_read(journal, tmp_path):
+    with pytest.raises(ImportRefused, match="is a folder, not a regular file"):
+        journal.import_file("bearable", tmp_path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    with pytest.raises(ImportRefused, match=r"is a pipe \(FIFO\), not a regular file"):
+        journal.import_file("bearable", fifo)  # refused, not waiting for a writer
+    assert time.perf_counter() - started < 1
+    if Path("/dev/zero").exists():
+        with pytest.raises(ImportRefused, match="is a device, not a regular file"):
+            journal.import_file("bearable", "/dev/zero")
+
+
+def test_a_file_above_the_size_limit_is_refused_before_reading(journal, tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.write((BEARABLE_HEADER + "\n").encode())
+        fh.truncate(reading.MAX_BYTES + 1)  # sparse: no time or disk spent
+    limit = f"{reading.MAX_BYTES // 1_000_000} MB"
+    with pytest.raises(ImportRefused, match=f"acutrack imports files of up to {limit}"):
+        journal.import_file("bearable", big)
+
+
+def test_a_file_is_streamed_not_read_whole(journal, tmp_path):
+    note = "x" * 1000
+    lines = [BEARABLE_HEADER]
+    lines += [f'"4th Jan 2021","Monday","am","Mood","6","Meh","{note}"' for _ in range(5000)]
+    lines.append('"5th Jan 2021","Tuesday","am","Symptom","2","Back (lower) pain (Moderate)",""')
+    path = write(tmp_path / "moods.csv", *lines)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        report = journal.import_file("bearable", path, dry_run=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.counts() == {"imported_ratings": 1} and report.rows == 5001
+    assert peak < size / 2, f"{peak:,} bytes at the peak for a file of {size:,}"
+
+
+def test_a_cell_over_the_csv_limit_is_one_damaged_row(journal, tmp_path):
+    huge = "y" * (reading.CELL_LIMIT + 1)
+    path = write(
+        tmp_path / "sheet.csv",
+        "Date,Pain Level,Notes",
+        "14/03/2021 18:30,5,",
+        f"15/03/2021 08:00,4,{huge}",
+        f'16/03/2021 08:00,3,"a quoted note\nover lines {huge}\nand on"',
+        "17/03/2021 08:00,2,",
+    )
+    report = journal.import_file("csv", path, mapping=MAP)
+    assert report.counts() == {"ratings": 2} and report.rows == 4
+    damaged = dict(report.skipped[DAMAGED])
+    assert sorted(damaged) == [3, 4]
+    assert "'Notes' holds 131,073 characters (at most 131,072)" in damaged[3]
+    assert len(damaged[3]) < 200
+    assert journal.ratings()["pain"].tolist() == [5, 2]
+
+
+def test_a_utf16_file_is_read_as_such(journal, tmp_path):
+    lines = ["Date,Pain Level,Notes", "04/03/2021 18:30,5,Rücken steif", "25/03/2021 7:15 PM,3,"]
+    path = write(tmp_path / "utf16.csv", *lines, encoding="utf-16")  # with its byte-order mark
+    report = journal.import_file("csv", path, mapping=MAP)
+    assert report.counts() == {"ratings": 2}
+    assert "UTF-16" in report.summary()
+    assert journal.ratings()["notes"].tolist() == ["Rücken steif", ""]
+    bare = write(tmp_path / "bare.csv", *lines, encoding="utf-16-le")  # without the mark
+    with pytest.raises(ImportRefused, match=r"this file is UTF-16.*save it as UTF-8"):
+        journal.import_file("csv", bare, mapping=MAP)
+
+
+def test_excels_unicode_text_is_tab_separated_and_refused_plainly(journal, tmp_path):
+    path = write(tmp_path / "unicode.txt", "Date\tPain Level", "04/03/2021 18:30\t5")
+    with pytest.raises(ImportRefused, match="separated by tabs; save it again as CSV"):
+        journal.import_file("csv", path, mapping=MAP)
+
+
+def test_messages_quote_at_most_60_characters_of_a_header(journal, tmp_path):
+    header = ",".join(f"c{i}" for i in range(300_000))
+    path = write(tmp_path / "wide.csv", header, ",".join("1" * 300_000))
+    for app, mapping in (("csv", "time=Date,pain=Pain"), ("bearable", None), ("pain-diary", None)):
+        with pytest.raises((ImportRefused, InvalidValue)) as info:
+            journal.import_file(app, path, mapping=mapping)
+        assert len(str(info.value)) < 300, str(info.value)[:400]
+    long_name = tmp_path / ("n" * 200 + ".csv")
+    with pytest.raises(ImportRefused, match="cannot read") as info:
+        journal.import_file("csv", long_name, mapping=MAP)
+    assert len(str(info.value)) < 300
+
+
+def test_the_command_line_refuses_in_one_line(tmp_path):
+    j = tmp_path / "j"
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    one_line_error(run("import", "bearable", str(fifo), journal=j), 2, "not a regular file")
