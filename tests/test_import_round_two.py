@@ -21,6 +21,10 @@ from acutrack.importing.common import DAMAGED
 
 NOW = datetime(2022, 1, 1, 12, tzinfo=UTC)  # the journals' "now": never the wall clock
 MAP = "time=Date,pain=Pain Level,notes=Notes"
+DIARY_HEADER = (
+    '"Date","Conditions","Pain Level (0-10)","Body Regions","Pain nature","Times of pain",'
+    '"Drug Intakes","Comment"'
+)
 BEARABLE_HEADER = "date,weekday,time of day,category,rating/amount,detail,notes"
 
 
@@ -32,6 +36,11 @@ def journal(tmp_path) -> at.Journal:
 def write(path: Path, *lines: str, encoding: str = "utf-8") -> Path:
     path.write_text("\n".join(lines) + "\n", encoding=encoding, newline="")
     return path
+
+
+def diary_row(day: str, pain: str = "5", drugs: str = "[]", comment: str = "") -> str:
+    cells = [day, "", pain, "[ABDOMEN_LEFT_BACK]", "", "[morning]", drugs, comment]
+    return ",".join(f'"{c}"' for c in cells)
 
 
 def test_the_journals_own_files_are_refused_whatever_their_name(journal, tmp_path):
@@ -113,6 +122,63 @@ def test_a_cell_over_the_csv_limit_is_one_damaged_row(journal, tmp_path):
     assert journal.ratings()["pain"].tolist() == [5, 2]
 
 
+def _best_of(runs: int, action) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+_MB = 1_000_000
+_ADVERSARIAL = {  # app, mapping, row with {} for the 1 MB cell, plain cell, adversarial cell
+    "bearable symptom": (
+        "bearable",
+        None,
+        [BEARABLE_HEADER, '"4th Jan 2021","Monday","am","Symptom","2","{}",""'],
+        "a" * _MB,
+        "Ibu" + " " * _MB + "(x",
+    ),
+    "bearable medicine": (
+        "bearable",
+        None,
+        [BEARABLE_HEADER, '"4th Jan 2021","Monday","am","Meds","2","{}",""'],
+        "a" * _MB,
+        "Ibu" + " " * _MB + "(x",
+    ),
+    "pain diary intakes": (
+        "pain-diary",
+        None,
+        [DIARY_HEADER, diary_row("13.03.2021", drugs="{}")],
+        "a" * _MB,
+        "[drug:[name:,dose" * (_MB // 17),
+    ),
+    "csv time": ("csv", MAP, ["Date,Pain Level,Notes", "{},4,"], "1" * _MB, "1 " + " " * _MB + "x"),
+    "csv pain": (
+        "csv",
+        MAP,
+        ["Date,Pain Level,Notes", "25/03/2021 18:30,{},"],
+        "1" * _MB,
+        "1." + "0" * _MB + "x",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", _ADVERSARIAL)
+def test_patterns_take_linear_time_on_a_1_mb_adversarial_cell(case, journal, tmp_path, monkeypatch):
+    app, mapping, lines, plain, adversarial = _ADVERSARIAL[case]
+    monkeypatch.setattr(reading, "CELL_LIMIT", 2 * _MB)  # let the cell reach the patterns
+    files = {}
+    for name, cell in (("plain", plain), ("adversarial", adversarial)):
+        files[name] = write(tmp_path / f"{name}.csv", lines[0], lines[1].replace("{}", cell))
+    times = {
+        name: _best_of(3, lambda p=path: journal.import_file(app, p, mapping=mapping, dry_run=True))
+        for name, path in files.items()
+    }
+    assert times["adversarial"] <= 5 * times["plain"], times
+
+
 def test_a_utf16_file_is_read_as_such(journal, tmp_path):
     lines = ["Date,Pain Level,Notes", "04/03/2021 18:30,5,Rücken steif", "25/03/2021 7:15 PM,3,"]
     path = write(tmp_path / "utf16.csv", *lines, encoding="utf-16")  # with its byte-order mark
@@ -142,6 +208,47 @@ def test_messages_quote_at_most_60_characters_of_a_header(journal, tmp_path):
     with pytest.raises(ImportRefused, match="cannot read") as info:
         journal.import_file("csv", long_name, mapping=MAP)
     assert len(str(info.value)) < 300
+
+
+def test_an_intake_without_a_dose_says_so_not_null(journal, tmp_path):
+    drugs = (
+        "[[drug:[name:Ibuprofen,dosenull],quantityMorning:1,quantityNoon:0,"
+        "quantityEvening:2,quantityNight:0],]"
+    )
+    path = write(tmp_path / "diary.csv", DIARY_HEADER, diary_row("13.03.2021", drugs=drugs))
+    journal.import_file("pain-diary", path)
+    meds = journal.medications()
+    assert meds["notes"].tolist() == ["1 taken (no dose given)", "2 taken (no dose given)"]
+    assert meds["dose"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "app, row, field",
+    [
+        ("csv", "25/03/2021 18:30,٤,", "'٤'"),
+        ("csv", "٠٤/٠٣/٢٠٢١ 18:30,4,", "'٠٤/٠٣/٢٠٢١ 18:30'"),
+        ("csv", "25/03/2021 １８:30,4,", "'１８:30'"),
+        ("bearable", '"4th Jan 2021","Monday","am","Meds","٤٠٠","Ibuprofen (mg)",""', "'٤٠٠'"),
+    ],
+)
+def test_digits_of_other_scripts_are_reported_not_read(app, row, field, journal, tmp_path):
+    header = BEARABLE_HEADER if app == "bearable" else "Date,Pain Level,Notes"
+    path = write(tmp_path / "digits.csv", header, row)
+    report = journal.import_file(app, path, mapping=MAP if app == "csv" else None)
+    assert not report.added
+    [(line, why)] = report.skipped[DAMAGED]
+    assert line == 2 and field in why and "digits other than 0-9" in why
+
+
+def test_an_intake_in_other_digits_is_reported(journal, tmp_path):
+    drugs = (
+        "[[drug:[name:Ibuprofen,dose٤٠٠ mg],quantityMorning:1,quantityNoon:0,"
+        "quantityEvening:0,quantityNight:0],]"
+    )
+    path = write(tmp_path / "diary.csv", DIARY_HEADER, diary_row("13.03.2021", drugs=drugs))
+    report = journal.import_file("pain-diary", path)
+    assert report.counts() == {"ratings": 1}
+    assert "digits other than 0-9" in dict(report.skipped[DAMAGED])[2]
 
 
 def test_the_command_line_refuses_in_one_line(tmp_path):

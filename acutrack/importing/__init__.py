@@ -50,7 +50,8 @@ __all__ = [
     "to_ten",
 ]
 
-_SCALE = re.compile(r"\s*0\s*[-–]\s*(\d{1,3})\s*")
+_SCALE = re.compile(r"\s*0\s*[-–]\s*([0-9]{1,3})\s*")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script: ٤, ४, ４
 _EXAMPLES = 3  # examples shown for each reason a row was skipped
 _DAMAGED_SHOWN = 10
 
@@ -314,6 +315,17 @@ def _items(
     items = []
     first: dict[str, int] = {}
     for draft in drafts:
+        # One rule with the command line: digits are 0-9; ٤ is not read as 4.
+        foreign = next(
+            (t for t in (draft.day, draft.when, draft.original) if _OTHER_DIGIT.search(t)), None
+        )
+        if foreign is not None:
+            report.skip(
+                DAMAGED,
+                draft.line,
+                f"{shown(foreign)} has digits other than 0-9, which acutrack does not read",
+            )
+            continue
         try:
             moment, precision, word = moments.moment(draft, order)
         except ValueError as err:

@@ -38,14 +38,16 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
+# Digits are 0-9 only, as on the command line: ٤ or ４ is not read as 4. Runs of spaces are
+# matched possessively, so that no pattern goes back over them: linear time on any cell.
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DATE_PATTERNS = (
-    r"\d{4}-\d{1,2}-\d{1,2}",  # ISO
-    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}",  # 3/4/21, 04.03.2021, 2021/03/04
-    rf"\d{{1,2}}{_ORDINAL}\s+[A-Za-z]{{3,9}}\.?,?\s+\d{{4}}",  # 22nd Sep 2020
-    rf"[A-Za-z]{{3,9}}\.?\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}",  # Sep 22, 2020
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",  # ISO
+    r"[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}",  # 3/4/21, 04.03.2021, 2021/03/04
+    rf"[0-9]{{1,2}}{_ORDINAL}\s++[A-Za-z]{{3,9}}\.?,?\s++[0-9]{{4}}",  # 22nd Sep 2020
+    rf"[A-Za-z]{{3,9}}\.?\s++[0-9]{{1,2}}{_ORDINAL},?\s++[0-9]{{4}}",  # Sep 22, 2020
 )
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*+([ap]\.?m\.?)?", re.IGNORECASE)
 
 
 def date_order(text: str | None) -> str | None:
@@ -68,7 +70,7 @@ def split_moment(text: str) -> tuple[str, str]:
 
 def _numeric(day: str) -> tuple[int, int] | None:
     """The first two numbers of a date such as ``03/04/21`` (not year-first), else None."""
-    match = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})", day.strip())
+    match = re.fullmatch(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{2}|[0-9]{4})", day.strip())
     return (int(match[1]), int(match[2])) if match else None
 
 
@@ -123,9 +125,9 @@ _ORDER_WORDS = {"DMY": "day first (DMY)", "MDY": "month first (MDY)"}
 def _day(text: str, order: str | None) -> date:
     """A date as sources write it; ValueError saying why when it is none."""
     text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+    if re.fullmatch(_DATE_PATTERNS[0], text):
         y, m, d = map(int, text.split("-"))
-    elif match := re.fullmatch(r"(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})", text):
+    elif match := re.fullmatch(r"([0-9]{1,4})[./-]([0-9]{1,2})[./-]([0-9]{1,4})", text):
         a, b, c = (int(match[i]) for i in (1, 2, 3))
         if len(match[1]) == 4:
             y, m, d = a, b, c
@@ -133,11 +135,11 @@ def _day(text: str, order: str | None) -> date:
             d, m = (a, b) if order == "DMY" else (b, a)  # order None: day and month are equal
             y = c + 2000 if len(match[3]) == 2 else c
     elif match := re.fullmatch(
-        rf"(\d{{1,2}}){_ORDINAL}\s+([A-Za-z]{{3,9}})\.?,?\s+(\d{{4}})", text
+        rf"([0-9]{{1,2}}){_ORDINAL}\s++([A-Za-z]{{3,9}})\.?,?\s++([0-9]{{4}})", text
     ):
         d, m, y = int(match[1]), _month(match[2]), int(match[3])
     elif match := re.fullmatch(
-        rf"([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})", text
+        rf"([A-Za-z]{{3,9}})\.?\s++([0-9]{{1,2}}){_ORDINAL},?\s++([0-9]{{4}})", text
     ):
         m, d, y = _month(match[1]), int(match[2]), int(match[3])
     else:

@@ -53,11 +53,18 @@ _DIARY_HEADER = (
     "Drug Intakes",
     "Comment",
 )
-# One drug intake as the diary writes it: [drug:[name:N,doseD],quantityMorning:1,...].
+# One drug intake as the diary writes it: [drug:[name:N,doseD],quantityMorning:1,...]. The
+# name runs to the first ",dose", the dose to the first "],quantity"; neither holds a "[",
+# so that a match tried at each "[" reads on only to the next: linear time, whatever the cell
+# (the possessive quantifiers never go back).
 _INTAKE = re.compile(
-    r"\[(?:drug:\[name:(?P<name>.*?),dose(?P<dose>.*?)\],)?quantityMorning:(?P<morning>\d+),"
-    r"quantityNoon:(?P<noon>\d+),quantityEvening:(?P<evening>\d+),quantityNight:(?P<night>\d+)\]"
+    r"\[(?:drug:\[name:(?P<name>[^,\[]*+(?:,(?!dose)[^,\[]*+)*+),"
+    r"dose(?P<dose>[^\]\[]*+(?:\](?!,quantity)[^\]\[]*+)*+)\],)?"
+    r"quantityMorning:(?P<morning>[0-9]{1,9}+),quantityNoon:(?P<noon>[0-9]{1,9}+),"
+    r"quantityEvening:(?P<evening>[0-9]{1,9}+),quantityNight:(?P<night>[0-9]{1,9}+)\]"
 )
+# A dose that starts with a number ("400 mg", "2,5 mg"): the number and the rest.
+_AMOUNT = re.compile(r"([0-9]++(?:[.,][0-9]++)?+)\s*+(.*+)")
 _MAP_KEYS = ("time", "pain", "location", "notes")
 _LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 
@@ -164,8 +171,12 @@ def _bearable_meds(
 
 def _name_and_bracket(text: str) -> tuple[str, str, str]:
     """``Back (lower) pain (Moderate)`` → ``("Back (lower) pain", "(", "Moderate")``."""
-    match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", text)
-    return (match[1], "(", match[2]) if match else (text.strip(), "", "")
+    # Not a pattern: its lazy name before optional spaces took quadratic time on long spaces.
+    body = text.rstrip()
+    start = body.rfind("(")
+    if body.endswith(")") and start >= 0 and ")" not in body[start + 1 : -1]:
+        return body[:start].rstrip(), "(", body[start + 1 : -1]
+    return text.strip(), "", ""
 
 
 def pain_diary(header: list[str], records: Iterable[Record], report: ImportReport) -> list[Draft]:
@@ -212,25 +223,26 @@ def _diary_intakes(line: int, day: str, text: str, report: ImportReport) -> list
         report.skip(DAMAGED, line, f"Drug Intakes: cannot read {shown(text)}")
     drafts = []
     for intake in intakes:
-        name, dose = (intake["name"] or "").strip(), (intake["dose"] or "").strip()
+        name, written = (intake["name"] or "").strip(), (intake["dose"] or "").strip()
         if not name:
             report.skip(DAMAGED, line, "Drug Intakes: an intake without a drug name")
             continue
-        amount = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*(.*)", "" if dose == "null" else dose)
+        dose = "" if written == "null" else written  # the app's word for a drug without a dose
+        amount = _AMOUNT.fullmatch(dose)
         for part in ("morning", "noon", "evening", "night"):
             quantity = int(intake[part])
             if not quantity:
                 continue
+            taken = f"{quantity} × {dose}" if dose else f"{quantity} taken (no dose given)"
             if amount:  # "400 mg" taken twice is 800 mg
                 number = float(amount[1].replace(",", "."))
                 values = {"dose": quantity * number, "unit": amount[2], "notes": ""}
             else:
-                values = {"dose": None, "unit": "", "notes": f"{quantity} × {dose}".strip(" ×")}
+                values = {"dose": None, "unit": "", "notes": taken}
             values |= {"name": name, "use": "regular"}
-            identity = ("medicine", name.lower(), dose.lower(), part)
-            drafts.append(
-                Draft(line, "medications", day, part, identity, values, f"{quantity} × {dose}")
-            )
+            # The dose as written: the keys of intakes imported before stay the same.
+            identity = ("medicine", name.lower(), written.lower(), part)
+            drafts.append(Draft(line, "medications", day, part, identity, values, taken))
     return drafts
 
 
@@ -291,5 +303,6 @@ def _location(text: str) -> str:
 
 def _whole(text: str) -> int | None:
     """A whole number as written (``4``, ``4.0``), or None."""
-    match = re.fullmatch(r"\s*(\d+)(?:\.0*)?\s*", text)
+    # At most 9 digits: no scale goes higher, and int() refuses more than 4,300.
+    match = re.fullmatch(r"\s*+([0-9]{1,9}+)(?:\.0*+)?+\s*+", text)
     return int(match[1]) if match else None
