@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from test_cli import one_line_error, run
+from test_import import JAN, SHEET_10
 
 import acutrack as at
 from acutrack.errors import InvalidValue
@@ -210,6 +211,23 @@ def test_messages_quote_at_most_60_characters_of_a_header(journal, tmp_path):
     assert len(str(info.value)) < 300
 
 
+def test_a_field_mapped_twice_is_refused(journal):
+    with pytest.raises(InvalidValue, match="pain is mapped twice"):
+        journal.import_file("csv", SHEET_10, mapping="time=Date,pain=Pain Level,pain=Notes")
+
+
+def test_two_columns_of_one_name_are_refused(journal, tmp_path):
+    path = write(tmp_path / "two.csv", "Date,Pain,Notes,pain", "04/03/2021 18:30,5,,6")
+    with pytest.raises(ImportRefused, match=r"2 columns named 'Pain' \(columns 2, 4\)"):
+        journal.import_file("csv", path, mapping="time=Date,pain=Pain")
+    # A repeated column nobody asked for is no matter.
+    assert journal.import_file("csv", path, mapping="time=Date,pain=Notes", dry_run=True).rows == 1
+    source = JAN.read_text().splitlines()
+    bearable = write(tmp_path / "b.csv", source[0] + ",detail", *(f"{s},x" for s in source[1:3]))
+    with pytest.raises(ImportRefused, match=r"2 columns named 'detail' \(columns 6, 8\)"):
+        journal.import_file("bearable", bearable)
+
+
 def test_an_intake_without_a_dose_says_so_not_null(journal, tmp_path):
     drugs = (
         "[[drug:[name:Ibuprofen,dosenull],quantityMorning:1,quantityNoon:0,"
@@ -256,3 +274,8 @@ def test_the_command_line_refuses_in_one_line(tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     one_line_error(run("import", "bearable", str(fifo), journal=j), 2, "not a regular file")
+    one_line_error(
+        run("import", "csv", str(SHEET_10), "--map", "time=Date,pain=Pain Level,pain=Notes"),
+        2,
+        "pain is mapped twice",
+    )

@@ -5,6 +5,7 @@ and any CSV file with a mapping of its columns. Each reads a file's records into
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -66,19 +67,39 @@ _INTAKE = re.compile(
 # A dose that starts with a number ("400 mg", "2,5 mg"): the number and the rest.
 _AMOUNT = re.compile(r"([0-9]++(?:[.,][0-9]++)?+)\s*+(.*+)")
 _MAP_KEYS = ("time", "pain", "location", "notes")
+_SHOWN_COLUMNS = 5  # positions a message lists of columns that share a name
 _LOCATIONS = ("lower-back", "upper-back", "neck", "buttock-leg")
 
 
-def _columns(header: list[str], wanted: tuple[str, ...], what: str) -> dict[str, int]:
-    """Where each wanted column is (names compared without case); refuse when one lacks."""
-    at = {name.strip().lower(): i for i, name in enumerate(header)}
-    missing = [name for name in wanted if name not in at]
+def _column(header: list[str], name: str) -> int | None:
+    """Where the column ``name`` is (compared without case), if anywhere.
+
+    A file with two columns of that name is refused: which one holds the values?
+    """
+    wanted = name.strip().lower()
+    found = [i for i, column in enumerate(header) if column.strip().lower() == wanted]
+    if len(found) > 1:
+        where = ", ".join(str(i + 1) for i in found[:_SHOWN_COLUMNS])
+        raise ImportRefused(
+            f"the file has {len(found)} columns named {shown(header[found[0]])} (columns "
+            f"{where}{', …' if len(found) > _SHOWN_COLUMNS else ''}): rename all but one, "
+            "so that it is clear which to read"
+        )
+    return found[0] if found else None
+
+
+def _columns(
+    header: list[str], wanted: tuple[str, ...], optional: tuple[str, ...], what: str
+) -> dict[str, int]:
+    """Where each wanted column is, and each optional one the file has; refuse when one lacks."""
+    at = {name: _column(header, name) for name in (*wanted, *optional)}
+    missing = [name for name in wanted if at[name] is None]
     if missing:
         raise ImportRefused(
             f"this is not {what}: its header lacks {', '.join(missing)} "
             f"(it has {shown(', '.join(header))})"
         )
-    return at
+    return {name: i for name, i in at.items() if i is not None}
 
 
 def bearable(
@@ -86,7 +107,7 @@ def bearable(
 ) -> list[Draft]:
     """Drafts from Bearable's long CSV export: back-pain symptoms and medicines."""
     wanted = ("date", "time of day", "category", "rating/amount", "detail")
-    at = _columns(header, wanted, "a Bearable export")
+    at = _columns(header, wanted, ("date formatted", "notes"), "a Bearable export")
     drafts = []
     highest = None
     for record in records:
@@ -255,22 +276,22 @@ def mapping(mapping: str | dict[str, str] | None, header: list[str]) -> dict[str
         pairs = [part.partition("=") for part in mapping.split(",") if part.strip()]
         if any(not sep for _, sep, _ in pairs):
             raise InvalidValue("map", mapping, allowed)
+        keys = [key.strip().lower() for key, _, _ in pairs]
+        twice = next((key for key, n in Counter(keys).items() if n > 1), None)
+        if twice:
+            raise InvalidValue("map", mapping, f"{twice} is mapped twice; {allowed}, each once")
         mapping = {key.strip().lower(): column.strip() for key, _, column in pairs}
     unknown = [key for key in mapping if key not in _MAP_KEYS]
     if unknown or not {"time", "pain"} <= mapping.keys():
         raise InvalidValue("map", mapping, allowed)
-    names = [name.strip() for name in header]
-    lowered = [name.lower() for name in names]
     at = {}
     for key, column in mapping.items():
-        if column in names:
-            at[key] = names.index(column)
-        elif column.lower() in lowered:
-            at[key] = lowered.index(column.lower())
-        else:
+        found = _column(header, column)
+        if found is None:
             raise InvalidValue(
-                "map", column, f"expected a column of the file: {shown(', '.join(names))}"
+                "map", column, f"expected a column of the file: {shown(', '.join(header))}"
             )
+        at[key] = found
     return at
 
 
