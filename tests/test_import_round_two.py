@@ -5,6 +5,7 @@ encodings, repeated columns, odd digits and daylight saving (issue 20, items 3, 
 
 from __future__ import annotations
 
+import csv
 import os
 import time
 import tracemalloc
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from test_cli import one_line_error, run
+from test_hostile_values import berlin  # noqa: F401 - a fixture, used by name
 from test_import import JAN, SHEET_10
 
 import acutrack as at
@@ -267,6 +269,34 @@ def test_an_intake_in_other_digits_is_reported(journal, tmp_path):
     report = journal.import_file("pain-diary", path)
     assert report.counts() == {"ratings": 1}
     assert "digits other than 0-9" in dict(report.skipped[DAMAGED])[2]
+
+
+@pytest.mark.usefixtures("berlin")
+def test_daylight_saving_first_of_a_repeated_time_gap_moved_forward(journal, tmp_path):
+    path = write(
+        tmp_path / "dst.csv",
+        "Date,Pain Level,Notes",
+        "2021-10-31 02:30,5,twice",
+        "2021-03-28 02:30,4,skipped",
+        "2021-03-28 03:30,3,after",
+        "2021-10-31 02:30+01:00,2,the second: its offset says so",
+    )
+    report = journal.import_file("csv", path, mapping=MAP)
+    assert report.counts() == {"ratings": 4}
+    with (journal.path / "ratings.csv").open(newline="") as fh:
+        stored = {r["notes"]: r["rated_at"] for r in csv.DictReader(fh)}
+    assert stored == {
+        "twice": "2021-10-31T02:30:00+02:00",
+        "skipped": "2021-03-28T03:30:00+02:00",
+        "after": "2021-03-28T03:30:00+02:00",
+        "the second: its offset says so": "2021-10-31T02:30:00+01:00",
+    }
+    summary = report.summary()
+    assert "Daylight saving: 2 local times" in summary
+    assert "row 2 2021-10-31 02:30 happened twice (the clocks went back): the first" in summary
+    assert "row 3 2021-03-28 02:30 did not happen (the clocks went forward): 03:30" in summary
+    # Imported again: nothing is added, and the same file gives the same keys.
+    assert not journal.import_file("csv", path, mapping=MAP).added
 
 
 def test_the_command_line_refuses_in_one_line(tmp_path):

@@ -77,6 +77,7 @@ class Item:
     scale: str
     original: str
     word: str = ""  # the part of the day its time stands for, if it is not exact
+    decided: str = ""  # how its local time was read, when daylight saving made it unclear
 
 
 @dataclass
@@ -121,7 +122,7 @@ class ImportReport:
         """The report in a few lines for people (what ``acutrack import`` prints)."""
         lines = [f"{_APP_NAMES[self.app]} file {shown(self.file)}: {self.rows} rows read."]
         lines += self.notes
-        lines += _times_used(self.added)
+        lines += _times_used(self.added) + _clock_changes(self.added)
         counts = self.counts()
         made = [
             f"{counts[kind]} {one if counts[kind] == 1 else many}{where}"
@@ -170,6 +171,17 @@ def _times_used(items: list[Item]) -> list[str]:
         for word, n in sorted(words.items(), key=lambda kv: PART_OF_DAY.get(kv[0], WHOLE_DAY))
     ]
     return ["Times given as a part of the day or not at all: " + ", ".join(parts) + "."]
+
+
+def _clock_changes(items: list[Item]) -> list[str]:
+    """A line naming the local times that daylight saving made unclear, if any."""
+    decided = [item for item in items if item.decided]
+    if not decided:
+        return []
+    examples = "; ".join(f"row {item.source_row} {item.decided}" for item in decided[:_EXAMPLES])
+    more = f"; … {len(decided) - _EXAMPLES} more" if len(decided) > _EXAMPLES else ""
+    times = "local time" if len(decided) == 1 else "local times"
+    return [f"Daylight saving: {len(decided)} {times} read by the rule: {examples}{more}."]
 
 
 def import_file(
@@ -332,12 +344,14 @@ def _items(
             what = draft.day if not draft.when else f"{draft.day} {draft.when}"
             report.skip(DAMAGED, draft.line, f"date or time {shown(what)}: {err}")
             continue
+        # Keyed by the time as the file gives it, before daylight saving is applied.
         when = moment.isoformat() if precision == "exact" else f"{moment.date()} {precision} {word}"
         key = hashlib.sha256("\x1f".join((app, when, *draft.identity)).encode()).hexdigest()[:32]
         if key in first:
             report.skip(REPEATED, draft.line, f"(row {first[key]})")
             continue
         first[key] = draft.line
+        moment, decided = moments.local(moment)
         values = dict(draft.values)
         if draft.kind == "medications":
             values["taken_at"] = moment
@@ -354,5 +368,7 @@ def _items(
             values["pain"] = to_ten(draft.value, top)
             joins = top == 10 and precision != "day"
             kind, scale = ("ratings" if joins else "imported_ratings"), f"0-{top}"
-        items.append(Item(kind, values, key, draft.line, precision, scale, draft.original, word))
+        items.append(
+            Item(kind, values, key, draft.line, precision, scale, draft.original, word, decided)
+        )
     return items

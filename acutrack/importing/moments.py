@@ -189,3 +189,30 @@ def _aware(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.utcoffset() is not None else None
+
+
+def local(moment: datetime) -> tuple[datetime, str]:
+    """A time read from a file as one moment of this computer's local time, and what had
+    to be decided to make it one (``""`` when nothing had to be).
+
+    The import's rule for daylight saving, since a file cannot be asked: a local time that
+    the clocks showed twice (when they went back) is the first of the two; one they skipped
+    (when they went forward) is moved forward by the gap, 02:30 to 03:30 where they skipped
+    an hour. A time with its UTC offset stays as it is.
+    """
+    if moment.utcoffset() is not None:
+        return moment, ""
+    try:
+        readings = [moment.replace(fold=fold).astimezone() for fold in (0, 1)]
+    except (OverflowError, OSError, ValueError):  # beyond what this computer converts: the
+        return moment, ""  # journal refuses it, saying which dates it takes
+    wall = f"{moment:%Y-%m-%d %H:%M}"
+    shown_as = [reading for reading in readings if reading.replace(tzinfo=None) == moment]
+    if not shown_as:  # skipped: of its two readings, the later is the time moved forward
+        later = max(readings)
+        return later, f"{wall} did not happen (the clocks went forward): {later:%H:%M} taken"
+    first = min(shown_as)
+    if first == max(shown_as):
+        return first, ""
+    offset = first.isoformat(timespec="minutes")[16:]
+    return first, f"{wall} happened twice (the clocks went back): the first ({offset}) taken"
