@@ -17,7 +17,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +73,8 @@ class JournalWarning(UserWarning):
     """Rows of a journal file could not be loaded (see `Journal.problems`)."""
 
 
+#: How much later than the version it replaces a new version is recorded, at least.
+_STEP = timedelta(seconds=1)
 #: The earliest day a PGIC answer may count change from.
 _FIRST_DAY = date(1970, 1, 1)
 
@@ -388,9 +390,17 @@ class Journal:
         action: str,
         not_before: datetime | None = None,
     ) -> None:
-        """Append while holding the lock; ``recorded_at`` is never before ``not_before``."""
+        """Append while holding the lock; ``recorded_at`` is at least a second after
+        ``not_before`` (the version being replaced), whatever the clock says.
+
+        Whole seconds keep the form every reader parses at once; a second's step keeps the
+        versions of an entry strictly in order, so sorting a file in a spreadsheet never
+        changes which one stands (three versions in one second are recorded 1 s apart).
+        """
         now = self._clock().astimezone(UTC).replace(microsecond=0)
-        recorded_at = max(now, not_before or now).astimezone(UTC).isoformat(timespec="seconds")
+        if not_before is not None:
+            now = max(now, not_before.astimezone(UTC).replace(microsecond=0) + _STEP)
+        recorded_at = now.isoformat(timespec="seconds")
         rows = []
         for values in records:
             row = {f.name: f.to_text(values[f.name]) for f in spec.fields}
@@ -1068,7 +1078,9 @@ class Journal:
         from .loading import load_table
 
         self._check_version()
-        return load_table(self.file(spec), spec)
+        table, problems = load_table(self.file(spec), spec)
+        table.attrs.pop("ties", None)  # for `validate` only (see `review`)
+        return table, problems
 
     def _table(self, spec: TableSpec) -> pd.DataFrame:
         table, problems = self._load(spec)
@@ -1242,10 +1254,12 @@ class Journal:
         sessions, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
         ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
+        found += sessions.attrs.pop("ties", []) + ratings.attrs.pop("ties", [])
         slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
         found += in_plan + self._slot_problems(slots, sessions)
         for spec in (*_OUTCOME_SPECS, _IMPORTED_RATINGS):
-            found += load_table(self.file(spec), spec)[1]
+            table, in_table = load_table(self.file(spec), spec)
+            found += in_table + table.attrs.get("ties", [])
         for spec in (profile_spec(), import_spec()):
             found += read_rows(self.file(spec), spec)[1]
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ __all__ = [
     "read_versions",
 ]
 
+_WHOLE_TEXT = re.compile(r"\s*[+-]?[0-9]{1,30}\s*")
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
 _RECORDED = TimeField("recorded_at", required=False)
 _BOOKKEEPING = ("action", "recorded_at")
@@ -548,10 +550,14 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION, _RECORDED)}
     bad = np.zeros(n, dtype=bool)
 
+    numbers = {f.name for f in spec.fields if isinstance(f, IntField)}
+
     def report(column: str, whys: np.ndarray, applies: np.ndarray) -> np.ndarray:
         hit = (whys != "") & applies
         for i in np.flatnonzero(hit):
             cell = str(cells[column][i])
+            if column in numbers and _WHOLE_TEXT.fullmatch(cell):
+                cell = str(int(cell))  # as read, " 11" and "+11" are 11, by either reader
             problems.append(Problem(name, int(lines[i]), column, cell, whys[i]))
         return hit
 
@@ -571,7 +577,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
 
     ids = values[spec.key]
     usable = np.flatnonzero(~bad)
-    latest = usable
+    latest, ties = usable, []
     codes = pd.factorize(ids)[0]
     counts = np.bincount(codes[usable], minlength=codes.max() + 1 if n else 0)
     if (counts > 1).any():  # corrections, deletions or a reused id
@@ -599,6 +605,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
             problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
         single = usable[counts[codes[usable]] == 1]
         latest = np.sort(np.concatenate([single, np.array(list(standing.values()), dtype=int)]))
+        ties = _ties(name, versions, codes, stamps, lines, cells, actions)
     problems.sort(key=lambda p: p.line)
 
     keep = np.zeros(n, dtype=bool)
@@ -611,7 +618,44 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         }
         local = local.iloc[rows]
     extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in names if c not in spec.columns}
-    return _frame(spec, values, local, extra), problems
+    table = _frame(spec, values, local, extra)
+    # Not a problem of reading (nothing is left out), so kept apart: `validate` shows them.
+    table.attrs["ties"] = ties
+    return table, problems
+
+
+_TIE = (
+    "recorded at the same second as line {other}, another version of this entry: only "
+    "their order in the file decides which stands, so sorting the file would change it. "
+    "Correct the entry once more to settle it"
+)
+
+
+def _ties(name, versions, codes, stamps, lines, cells, actions) -> list[Problem]:
+    """Corrections and deletions recorded in the same second as another version of their
+    entry, the later line reported (an ``add`` that reuses an id is reported as such).
+
+    acutrack never writes such a pair (each version is recorded at least a second after
+    the one it replaces); an older version of it, or a hand edit, may have.
+    """
+    import numpy as np
+
+    timed = versions[~np.isnat(stamps[versions])]
+    ordered = timed[np.lexsort((lines[timed], stamps[timed], codes[timed]))]
+    same = (codes[ordered][1:] == codes[ordered][:-1]) & (
+        stamps[ordered][1:] == stamps[ordered][:-1]
+    )
+    same &= np.isin(np.asarray(actions, dtype=object)[ordered][1:], ("correct", "delete"))
+    return [
+        Problem(
+            name,
+            int(lines[j]),
+            "recorded_at",
+            cells["recorded_at"][j],
+            _TIE.format(other=int(lines[i])),
+        )
+        for i, j in zip(ordered[:-1][same], ordered[1:][same], strict=True)
+    ]
 
 
 def _contradictions(spec: TableSpec, cells: dict[str, Any], n: int) -> np.ndarray:

@@ -312,3 +312,45 @@ def test_a_correction_checks_only_the_fields_it_sets_against_the_clock(tmp_path)
     assert journal.correct(session.id, notes="felt warm").notes == "felt warm"
     with pytest.raises(at.InvalidValue, match="started_at"):
         journal.correct(session.id, started_at=now[0] + timedelta(days=2))
+
+
+def _shuffled_rows(path, seed: int) -> None:
+    """The file's data rows in another order, as sorting by a column in a spreadsheet does."""
+    import random
+
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(seed).shuffle(rows)
+    path.write_text(header + "".join(rows), encoding="utf-8")
+
+
+@pytest.mark.parametrize("behind", [timedelta(0), timedelta(hours=3)])
+def test_versions_recorded_in_one_second_or_with_the_clock_back_keep_their_order(tmp_path, behind):
+    now = [datetime(2026, 6, 10, 9, 0, 0, 250_000, tzinfo=UTC)]
+    journal = at.Journal(tmp_path, clock=lambda: now[0])
+    session = journal.log_session(6, 3)
+    journal.correct(session.id, pain_after=4)
+    now[0] -= behind  # the same second, or the clock put back
+    journal.correct(session.id, pain_after=5)
+    rows = pd.read_csv(tmp_path / "sessions.csv", dtype=str)
+    stamps = pd.to_datetime(rows["recorded_at"]).tolist()
+    assert stamps[0] < stamps[1] < stamps[2]  # strictly increasing, whatever the clock
+    for seed in range(6):
+        _shuffled_rows(tmp_path / "sessions.csv", seed)
+        assert journal.sessions()["pain_after"].tolist() == [5]
+    assert journal.problems().empty
+
+
+def test_validate_reports_versions_that_only_their_position_orders(tmp_path):
+    journal = at.Journal(tmp_path, clock=lambda: datetime(2026, 6, 1, 9, tzinfo=UTC))
+    rating = journal.log_rating(4)
+    journal.correct(rating.id, pain=6)
+    path = tmp_path / "ratings.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("2026-06-01T09:00:01+00:00") == 1  # the correction, a second later
+    path.write_text(text.replace("09:00:01+00:00", "09:00:00+00:00"), encoding="utf-8")
+    assert journal.ratings()["pain"].tolist() == [6]  # position decides, without a warning
+    problems = journal.problems()
+    assert problems[["file", "line", "field"]].values.tolist() == [
+        ["ratings.csv", 3, "recorded_at"]
+    ]
+    assert "line 2" in problems["why"].iloc[0] and "sorting" in problems["why"].iloc[0]
