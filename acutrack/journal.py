@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
@@ -73,6 +74,13 @@ class JournalWarning(UserWarning):
     """Rows of a journal file could not be loaded (see `Journal.problems`)."""
 
 
+#: An imported entry's id: its source key's first 16 hexadecimal digits (`import_records`).
+_IMPORTED_ID = re.compile(r"[a-z]-[0-9a-f]{16}")
+_NO_LEDGER = (
+    "an imported entry whose row in imports.csv is missing (an import stopped between its "
+    "two writes), so where it came from, its scale and original value are unknown: import "
+    "the same file again to restore them (nothing is added twice)"
+)
 #: How much later than the version it replaces a new version is recorded, at least.
 _STEP = timedelta(seconds=1)
 #: The earliest day a PGIC answer may count change from.
@@ -587,7 +595,7 @@ class Journal:
 
     def import_records(
         self, items: Sequence[Any], *, app: str, source_file: str, dry_run: bool = False
-    ) -> tuple[list[Any], list[Any], list[tuple[Any, InvalidValue]]]:
+    ) -> tuple[list[Any], list[Any], list[tuple[Any, InvalidValue]], list[Any]]:
         """Add entries brought in from another app, each source record once, with provenance.
 
         Parameters
@@ -613,14 +621,18 @@ class Journal:
             their file (even as a deleted entry), or an earlier item had the same key.
         invalid : list of (item, InvalidValue)
             Items whose values the journal refuses (a date in the future, say).
+        mended : list
+            Items whose entry is in its file but whose ledger row is missing (an import
+            stopped between the two appends): their ledger rows are written now, so their
+            origin, scale and original value are known again.
 
         Notes
         -----
         An entry's id comes from its source key (``r-`` and 16 hexadecimal digits, longer
         than a logged entry's 10, so the two never meet): an entry whose ledger row was
-        lost is still recognised. The ledger's lock is taken first, then each file's;
-        holding them from reading the keys to the last append means that two imports of
-        one file at the same time add each record once. The entries are appended first
+        lost is still recognised, and its ledger row is made again. The ledger's lock is
+        taken first, then each file's; holding them from reading the keys to the last
+        append means that two imports of one file at the same time add each record once. The entries are appended first
         (one write per file), then their ledger rows; if any append fails, what this
         call appended is cut off again, so an error means that nothing was stored.
         """
@@ -631,17 +643,18 @@ class Journal:
             if items and not dry_run:
                 for spec in (ledger, *(specs[kind] for kind in kinds)):  # always this order
                     held.enter_context(self._writing(spec))
-            known_keys = _cells_of(self.file(ledger), "source_key")
+            known_keys = set(_cells_of(self.file(ledger), "source_key"))
             known_ids = {kind: _cells_of(self.file(specs[kind]), "id") for kind in kinds}
             added: list[Any] = []
             known: list[Any] = []
             invalid: list[tuple[Any, InvalidValue]] = []
+            mended: list[Any] = []
             entries: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
             provenance = []
             for item in items:
                 spec = specs[item.kind]
                 entry_id = f"{spec.id_prefix}-{item.source_key[:16]}"
-                if item.source_key in known_keys or entry_id in known_ids[item.kind]:
+                if item.source_key in known_keys:
                     known.append(item)
                     continue
                 given = dict(
@@ -655,18 +668,23 @@ class Journal:
                     scale=item.scale,
                     original=item.original,
                 )
+                known_keys.add(item.source_key)
+                if entry_id in known_ids[item.kind]:  # its entry is there, its ledger row not
+                    provenance.append({f.name: f.parse(given[f.name]) for f in ledger.fields})
+                    mended.append(item)
+                    continue
                 try:
                     values = self._validated(spec, {**item.values, "id": entry_id})
                     row = {f.name: f.parse(given[f.name]) for f in ledger.fields}
                 except InvalidValue as err:
+                    known_keys.discard(item.source_key)
                     invalid.append((item, err))
                     continue
-                known_keys.add(item.source_key)
                 entries[item.kind].append(values)
                 provenance.append(row)
                 added.append(item)
-            if dry_run or not added:
-                return added, known, invalid
+            if dry_run or not provenance:
+                return added, known, invalid, mended
             appended = []
             try:
                 for kind, records in entries.items():
@@ -680,7 +698,7 @@ class Journal:
                     with contextlib.suppress(OSError):  # the append's own error is reported
                         roll_back(path, point)
                 raise
-        return added, known, invalid
+        return added, known, invalid, mended
 
     def _log_into_slot(self, spec: TableSpec, values: dict[str, Any], slot_id: str) -> Session:
         """Append a session and fill its plan slot, both under their files' locks.
@@ -1218,6 +1236,16 @@ class Journal:
             warnings.simplefilter("ignore", JournalWarning)
             return self.sessions(), self.ratings()
 
+    def _imports_without_ledger(self) -> list[Problem]:
+        """Imported entries (an id of 16 hexadecimal digits) that ``imports.csv`` lacks."""
+        ledger = _cells_of(self.file(import_spec()), "entry_id")
+        found = []
+        for spec in (rating_spec(), _IMPORTED_RATINGS, medication_spec()):
+            for entry_id, line in _cells_of(self.file(spec), "id").items():
+                if _IMPORTED_ID.fullmatch(entry_id) and entry_id not in ledger:
+                    found.append(Problem(spec.filename, line, "id", entry_id, _NO_LEDGER))
+        return found
+
     def problems(self) -> pd.DataFrame:
         """Everything wrong in the journal's files, without changing them.
 
@@ -1262,6 +1290,7 @@ class Journal:
             found += in_table + table.attrs.get("ties", [])
         for spec in (profile_spec(), import_spec()):
             found += read_rows(self.file(spec), spec)[1]
+        found += self._imports_without_ledger()
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
         return sessions, ratings, table
@@ -1359,15 +1388,20 @@ def _records(sessions: pd.DataFrame) -> list[Session]:
     ]
 
 
-def _cells_of(path: Path, column: str) -> set[str]:
-    """Every cell of ``column`` in the file, from readable records and damaged ones alike."""
+def _cells_of(path: Path, column: str) -> dict[str, int]:
+    """Every cell of ``column`` in the file, from readable records and damaged ones alike,
+    with the line it is first on."""
     if not path.exists():
-        return set()
+        return {}
     header, good, broken = read_records(path.read_bytes().decode("utf-8", "surrogateescape"))
     if column not in header:
-        return set()
+        return {}
     at = header.index(column)
-    return {r.cells[at].strip() for r in (*good, *broken) if len(r.cells) > at}
+    found: dict[str, int] = {}
+    for r in sorted((*good, *broken), key=lambda r: r.line):
+        if len(r.cells) > at:
+            found.setdefault(r.cells[at].strip(), r.line)
+    return found
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -102,6 +102,31 @@ def test_the_same_file_twice_adds_nothing(journal):
     assert journal.import_file("bearable", JAN).added == []
 
 
+def test_entries_whose_ledger_rows_were_lost_are_reported_and_mended(journal):
+    journal.import_file("bearable", JAN)
+    ledger = journal.path / "imports.csv"
+    whole = ledger.read_text(encoding="utf-8")
+    header, *rows = whole.splitlines(keepends=True)
+    ledger.write_text(header + "".join(rows[:3]), encoding="utf-8")  # a crash between writes
+    entries = {p.name: p.read_bytes() for p in journal.path.glob("*.csv") if p != ledger}
+    lost = len(rows) - 3
+    problems = journal.problems()
+    assert len(problems) == lost and set(problems["field"]) == {"id"}
+    assert problems["why"].str.contains("import the same file again").all()
+    assert journal.imported_ratings()["original"].isna().sum() > 0
+
+    dry = journal.import_file("bearable", JAN, dry_run=True)
+    assert len(dry.mended) == lost and "Would restore where" in dry.summary()
+    assert ledger.read_text(encoding="utf-8") == header + "".join(rows[:3])
+    again = journal.import_file("bearable", JAN)
+    assert again.added == [] and len(again.mended) == lost
+    assert f"Restored where {lost} entries" in again.summary()
+    assert journal.problems().empty
+    assert journal.imported_ratings()["original"].notna().all()
+    assert {p.name: p.read_bytes() for p in journal.path.glob("*.csv") if p != ledger} == entries
+    assert journal.import_file("bearable", JAN).mended == []  # a third time: nothing to do
+
+
 def test_a_later_overlapping_export_adds_only_its_new_records(journal):
     journal.import_file("bearable", JAN)
     # February's export repeats 5-6 January, in a newer layout ("date formatted").

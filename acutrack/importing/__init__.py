@@ -100,6 +100,9 @@ class ImportReport:
         A column of the source that acutrack has no place for → how many rows had it.
     notes : list of str
         How dates, times and scales were read.
+    mended : list of Item
+        Entries imported before whose ledger rows were missing (an import stopped
+        between its two writes): their rows are written again (or, in a dry run, would be).
     """
 
     app: str
@@ -110,6 +113,7 @@ class ImportReport:
     skipped: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     left_out: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    mended: list[Item] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many entries of each kind were added: ``ratings``, ``imported_ratings``, ..."""
@@ -131,6 +135,12 @@ class ImportReport:
         ]
         verb = "Would add" if self.dry_run else "Added"
         lines.append(f"{verb} {len(self.added)}" + (f": {', '.join(made)}." if made else "."))
+        if self.mended:
+            lines.append(
+                f"{'Would restore' if self.dry_run else 'Restored'} where "
+                f"{len(self.mended)} entries imported before came from (their record in "
+                "imports.csv was missing)."
+            )
         if self.skipped:
             lines.append(f"Not imported: {sum(map(len, self.skipped.values()))}")
         for reason, rows in self.skipped.items():
@@ -273,10 +283,10 @@ def import_file(
     items = _items(
         drafts, report, app, top, moments.resolve_order(drafts, order, report, path.name)
     )
-    added, known, invalid = journal.import_records(
+    added, known, invalid, mended = journal.import_records(
         items, app=app, source_file=path.name[:255], dry_run=dry_run
     )
-    report.added = added
+    report.added, report.mended = added, mended
     for item in known:
         report.skip(KNOWN, item.source_row)
     for item, err in invalid:
