@@ -630,6 +630,7 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from .conflicts import conflict_note
     from .timeline import entries_of, newest, other_entries
 
     journal = _journal(args)
@@ -657,8 +658,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
             for e in entries
         ]
         _say(_table(rows, ("when", "entry", "id", "what", "where", "pain", "notes")))
-    if unread:
-        _say(unread)
+    for note in (unread, conflict_note(journal)):
+        if note:
+            _line(note)
     return 0
 
 
@@ -706,11 +708,21 @@ def _cmd_points(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .conflicts import find_copies, merge_copies
+
     journal = _journal(args)
+    if args.repair:
+        for line in merge_copies(journal) or ["no sync conflict copies to merge"]:
+            _line(line)
     problems = journal.problems()
+    copies = find_copies(journal)
+    for copy in copies:
+        _line(copy.describe())
+    if copies:
+        _line("Merge them with `acutrack validate --repair`: nothing is lost or doubled.")
     if problems.empty:
         _line(f"no problems in {journal.path}")
-        return 0
+        return 1 if any(c.versions for c in copies) else 0
     rows = [
         (p.file, p.line, p.field or "(line)", _textwrap().shorten(p.value, 30) or '""', p.why)
         for p in problems.itertuples()
@@ -1055,7 +1067,15 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
     command("routines", _cmd_routines, "list the routines, built-in and your own")
     command("points", _cmd_points, "list the points: where they are and how to press them")
-    command("validate", _cmd_validate, "check the journal's files; exit 1 when anything is wrong")
+    validate = command(
+        "validate", _cmd_validate, "check the journal's files; exit 1 when anything is wrong"
+    )
+    validate.add_argument(
+        "--repair",
+        action="store_true",
+        help="first merge the conflict copies sync apps made of journal files (then moved "
+        "aside into conflict-copies/); changes no entry",
+    )
 
     sample = command("sample", _cmd_sample, "write the sample journal (16 weeks) to a folder")
     sample.add_argument("--out", required=True, type=_path, metavar="DIR", help="an empty folder")

@@ -632,9 +632,10 @@ class Journal:
         than a logged entry's 10, so the two never meet): an entry whose ledger row was
         lost is still recognised, and its ledger row is made again. The ledger's lock is
         taken first, then each file's; holding them from reading the keys to the last
-        append means that two imports of one file at the same time add each record once. The entries are appended first
-        (one write per file), then their ledger rows; if any append fails, what this
-        call appended is cut off again, so an error means that nothing was stored.
+        append means that two imports of one file at the same time add each record once.
+        The entries are appended first (one write per file), then their ledger rows; if
+        any append fails, what this call appended is cut off again, so an error means that
+        nothing was stored.
         """
         specs = {s.name: s for s in (rating_spec(), _IMPORTED_RATINGS, medication_spec())}
         ledger = import_spec()
@@ -1101,6 +1102,8 @@ class Journal:
         return table, problems
 
     def _table(self, spec: TableSpec) -> pd.DataFrame:
+        from .conflicts import conflict_note
+
         table, problems = self._load(spec)
         if problems:
             warnings.warn(
@@ -1109,6 +1112,9 @@ class Journal:
                 JournalWarning,
                 stacklevel=3,
             )
+        note = conflict_note(self, spec.name)
+        if note:
+            warnings.warn(f"{note}.", JournalWarning, stacklevel=3)
         return table
 
     def sessions(self) -> pd.DataFrame:

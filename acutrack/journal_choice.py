@@ -34,16 +34,22 @@ def journal_for_analysis(journal: Journal | None = None, *, sample: bool = False
 
 
 def unread_rows_note(journal: Journal) -> str | None:
-    """ "N rows could not be read: run acutrack validate", or None when every row was read.
+    """ "N rows could not be read: run acutrack validate", and a line on sync conflict
+    copies that hold entries the journal lacks; None when neither applies.
 
     A row with several problems counts once; a file that cannot be read at all counts as
     one row.
     """
+    from .conflicts import conflict_note
+
     problems = journal.problems()
-    if problems.empty:
-        return None
     rows = len(problems[["file", "line"]].drop_duplicates())
-    return f"{rows} row{'s' if rows > 1 else ''} could not be read: run acutrack validate"
+    notes = [conflict_note(journal)]
+    if rows:
+        notes.insert(
+            0, f"{rows} row{'s' if rows > 1 else ''} could not be read: run acutrack validate"
+        )
+    return "; ".join(n for n in notes if n) or None
 
 
 def journal_heading(journal: Journal) -> str:

@@ -119,8 +119,19 @@ def standing(journal: Journal) -> Standing:
     Standing
         Empty (false) when no screen has a "yes" that stands and every row can be read.
     """
+    from .conflicts import merged_versions
+
     spec = screen_spec()
     versions, problems = read_versions(journal.file(spec), spec)
+    # A version merged from a sync conflict copy may raise an alarm but never clear one:
+    # across devices, which answer came first cannot be known.
+    merged = merged_versions(journal, spec.filename)
+    versions = [
+        v
+        for v in versions
+        if (v.key, v.action, v.recorded) not in merged
+        or (v.action != "delete" and _tier(Screen.from_values(v.values), urgent=True))
+    ]
     # With no readable row, a problem on the header line stops every row.
     unread = [p for p in problems if p.line > 1 or not versions]
     standing_at = latest_rows((i, v.key, v.action, v.recorded) for i, v in enumerate(versions))[0]
