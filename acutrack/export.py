@@ -1,17 +1,18 @@
 """Export the journal for a clinic: a FHIR R4 bundle, and tidy CSV tables with a data dictionary.
 
 `write_fhir` writes one JSON ``Bundle`` (type ``collection``) that an electronic health
-record can import: an anonymous ``Patient``, every pain rating as a LOINC-coded
-``Observation``, PEG and PGIC answers as ``Observation`` resources, and medicines as
-``MedicationStatement`` resources. `write_csv` writes the journal's tables as typed, tidy
-CSV files with ``data-dictionary.csv`` describing every column, for a clinic (or a
-statistician) that wants the numbers rather than a record.
+record can import: an anonymous ``Patient``, every pain rating as an ``Observation`` (LOINC
+72514-3 when it was given on 0–10; a rating imported on another scale as rated, under a
+text code naming its app and scale), PEG and PGIC answers as ``Observation`` resources, and
+medicines as ``MedicationStatement`` resources. `write_csv` writes the journal's tables as
+typed, tidy CSV files with ``data-dictionary.csv`` describing every column, for a clinic
+(or a statistician) that wants the numbers rather than a record.
 
-Both leave out what the person wrote in words (notes, and columns they added to the files
-themselves) unless asked with ``notes=True``: an export leaves the person's computer, and
-a note may say anything. The red-flag screen is in the CSV export only (see `fhir_bundle`).
-Every file is written readable by its owner only, whole or not at all, and never over one
-of the journal's own files.
+Both leave out what the person wrote in words (notes, columns they added to the files
+themselves, the names of files they imported) unless asked with ``notes=True``: an export
+leaves the person's computer, and a note may say anything. The red-flag screen is in the
+CSV export only (see `fhir_bundle`). Every file is written readable by its owner only,
+whole or not at all, and never over one of the journal's own files.
 
 The FHIR resources are plain dictionaries (JSON), so acutrack needs no FHIR library; the
 tests check them against the ``fhir.resources`` R4B models.
@@ -23,7 +24,7 @@ import json
 import os
 import uuid
 import warnings
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from .csvstore import ensure_private_dir
 from .errors import InvalidValue
 from .fields import escape_text
+from .importing import _APP_NAMES, _top
+from .importing.sources import _whole
 from .journal import Journal, JournalWarning
 from .records import PGIC_ANSWERS
 from .screening import QUESTIONS, TIERS
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["DICTIONARY_FILE", "TABLES", "fhir_bundle", "write_csv", "write_fhir"]
 
 #: The journal's tables that are exported, by the name of their `Journal` loader and file.
-TABLES = ("sessions", "ratings", "peg", "pgic", "medications", "screens")
+TABLES = ("sessions", "ratings", "imported_ratings", "peg", "pgic", "medications", "screens")
 DICTIONARY_FILE = "data-dictionary.csv"
 
 # Resource ids are uuid5 of the journal entry's id in this namespace (a fixed, random
@@ -69,17 +72,26 @@ _PAIN = {
     "code": "72514-3",
     "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
 }
-# PEG codes. 91145-3 and 91146-1 are the codes of PEG items 2 and 3 in LOINC's own FHIR
-# Questionnaire for panel 91148-7 (http://loinc.org/q/91148-7 from fhir.loinc.org, kept
-# verbatim in github.com/jmandel/ktc-questionnaire-starters, fhir-loinc/91148-7.json).
-# 91147-9 "Mean score [PEG]" is confirmed by its LOINC listing (https://www.healthassure.in/
-# codes/loinc-91147-9-mean-score-peg, method "Pain intensity, Enjoyment of life, General
-# activity (PEG)") and the CDS for Chronic Pain Management IG's data elements. LOINC's
-# Questionnaire gives item 1 (average pain in the past week) no code, and other sources
-# disagree about it, so it is exported with a text code only.
+# PEG codes. LOINC's panel 91148-7 "PEG pain screening/assessment" (https://loinc.org/91148-7)
+# lists its three items as 75893-8 (pain on average in the past week), 91145-3 and 91146-1,
+# and 91147-9 "Mean score [PEG]" as its score. Items 2 and 3 carry the same codes in LOINC's
+# FHIR Questionnaire for the panel (http://loinc.org/q/91148-7, kept verbatim in
+# github.com/jmandel/ktc-questionnaire-starters, fhir-loinc/91148-7.json), which leaves item
+# 1's code out: the panel is the source for 75893-8. 91147-9 is also confirmed by its LOINC
+# listing (https://www.healthassure.in/codes/loinc-91147-9-mean-score-peg, method "Pain
+# intensity, Enjoyment of life, General activity (PEG)") and the CDS for Chronic Pain
+# Management IG's data elements.
 _PEG_MEAN = {"system": LOINC, "code": "91147-9", "display": "Mean score [PEG]"}
 _PEG_ITEMS = (
-    ("pain", None, "PEG item 1: pain on average in the past week (0 no pain to 10 worst)"),
+    (
+        "pain",
+        {
+            "system": LOINC,
+            "code": "75893-8",
+            "display": "What number best describes your pain on average in the past week?",
+        },
+        "PEG item 1: pain on average in the past week (0 no pain to 10 worst)",
+    ),
     (
         "enjoyment",
         {
@@ -101,6 +113,13 @@ _PEG_ITEMS = (
         "PEG item 3: pain's interference with general activity in the past week (0 to 10)",
     ),
 )
+# A rating imported on a scale other than 0–10 goes out as rated, under a text code naming
+# its app and scale, never under 72514-3, which means the 0–10 scale; its 0–10 conversion
+# (3 on 0–4 → 8) is acutrack's arithmetic, not the person's answer. The scale's ends are a
+# component with a valueRange: FHIR R4 has no element for an instrument's range, and
+# Observation.referenceRange means a normal range, which 0 to 4 is not.
+_SCALE_RANGE = "Scale the rating was given on (lowest to highest)"
+
 # No LOINC code for the PGIC could be confirmed (CDISC notes that no single standard
 # version of it exists), so its Observation has a text code.
 _PGIC = (
@@ -114,6 +133,36 @@ def _uuid(key: str) -> str:
 
 def _score(value: float) -> dict[str, Any]:
     return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+
+
+def _zero_ten(words: str) -> dict[str, Any]:
+    """The code of a pain rating given on 0–10: LOINC 72514-3, with what it was in words."""
+    return {"coding": [_PAIN], "text": f"Pain severity 0-10, {words}"}
+
+
+def _imported_code(row: Any) -> tuple[dict[str, Any], int, int]:
+    """The code, value and top of the scale of a row of `Journal.imported_ratings`.
+
+    On 0–10 the code is LOINC 72514-3; on another scale it is text naming the app and scale.
+    """
+    source = _APP_NAMES.get(row.app, "another app")
+    top = value = None
+    if isinstance(row.scale, str) and isinstance(row.original, str):  # NaN: ledger row lost
+        with suppress(InvalidValue):  # a hand-edited scale reads as a lost one
+            top = _top(row.scale, 10)
+        value = _whole(row.original)
+    if top is None or value is None or value > top:
+        # Its ledger row is lost (`acutrack validate` reports it) or its value or scale
+        # cannot be read: all that is left is the rating converted to 0–10, which is not a
+        # rating the person gave on 0–10.
+        text = (
+            f"Pain severity imported from {source}, converted by acutrack to 0-10 "
+            "(the value as rated and its scale were not recorded)"
+        )
+        return {"text": text}, int(row.pain), 10
+    if top == 10:
+        return _zero_ten(f"imported from {source}"), value, 10
+    return {"text": f"Pain severity 0-{top}, imported from {source}"}, value, top
 
 
 def _stamps(utc: pd.Series, local: pd.Series) -> list[str]:
@@ -158,8 +207,13 @@ def fhir_bundle(journal: Journal, *, notes: bool = False) -> dict[str, Any]:
         - an ``Observation`` for each check-in and for each session's pain before (at its
           start) and after (at its end): LOINC 72514-3, pain 0–10 as a ``valueQuantity``
           in ``{score}``, where it hurts as ``bodySite``;
+        - an ``Observation`` for each rating imported on another scale or with only its
+          day (`Journal.imported_ratings`): the value as the app rated it, with the scale's
+          ends as a component (``valueRange``); coded LOINC 72514-3 when the scale was
+          0–10, else a text code naming the app and the scale (never 72514-3); a rating
+          given only its day has that day as its time;
         - an ``Observation`` for each PEG answer: LOINC 91147-9 (mean score) with the
-          three items as components (items 2 and 3 coded 91145-3 and 91146-1);
+          three items as components, coded 75893-8, 91145-3 and 91146-1;
         - an ``Observation`` for each PGIC answer: a text code, ``valueInteger`` 1–7, the
           answer in words and the day it compares with as components;
         - a ``MedicationStatement`` for each medicine taken: the name as text, the dose
@@ -206,10 +260,13 @@ def fhir_bundle(journal: Journal, *, notes: bool = False) -> dict[str, Any]:
             resource["note"] = [{"text": note}]
         return resource
 
-    def pain(key: str, when: str, value: int, where: str, words: str, note: str) -> dict:
-        code = {"coding": [_PAIN], "text": f"Pain severity 0-10, {words}"}
+    def pain(
+        key: str, when: str, code: dict, value: int, where: str, note: str, **fields: Any
+    ) -> dict:
         site = {"bodySite": {"text": where}} if where else {}
-        return observation(key, when, code, note, valueQuantity=_score(int(value)), **site)
+        return observation(
+            key, when, code, note, valueQuantity=_score(int(value)), **site, **fields
+        )
 
     ratings = tables["ratings"]
     for row, when in zip(
@@ -217,7 +274,25 @@ def fhir_bundle(journal: Journal, *, notes: bool = False) -> dict[str, Any]:
     ):
         follow_up = isinstance(row.session_id, str) and row.session_id
         words = "follow-up after a self-acupressure session" if follow_up else "check-in"
-        resources.append(pain(row.id, when, row.pain, row.location, words, row.notes))
+        resources.append(pain(row.id, when, _zero_ten(words), row.pain, row.location, row.notes))
+
+    imported = tables["imported_ratings"]
+    for row, when in zip(
+        imported.itertuples(),
+        _stamps(imported["rated_at"], imported["local_time"]),
+        strict=True,
+    ):
+        code, value, top = _imported_code(row)
+        # FHIR's dateTime may be a day alone: a rating given only its day goes out as that
+        # day, without the 12:00 the journal stands in for its time.
+        when = when[:10] if row.precision == "day" else when
+        scale = {
+            "code": {"text": _SCALE_RANGE},
+            "valueRange": {"low": _score(0), "high": _score(top)},
+        }
+        resources.append(
+            pain(row.id, when, code, value, row.location, row.notes, component=[scale])
+        )
 
     sessions = tables["sessions"]
     ends = sessions["started_at"] + pd.to_timedelta(sessions["duration_min"], unit="min")
@@ -230,8 +305,8 @@ def fhir_bundle(journal: Journal, *, notes: bool = False) -> dict[str, Any]:
             ("before", start, row.pain_before),
             ("after", end, row.pain_after),
         ):
-            words = f"{part} a self-acupressure session"
-            resources.append(pain(f"{row.id}/{part}", when, value, row.location, words, row.notes))
+            code = _zero_ten(f"{part} a self-acupressure session")
+            resources.append(pain(f"{row.id}/{part}", when, code, value, row.location, row.notes))
 
     peg = tables["peg"]
     for row, when in zip(
@@ -359,6 +434,29 @@ _ID = ("text", "", "the entry's id, the same in the journal and in every export"
 _NOTES = ("text", "", "what the person wrote with the entry (exported only when asked)")
 _WHERE = ("text", "", "where it hurt: lower-back, upper-back, neck, buttock-leg, or own words")
 _ZERO_TEN = "0 to 10"
+# The name of a file imported from: the person's words, like a note (a name may say anything).
+_SOURCE_FILE = (
+    "text",
+    "",
+    "the name of the file it was imported from (exported only when asked)",
+)
+_RATINGS = {
+    "id": _ID,
+    "rated_at": _TIME,
+    "pain": ("whole number", _ZERO_TEN, "pain at a check-in (0 none, 10 worst imaginable)"),
+    "location": _WHERE,
+    "session_id": (
+        "text",
+        "",
+        "the session this check-in follows up (e.g. two hours later); empty if none",
+    ),
+    "stress": (
+        "whole number",
+        _ZERO_TEN,
+        "stress at the check-in (0 none, 10 worst); empty when not recorded",
+    ),
+    "notes": _NOTES,
+}
 
 # table → column → (type, unit or range, meaning). A dictionary entry per exported column;
 # a test checks that none is missing.
@@ -387,22 +485,44 @@ _COLUMNS: dict[str, dict[str, tuple[str, str, str]]] = {
         "location": _WHERE,
         "notes": _NOTES,
     },
-    "ratings": {
-        "id": _ID,
-        "rated_at": _TIME,
-        "pain": ("whole number", _ZERO_TEN, "pain at a check-in (0 none, 10 worst imaginable)"),
-        "location": _WHERE,
-        "session_id": (
+    "ratings": _RATINGS,
+    # Ratings imported from another app on another scale or with only their day (see
+    # `acutrack.importing`): the columns of ratings, then where each came from.
+    "imported_ratings": {
+        **_RATINGS,
+        "rated_at": (
             "text",
-            "",
-            "the session this check-in follows up (e.g. two hours later); empty if none",
+            "ISO 8601 with UTC offset",
+            "when it was rated, local time with its UTC offset; a time the app gave as a "
+            "part of the day (am, evening) or not at all is the one acutrack stands in for it "
+            "(see precision)",
         ),
-        "stress": (
+        "pain": (
             "whole number",
             _ZERO_TEN,
-            "stress at the check-in (0 none, 10 worst); empty when not recorded",
+            "the rating converted to 0 to 10 by acutrack: original × 10 / the top of the "
+            "scale, rounded half up; the person did not rate it on 0 to 10 unless scale is 0-10",
         ),
-        "notes": _NOTES,
+        "original": ("text", "on the scale of the next column", "the rating as the app wrote it"),
+        "scale": ("text", "0-N", "the app's pain scale, from 0 to its top, e.g. 0-4"),
+        "precision": (
+            "text",
+            "exact, part-of-day or day",
+            "how exactly the app gave the time: to the minute, as a part of the day, or only "
+            "the day",
+        ),
+        "app": (
+            "text",
+            "bearable, pain-diary or csv",
+            "the app it was imported from: Bearable, Privacy Friendly Pain Diary, or any CSV "
+            "file read with a column map",
+        ),
+        "source_file": _SOURCE_FILE,
+        "source_row": (
+            "whole number",
+            "2 or more",
+            "the row of that file it came from (1 is the header)",
+        ),
     },
     "peg": {
         "id": _ID,
@@ -488,6 +608,8 @@ _TIME_WHAT = {
     "answered_at": "when it was answered",
     "taken_at": "when it was taken",
 }
+# Columns of the person's own words, exported only with the notes.
+_WORDS = (_NOTES, _OWN_COLUMN, _SOURCE_FILE)
 
 
 def _tidy(name: str, table: pd.DataFrame, notes: bool) -> tuple[pd.DataFrame, list[tuple]]:
@@ -502,9 +624,11 @@ def _tidy(name: str, table: pd.DataFrame, notes: bool) -> tuple[pd.DataFrame, li
         if column == "local_time":  # its wall-clock time is in the time column's text
             continue
         described = known.get(column, _OWN_COLUMN)
-        if not notes and described in (_NOTES, _OWN_COLUMN):
+        if not notes and described in _WORDS:
             continue
         values = table[column]
+        if described[0] == "whole number":  # whole even with a gap (NaN makes them floats)
+            values = values.astype("Int64")
         if column == time:
             cells = _stamps(values, table["local_time"])
         elif column == "points":
@@ -531,10 +655,12 @@ def write_csv(
 ) -> list[Path]:
     """Write the journal's tables as tidy CSV files, with a data dictionary.
 
-    One file per table (``sessions.csv``, ``ratings.csv``, ``peg.csv``, ``pgic.csv``,
-    ``medications.csv``, ``screens.csv``), each as loaded: one row per entry as it stands
-    (corrections applied, deletions left out), times in ISO 8601 with the UTC offset they
-    were recorded with, points separated by spaces, and nothing where a value is missing.
+    One file per table (``sessions.csv``, ``ratings.csv``, ``imported_ratings.csv``,
+    ``peg.csv``, ``pgic.csv``, ``medications.csv``, ``screens.csv``), each as loaded: one
+    row per entry as it stands (corrections applied, deletions left out), times in ISO
+    8601 with the UTC offset they were recorded with, points separated by spaces, and
+    nothing where a value is missing. Imported ratings keep their value as the app wrote
+    it, its scale, how exactly the app gave the time, and the app and row they came from.
     ``data-dictionary.csv`` describes every column written: ``table``, ``column``,
     ``type``, ``unit_or_range`` and ``meaning``. Text that a spreadsheet would take for a
     formula or a number starts with an apostrophe, as in the journal's own files.
@@ -546,7 +672,8 @@ def write_csv(
         Where to write; created (readable by its owner only) if missing. Files of the same
         names there are replaced.
     notes : bool
-        Also export the notes and any columns the person added to the files themselves.
+        Also export the notes, any columns the person added to the files themselves, and
+        the names of the files ratings were imported from.
 
     Returns
     -------

@@ -9,6 +9,7 @@ import json
 import os
 import stat
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -22,6 +23,7 @@ from acutrack.export import DICTIONARY_FILE, TABLES, fhir_bundle, write_csv, wri
 from acutrack.screening import QUESTIONS
 
 CET = timezone(timedelta(hours=1))
+IMPORTS = Path(__file__).parent / "data" / "import"
 MODELS = {
     "Patient": Patient,
     "Observation": Observation,
@@ -57,6 +59,16 @@ def journal(tmp_path) -> at.Journal:
     j.log_medication("heat pad", taken_at="2026-06-04T12:00:00+02:00", notes="secret med")
     j.log_screen({q.name: False for q in QUESTIONS}, answered_at="2026-06-04T12:00:00+02:00")
     return j
+
+
+def score(value: float) -> dict:
+    """A FHIR Quantity of a score, as in UCUM."""
+    return {
+        "value": value,
+        "unit": "{score}",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
 
 
 def resources(bundle: dict) -> list[dict]:
@@ -108,12 +120,7 @@ def test_pain_value_and_recorded_offset(journal):
     bundle = fhir_bundle(journal)
     pain = {r["effectiveDateTime"]: r for r in by_code(bundle, "72514-3")}
     checkin = pain["2026-06-01T11:30:00+01:00"]
-    assert checkin["valueQuantity"] == {
-        "value": 6,
-        "unit": "{score}",
-        "system": "http://unitsofmeasure.org",
-        "code": "{score}",
-    }
+    assert checkin["valueQuantity"] == score(6)
     assert pain["2026-06-02T08:00:00-05:00"]["bodySite"] == {"text": "neck"}
     # A session's pain before is at its start, after at its end (2.5 min later).
     assert pain["2026-06-01T09:30:00+01:00"]["valueQuantity"]["value"] == 6
@@ -128,8 +135,11 @@ def test_peg_pgic_and_medications(journal):
     assert peg["effectiveDateTime"] == "2026-06-03T10:00:00+02:00"
     items = [c["valueQuantity"]["value"] for c in peg["component"]]
     assert items == [6, 5, 4]
-    codes = [c["code"].get("coding", [{}])[0].get("code") for c in peg["component"]]
-    assert codes == [None, "91145-3", "91146-1"]  # item 1 has no confirmed LOINC code
+    codes = [c["code"]["coding"][0]["code"] for c in peg["component"]]
+    assert codes == ["75893-8", "91145-3", "91146-1"]  # as LOINC's PEG panel 91148-7 lists them
+    assert peg["component"][0]["code"]["coding"][0]["display"] == (
+        "What number best describes your pain on average in the past week?"
+    )
     [pgic] = [r for r in resources(bundle) if "valueInteger" in r]
     assert pgic["valueInteger"] == 5 and "PGIC" in pgic["code"]["text"]
     assert "coding" not in pgic["code"]
@@ -304,3 +314,105 @@ def test_command_line(journal, tmp_path, capsys):
     assert "--fhir" in capsys.readouterr().err
     assert main([*args, "--csv", str(journal.path)]) == 2
     assert "folder" in capsys.readouterr().err
+
+
+@pytest.fixture
+def imported(tmp_path) -> at.Journal:
+    """Ratings imported from a sheet on 0-4 and one on 0-10 (three with a time, one a day)."""
+    j = new_journal(tmp_path)
+    mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
+    j.import_file("csv", IMPORTS / "spreadsheet-0-4.csv", mapping=mapping, scale="0-4")
+    mapping = "time=Date,pain=Pain Level,notes=Notes"
+    j.import_file("csv", IMPORTS / "spreadsheet-0-10.csv", mapping=mapping, date_order="DMY")
+    return j
+
+
+def imported_pain(bundle: dict) -> dict[str, dict]:
+    """The Observations of imported ratings (not check-ins), by the start of their time."""
+    return {
+        r["effectiveDateTime"][:16]: r
+        for r in resources(bundle)
+        if "imported from" in r.get("code", {}).get("text", "")
+    }
+
+
+def test_imported_ratings_go_out_on_their_own_scale(imported):
+    bundle = fhir_bundle(imported, notes=True)
+    validated(bundle)
+    pain = imported_pain(bundle)
+    # The four 0-4 ratings and the 0-10 one given only its day; the three 0-10 ratings with
+    # a time are check-ins (ratings.csv), coded 72514-3 as before.
+    assert len(pain) == 5 and len(by_code(bundle, "72514-3")) == 3 + 1
+    coarse = [r for r in pain.values() if "0-4" in r["code"]["text"]]
+    assert len(coarse) == 4
+    for r in coarse:  # never under the 0-10 code: no coding at all, the app and scale in words
+        assert set(r["code"]) == {"text"} and "CSV" in r["code"]["text"]
+        assert r["component"] == [
+            {
+                "code": {"text": "Scale the rating was given on (lowest to highest)"},
+                "valueRange": {"low": score(0), "high": score(4)},
+            }
+        ]
+    # The value as rated (2 on 0-4), never acutrack's 0-10 conversion (5).
+    morning = pain["2021-03-04T08:30"]
+    assert morning["valueQuantity"]["value"] == 2 and morning["bodySite"] == {"text": "lower-back"}
+    assert morning["note"] == [{"text": "after sleep"}]
+    assert pain["2021-03-06T21:00"]["effectiveDateTime"] == "2021-03-06T21:00:00+01:00"
+    assert pain["2021-03-06T21:00"]["valueQuantity"]["value"] == 4
+    # A rating given only its day goes out as that day, not at the 12:00 stood in for it.
+    assert pain["2021-03-05"]["effectiveDateTime"] == "2021-03-05"
+    assert pain["2021-03-05"]["valueQuantity"]["value"] == 1
+    # On 0-10, the rating keeps LOINC 72514-3.
+    day_only = pain["2021-03-26"]
+    assert day_only["code"]["coding"][0]["code"] == "72514-3"
+    assert day_only["effectiveDateTime"] == "2021-03-26"
+    assert day_only["valueQuantity"]["value"] == 2
+    assert day_only["component"][0]["valueRange"]["high"]["value"] == 10
+
+
+def test_an_imported_rating_whose_source_was_lost_is_not_coded_0_to_10(imported):
+    (imported.path / "imports.csv").unlink()  # the ledger: original values and scales
+    bundle = fhir_bundle(imported)
+    validated(bundle)
+    pain = imported_pain(bundle)
+    assert len(pain) == 5 and len(by_code(bundle, "72514-3")) == 3
+    for r in pain.values():
+        assert set(r["code"]) == {"text"} and "converted by acutrack" in r["code"]["text"]
+    # Only acutrack's conversion to 0-10 is left to export, and the text says so.
+    assert pain["2021-03-04T08:30"]["valueQuantity"]["value"] == 5
+
+
+def test_imported_ratings_are_a_csv_table_with_their_scale_and_original(imported, tmp_path):
+    written = write_csv(imported, tmp_path / "csv")
+    assert "imported_ratings.csv" in [p.name for p in written]
+    rows = read_csv(tmp_path / "csv" / "imported_ratings.csv")
+    # The original and its scale are text, guarded as text a spreadsheet would change.
+    assert [(r["pain"], r["original"], r["scale"], r["precision"]) for r in rows] == [
+        ("5", "'2", "'0-4", "exact"),
+        ("8", "'3", "'0-4", "part-of-day"),
+        ("3", "'1", "'0-4", "day"),
+        ("10", "'4", "'0-4", "exact"),
+        ("2", "'2", "'0-10", "day"),
+    ]
+    assert rows[3]["rated_at"] == "2021-03-06T21:00:00+01:00"
+    assert {r["app"] for r in rows} == {"csv"} and rows[0]["source_row"] == "2"
+    # The file's name is the person's words: it goes out with the notes only.
+    assert "source_file" not in rows[0] and "notes" not in rows[0]
+    dictionary = {
+        r["column"]: r
+        for r in read_csv(tmp_path / "csv" / DICTIONARY_FILE)
+        if r["table"] == "imported_ratings"
+    }
+    assert set(dictionary) == set(rows[0])
+    assert "original" in dictionary["pain"]["meaning"]
+    write_csv(imported, tmp_path / "notes", notes=True)
+    rows = read_csv(tmp_path / "notes" / "imported_ratings.csv")
+    assert rows[0]["source_file"] == "spreadsheet-0-4.csv" and rows[0]["notes"] == "after sleep"
+    # An entry whose ledger row was lost has empty source columns; the rest stay whole.
+    ledger = imported.path / "imports.csv"
+    ledger.write_text("".join(ledger.read_text().splitlines(keepends=True)[:3]))
+    write_csv(imported, tmp_path / "lost")
+    rows = read_csv(tmp_path / "lost" / "imported_ratings.csv")
+    assert [(r["original"], r["source_row"]) for r in rows] == [("'2", "2"), ("'3", "3")] + [
+        ("", "")
+    ] * 3
