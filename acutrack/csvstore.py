@@ -7,8 +7,9 @@ disk, an I/O error) is undone: exactly the bytes this call appended are cut off 
 a file this call created is removed, so an error always means that nothing was stored.
 
 The reader reports, rather than raises on, records that are not well-formed CSV, such as
-the torn last line of a writer that was killed, and then carries on after them. It never
-reads the inside of a quoted cell as a record of its own: a note may hold any text.
+the torn last line of a writer that was killed or a cell longer than `CELL_LIMIT`, and
+then carries on after them. It never reads the inside of a quoted cell as a record of its
+own: a note may hold any text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import csv
 import errno
 import io
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +30,12 @@ from filelock import FileLock
 from .errors import JournalError
 
 __all__ = [
+    "CELL_LIMIT",
     "Record",
     "append_rows",
+    "cell_limit",
     "locked",
+    "long_cell",
     "private_output",
     "read_records",
     "roll_back",
@@ -46,6 +51,14 @@ LOCK_TIMEOUT_S = 30.0
 _BINARY = getattr(os, "O_BINARY", 0)
 #: Line ends a journal file may use: its header's decides how new rows end.
 NEWLINES = ("\r\n", "\n", "\r")
+#: The longest cell a record may have: the `csv` module's own default limit. A record with
+#: a longer cell is damaged (`long_cell` says why); the records after it are read as usual.
+CELL_LIMIT = 131_072
+# The csv module's limit is one setting for the whole process: whoever changes it holds
+# this lock, so that two readers never put back each other's limit.
+_LIMIT_LOCK = threading.RLock()
+# The limit is a C long, 32 bits on Windows.
+_MOST = 2**31 - 1
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
@@ -112,11 +125,61 @@ def _read_at(fd: int, size: int, offset: int) -> bytes:
     return os.read(fd, size)
 
 
+@contextlib.contextmanager
+def cell_limit(most: int) -> Iterator[None]:
+    """Let the `csv` module read cells of up to ``most`` characters within this block.
+
+    The limit is process-wide: it is set under a lock and put back when the block ends,
+    so it never stays changed for other code, nor for another thread's reader. A reader
+    that lifts it to read a record whole reports the cells over `CELL_LIMIT` itself
+    (`long_cell`). Other readers of this process wait while the block lasts.
+
+    Parameters
+    ----------
+    most : int
+        The longest cell to read, such as the length of the text read: no cell is longer.
+    """
+    with _LIMIT_LOCK:
+        before = csv.field_size_limit(min(max(most, 1), _MOST))
+        try:
+            yield
+        finally:
+            csv.field_size_limit(before)
+
+
+def long_cell(
+    cells: Sequence[str], header: Sequence[str], limit: int = CELL_LIMIT
+) -> tuple[str, str, str] | None:
+    """The first cell longer than ``limit`` characters, or None when there is none.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        A record's cells.
+    header : sequence of str
+        The file's column names, to name the cell's column.
+    limit : int
+        The longest cell allowed.
+
+    Returns
+    -------
+    (column, cell, why) or None
+        The cell's column name (``"column N"`` beyond the header), the cell, and why it
+        cannot be read, e.g. ``"holds 200,000 characters (at most 131,072)"``.
+    """
+    for i, cell in enumerate(cells):
+        if len(cell) > limit:
+            column = header[i] if i < len(header) else f"column {i + 1}"
+            return column, cell, f"holds {len(cell):,} characters (at most {limit:,})"
+    return None
+
+
 def split_header(first: str) -> tuple[list[str], str]:
     """Column names of a header line (its line end included, if any) and that line end."""
     body = first.rstrip("\r\n")
     newline = first[len(body) :] or "\n"
-    names = next(csv.reader([body]), []) if body else []
+    with cell_limit(len(body)):  # a name too long is no column the journal knows
+        names = next(csv.reader([body]), []) if body else []
     return [n.strip() for n in names], newline
 
 
@@ -369,11 +432,11 @@ def private_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
     """Split CSV ``text`` into its header, its well-formed records and its broken ones.
 
-    A record is broken when it has another number of cells than the header. A quoted cell
-    runs to its closing quote, over as many lines as it takes; a quote that is never
-    closed (such as a torn write's) makes the rest of the file one broken record, since
-    what follows it is, as written, the inside of that cell. Lines may end in ``\\r\\n``,
-    ``\\n`` or a lone ``\\r``.
+    A record is broken when it has another number of cells than the header, or a cell
+    longer than `CELL_LIMIT` (`long_cell`). A quoted cell runs to its closing quote, over
+    as many lines as it takes; a quote that is never closed (such as a torn write's)
+    makes the rest of the file one broken record, since what follows it is, as written,
+    the inside of that cell. Lines may end in ``\\r\\n``, ``\\n`` or a lone ``\\r``.
 
     Returns
     -------
@@ -388,19 +451,26 @@ def read_records(text: str) -> tuple[list[str], list[Record], list[Record]]:
     header, _ = split_header(lines[0])
     good: list[Record] = []
     broken: list[Record] = []
-    reader = csv.reader(lines[1:])
-    while True:
-        start = reader.line_num + 2  # the header is line 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:  # a quote left open at the end of the file
-            rest = "".join(lines[start - 1 :])
-            broken.append(Record(start, rest.rstrip("\r\n").split(","), len(lines)))
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        record = Record(start, cells, reader.line_num + 1)
-        (good if len(cells) == len(header) else broken).append(record)
+    done = 1  # the lines before the reader's first one: the header
+    reader = csv.reader(lines[done:])
+    # At exactly CELL_LIMIT, whatever limit other code set, the csv module itself finds
+    # the rare long cell: the others cost nothing more to read.
+    with cell_limit(CELL_LIMIT):
+        while True:
+            start = done + reader.line_num + 1
+            try:
+                cells = next(reader)
+                too_long = False
+            except StopIteration:
+                break
+            except csv.Error:  # a cell over the limit: read its record again, whole
+                done = start - 1
+                reader = csv.reader(lines[done:])
+                with cell_limit(len(text)):
+                    cells = next(reader)
+                too_long = long_cell(cells, header) is not None
+            if not any(c.strip() for c in cells):
+                continue
+            record = Record(start, cells, done + reader.line_num)
+            (broken if too_long or len(cells) != len(header) else good).append(record)
     return header, good, broken

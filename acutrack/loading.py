@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .csvstore import Record, first_line, read_records, split_header, table_names
+from .csvstore import (
+    CELL_LIMIT,
+    Record,
+    cell_limit,
+    first_line,
+    long_cell,
+    read_records,
+    split_header,
+    table_names,
+)
 from .errors import InvalidValue
 from .fields import ACTIONS, CONDITIONS, ChoiceField, IntField, PositiveField, TimeField
 from .records import Problem
@@ -103,7 +112,14 @@ def _broken(name: str, header: list[str], broken: list[Record]) -> list[Problem]
             "an entry"
         )
 
-    return [Problem(name, r.line, "", ",".join(r.cells)[:120], why(r)) for r in broken]
+    def problem(r: Record) -> Problem:
+        long = long_cell(r.cells, header)
+        if long is None:
+            return Problem(name, r.line, "", ",".join(r.cells)[:120], why(r))
+        column, cell, too_long = long
+        return Problem(name, r.line, column, cell, f"{too_long}: the row was left out")
+
+    return [problem(r) for r in broken]
 
 
 def _renamed(column: str, header: list[str], spec: TableSpec) -> str:
@@ -257,16 +273,22 @@ def read_entry(path: Path, spec: TableSpec, key: str) -> Row | None:
     if path.stat().st_size < FIND_WHOLE_BELOW:
         return read_rows(path, spec)[0].get(key)
     data = path.read_bytes()  # bytes.find and bytes.count run at memory speed
-    text = data[: data.find(b"\n") + 1 or len(data)].removeprefix(_BOM)
-    header, _ = split_header(first_line(text.decode("utf-8", "surrogateescape")))
+    header = _header_of(data)
     if _header_problems(path.name, spec, header, 0)[1] or spec.key not in header:
         return None
-    records = list(_records_mentioning(data, header.index(spec.key), len(header), key))
+    records = list(_records_mentioning(data, header, header.index(spec.key), key))
     return _resolve(path.name, spec, header, records)[0].get(key)
 
 
-def _records_mentioning(data: bytes, at: int, width: int, key: str) -> Iterable[Record]:
-    """Whole records of ``data`` of ``width`` cells whose cell ``at`` is ``key``."""
+def _header_of(data: bytes) -> list[str]:
+    """The column names of a file's bytes, read from its first line alone, however long."""
+    head = data[: data.find(b"\n") + 1 or len(data)].removeprefix(_BOM)
+    return split_header(first_line(head.decode("utf-8", "surrogateescape")))[0]
+
+
+def _records_mentioning(data: bytes, header: list[str], at: int, key: str) -> Iterable[Record]:
+    """Whole well-formed records of ``data`` (as `read_records` tells them) whose cell
+    ``at`` is ``key``."""
     needle = key.encode("utf-8")
     quotes = line_ends = checked = 0
     position = data.find(needle)
@@ -283,8 +305,13 @@ def _records_mentioning(data: bytes, at: int, width: int, key: str) -> Iterable[
                 if data.count(b'"', start, end) % 2 == 0 or end == len(data):
                     break
             chunk = data[start:end].decode("utf-8", errors="surrogateescape")
-            cells = next(csv.reader(io.StringIO(chunk, newline="")), [])
-            if len(cells) == width and cells[at].strip() == key:
+            with cell_limit(len(chunk)):
+                cells = next(csv.reader(io.StringIO(chunk, newline="")), [])
+            if (
+                len(cells) == len(header)
+                and cells[at].strip() == key
+                and not long_cell(cells, header)
+            ):
                 yield Record(line_ends + 1, cells)
         position = data.find(needle, max(position + 1, start + 1))
 
@@ -434,6 +461,8 @@ def _fast_records(
             return None
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if _line_over(data, CELL_LIMIT):  # a cell may be too long: `read_records` tells
+        return None
     # Only a quoted cell can hold a line break; without quotes, each line is one record.
     physical = data.count(b"\n") + (not data.endswith(b"\n")) if b'"' in data else None
     read_as = read_as or {}
@@ -487,6 +516,22 @@ def _fast_records(
     return frame[filled].reset_index(drop=True), numbers[filled]
 
 
+def _line_over(data: bytes, limit: int) -> bool:
+    """Whether a line of ``data`` (lines end in ``\\n``) is longer than ``limit`` bytes.
+
+    Only a line that covers a whole block of ``limit // 2`` bytes can be, so only such
+    lines are measured: a file of short lines costs one search per block.
+    """
+    step = limit // 2
+    for block in range(0, len(data), step):
+        if data.find(b"\n", block, block + step) >= 0:
+            continue
+        end = data.find(b"\n", block)
+        if (len(data) if end < 0 else end) - data.rfind(b"\n", 0, block) - 1 > limit:
+            return True
+    return False
+
+
 def _cells(raw: pd.DataFrame, name: str) -> pd.Categorical | np.ndarray:
     """A column for its field to read: numbers, a categorical of texts, or texts."""
     import pandas as pd
@@ -528,7 +573,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     def text() -> str:
         return whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape")
 
-    header, _ = split_header(first_line(text()[:65536]))
+    header = _header_of(whole)
     if not header or not text().strip():
         return empty_table(spec), []
     problems, stops = _header_problems(name, spec, header, 0)

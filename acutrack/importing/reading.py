@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..csvstore import Record
+from ..csvstore import CELL_LIMIT, Record, cell_limit, long_cell
 from ..errors import shown
 from .common import ImportRefused
 
@@ -29,9 +29,6 @@ from .common import ImportRefused
 #: (an import is written whole or not at all): 10 MB of nothing but pain ratings (115,000)
 #: take about 300 MB of memory, so this limit keeps the worst case under a gigabyte.
 MAX_BYTES = 20_000_000
-#: The longest cell a record may have: the `csv` module's own default limit. A longer one
-#: makes its record damaged; the records after it are read as usual.
-CELL_LIMIT = 131_072
 _CHUNK = 1 << 16
 # A byte-order mark and the encoding it announces (UTF-32's marks begin with UTF-16's).
 _MARKS = (
@@ -178,15 +175,13 @@ def _encoding(file: BinaryIO, name: str) -> tuple[str, str]:
 
 def _next(reader: Any, path: Path) -> list[str]:
     """The reader's next record, however long its cells (`records` reports long ones)."""
-    # The csv module's limit is process-wide: it is lifted for this one record only. No
-    # cell can be longer than the file, which is at most MAX_BYTES.
-    before = csv.field_size_limit(MAX_BYTES)
+    # The limit is lifted for this one record only: the records are read while the import
+    # works on them. No cell can be longer than the file, which is at most MAX_BYTES.
     try:
-        return next(reader)
+        with cell_limit(MAX_BYTES):
+            return next(reader)
     except csv.Error as err:  # a file that grew past MAX_BYTES while it was read
         raise ImportRefused(f"cannot read {shown(path.name)}: {err}") from None
-    finally:
-        csv.field_size_limit(before)
 
 
 def _records(reader: Any, header: list[str], path: Path) -> Iterator[tuple[Record, str]]:
@@ -200,12 +195,10 @@ def _records(reader: Any, header: list[str], path: Path) -> Iterator[tuple[Recor
         if not any(map(str.strip, cells)):
             continue
         record = Record(start, cells, reader.line_num)
-        lengths = list(map(len, cells))
-        if max(lengths) > CELL_LIMIT:
-            long = next(i for i, n in enumerate(lengths) if n > CELL_LIMIT)
-            column = header[long] if long < len(header) else f"column {long + 1}"
-            why = f"{shown(column)} holds {lengths[long]:,} characters (at most {CELL_LIMIT:,})"
-            yield record, why
+        long = long_cell(cells, header, CELL_LIMIT)
+        if long:
+            column, _, why = long
+            yield record, f"{shown(column)} {why}"
         elif len(cells) != len(header):
             yield record, f"expected {len(header)} cells but found {len(cells)}"
         else:
