@@ -16,8 +16,12 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AcutrackError, InvalidValue, shown
+
+if TYPE_CHECKING:
+    from .fields import Readings
 
 __all__ = ["main"]
 
@@ -73,6 +77,7 @@ def _test_clock() -> Callable[[], datetime] | None:
 _HH_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DAY_HH_MM = re.compile(r"(today|yesterday)(?:\s+([0-9]{1,2}):([0-9]{2}))?", re.IGNORECASE)
 _AT_RANGE = "expected a time after 1970 and no more than a day ahead"
+_GIVE_ONE = "Give one of them to --at as it is written here."
 _AT_HELP = (
     "when: HH:MM (its latest past occurrence), 'yesterday 21:00', 'today 08:00', or a "
     "date and time such as 2026-11-20T21:00 (default: now)"
@@ -133,19 +138,16 @@ def _on_day(text: str, day: re.Match[str], now: datetime) -> datetime:
 
 
 def _only_moment(text: str, wall: datetime) -> datetime:
-    """The one moment this computer's clock showed ``wall``, or why there is not one."""
-    moments = _moments(text, wall)
-    if not moments:
-        raise _skipped(text, wall)
-    if len(moments) > 1:
-        first, second = (m.isoformat(timespec="minutes")[16:] for m in moments)
-        raise InvalidValue(
-            "at",
-            text,
-            f"{wall:%Y-%m-%d %H:%M} happened twice here (the clocks went back); add its UTC "
-            f"offset: {first} for the first time, {second} for the second",
-        )
-    return moments[0]
+    """The one moment this computer's clock showed ``wall``, or why there is not one.
+
+    A person can be asked which moment they meant, so a time the clocks showed twice or
+    skipped is refused, naming both readings (an API call would take the first, or the
+    time moved forward: `fields.local_readings`).
+    """
+    readings = _readings(text, wall)
+    if readings.change:
+        raise InvalidValue("at", text, readings.refusal(_GIVE_ONE))
+    return readings.rule
 
 
 def _local(now: datetime) -> datetime:
@@ -161,34 +163,31 @@ def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
         raise InvalidValue("at", text, "expected HH:MM or an ISO 8601 time") from None
     wall = _local(now)
     day = wall.date() - timedelta(days=1 if wanted > wall.time() else 0)
-    if not _moments(text, datetime.combine(day, wanted)):
-        raise _skipped(text, datetime.combine(day, wanted))
+    readings = _readings(text, datetime.combine(day, wanted))
+    if readings.change == "skipped":
+        raise InvalidValue("at", text, readings.refusal(_GIVE_ONE))
     # The next day too: when the clocks go back, its first pass of the hour may be past.
     days = (day, day + timedelta(days=1))
     moments = [m for d in days for m in _moments(text, datetime.combine(d, wanted))]
     return max(m for m in moments if m <= now)
 
 
+def _readings(text: str, wall: datetime) -> Readings:
+    """`fields.local_readings` of ``wall`` on this computer's clock."""
+    from .fields import local_readings
+
+    try:
+        return local_readings(wall)
+    except (OverflowError, OSError, ValueError):  # beyond what the C library can convert
+        raise InvalidValue("at", text, _AT_RANGE) from None
+
+
 def _moments(text: str, wall: datetime) -> list[datetime]:
     """Each moment this computer's clock showed ``wall``: none in a gap, two in an overlap."""
-    found: list[datetime] = []
-    for fold in (0, 1):
-        try:
-            moment = wall.replace(fold=fold).astimezone()
-        except (OverflowError, OSError, ValueError):  # beyond what the C library can convert
-            raise InvalidValue("at", text, _AT_RANGE) from None
-        if moment.replace(tzinfo=None) == wall and moment not in found:
-            found.append(moment)
-    return found
-
-
-def _skipped(text: str, wall: datetime) -> InvalidValue:
-    return InvalidValue(
-        "at",
-        text,
-        f"{wall:%Y-%m-%d %H:%M} did not happen here (the clocks went forward); "
-        "give another time, or one with its UTC offset",
-    )
+    readings = _readings(text, wall)
+    if readings.change == "skipped":
+        return []
+    return sorted({readings.rule, readings.other})
 
 
 def _date(option: str, text: str | None) -> date | None:

@@ -13,8 +13,8 @@ import math
 import numbers
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from .catalog import Catalog
 from .errors import InvalidValue, shown
@@ -55,10 +55,6 @@ _ISO = re.compile(
 _SURROGATE = "[\ud800-\udfff]"
 _IN_RANGE = "expected a date after 1970 and before 2200"
 _OFFSET = "expected a UTC offset of whole minutes from -12:00 to +14:00"
-_SKIPPED = (
-    "expected a local time that exists: clocks skipped it when they moved forward; "
-    "give its UTC offset, e.g. +01:00"
-)
 
 
 KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
@@ -333,17 +329,102 @@ class PointsField(Field):
         return ";".join(value)
 
 
+class Readings(NamedTuple):
+    """What a wall-clock time means where the clocks change for daylight saving.
+
+    Made by `local_readings`. ``change`` is ``""`` when the time names one moment (then
+    ``rule`` and ``other`` are that moment), ``"twice"`` when the clocks showed it twice
+    (they went back) and ``"skipped"`` when they never showed it (they went forward).
+    ``rule`` is the reading an API call and an import take: the first of a time shown
+    twice, and a skipped time moved forward by the gap (02:30 to 03:30 where an hour was
+    skipped). ``other`` is the second of a time shown twice, or a skipped time moved back
+    by the gap (01:30). Both have fixed UTC offsets.
+    """
+
+    wall: datetime
+    change: str
+    rule: datetime
+    other: datetime
+
+    def refusal(self, then: str) -> str:
+        """Why the time is not one moment, naming both readings, then what to do.
+
+        E.g. ``2026-03-29 02:30 did not happen here (the clocks went forward): did you mean
+        2026-03-29T03:30+02:00 (1 hour later) or 2026-03-29T01:30+01:00 (1 hour earlier)?``
+        followed by ``then``.
+        """
+        first, second = (m.isoformat(timespec="minutes") for m in (self.rule, self.other))
+        first_words, second_words = self.words()
+        what = (
+            "happened twice here (the clocks went back)"
+            if self.change == "twice"
+            else "did not happen here (the clocks went forward)"
+        )
+        return (
+            f"{self.wall:%Y-%m-%d %H:%M} {what}: did you mean {first} ({first_words}) or "
+            f"{second} ({second_words})? {then}"
+        )
+
+    def words(self) -> tuple[str, str]:
+        """What tells ``rule`` and ``other`` apart, in words: when the clocks changed."""
+        if self.change == "twice":
+            return "the first time", "the second time"
+        gap = _duration(self.rule.replace(tzinfo=None) - self.wall)
+        return f"{gap} later", f"{gap} earlier"
+
+
+def _duration(span: timedelta) -> str:
+    """``1 hour``, ``30 minutes`` or ``1 hour 30 minutes``: a daylight-saving gap."""
+    hours, minutes = divmod(span // timedelta(minutes=1), 60)
+    counts = ((hours, "hour"), (minutes, "minute"))
+    return " ".join(f"{n} {unit}{'s' * (n != 1)}" for n, unit in counts if n)
+
+
+def local_readings(wall: datetime, zone: tzinfo | None = None) -> Readings:
+    """The moments a wall-clock time names, and whether the clocks changed there.
+
+    The one rule for daylight saving: interactive input (the command line's ``--at``, the
+    forms) refuses a time shown twice or skipped and offers both readings
+    (`Readings.refusal`); an API call and an import take `Readings.rule`.
+
+    Parameters
+    ----------
+    wall : datetime
+        A date and time as a clock showed it (its own ``tzinfo`` and ``fold`` are ignored).
+    zone : tzinfo, optional
+        The clock's time zone; None (the default) is this computer's.
+
+    Raises
+    ------
+    OverflowError, ValueError or OSError
+        For a time this computer cannot convert (years such as 1 or 9999).
+    """
+    naive = wall.replace(tzinfo=None, fold=0)
+    readings = []
+    for fold in (0, 1):  # Python's two readings, in an order that differs by zone kind
+        moment = naive.replace(tzinfo=zone, fold=fold).astimezone(UTC).astimezone(zone)
+        readings.append(moment.replace(tzinfo=timezone(moment.utcoffset())))  # type: ignore[arg-type]
+    shown_as = [m for m in readings if m.replace(tzinfo=None) == naive]
+    if not shown_as:
+        return Readings(naive, "skipped", max(readings), min(readings))
+    if min(shown_as) != max(shown_as):
+        return Readings(naive, "twice", min(shown_as), max(shown_as))
+    return Readings(naive, "", shown_as[0], shown_as[0])
+
+
 @_field_class
 class TimeField(Field):
     """A moment, stored as its wall-clock time with its UTC offset.
 
     Accepts ISO 8601 text (``2026-11-25T09:30``, with ``Z``, ``+01:00`` or ``+0100``),
     a ``datetime`` or a pandas ``Timestamp``. A time without an offset is the computer's
-    local time: a time that local clocks skipped (02:30 when they move forward) is refused,
-    and one they show twice (02:30 when they move back) is taken as the first of the two,
-    unless a ``datetime`` says ``fold=1``; give the offset to choose. Offsets must be whole
-    minutes from -12:00 to +14:00 (those in use anywhere), dates from 1970 to 2199 UTC, and
-    seconds' fractions are dropped.
+    local time, and a ``datetime`` in a named zone that zone's. Where the clocks changed,
+    such a time is read by the rule (`local_readings`): one they showed twice (02:30 when
+    they went back) is the first of the two, and one they skipped (02:30 when they went
+    forward) is moved forward by the gap (03:30); a ``datetime`` with ``fold=1`` takes the
+    other reading (the second; the time moved back). Give the offset to choose. Offsets
+    must be whole minutes from -12:00 to +14:00 (those in use anywhere), dates from 1970
+    to 2199 UTC, and seconds' fractions are dropped.
     """
 
     allowed: str = "expected an ISO 8601 date and time, e.g. 2026-11-25T09:30:00+01:00"
@@ -365,20 +446,21 @@ class TimeField(Field):
         """``when`` with its fixed UTC offset, or `InvalidValue` naming ``value`` as given."""
         zone = when.tzinfo if when.utcoffset() is not None else None  # None: local time
         try:
-            utc = when.astimezone(UTC)  # a local time shown twice: by its ``fold``
-            back = utc.astimezone(zone)
+            if isinstance(zone, timezone):  # an offset given: no clock change to read
+                moment = when
+            else:
+                readings = local_readings(when, zone)
+                moment = readings.other if when.fold else readings.rule
+            utc = moment.astimezone(UTC)
         except (OverflowError, ValueError, OSError):  # years such as 1 or 9999
             raise self.reject(value, _IN_RANGE) from None
         if not EARLIEST <= utc < LATEST:
             raise self.reject(value, _IN_RANGE)
-        if back.replace(tzinfo=None) != when.replace(tzinfo=None):
-            # Converting there and back moved the wall-clock time: clocks skipped it.
-            raise self.reject(value, _SKIPPED)
-        offset = back.utcoffset()
+        offset = moment.utcoffset()
         assert offset is not None
         if offset % timedelta(minutes=1) or not OFFSETS[0] <= offset <= OFFSETS[1]:
             raise self.reject(value, _OFFSET)
-        return back.replace(tzinfo=timezone(offset))
+        return moment.replace(tzinfo=timezone(offset))
 
     def from_text(self, text: str) -> datetime:
         # A file must say its offset: a cell without one was changed by hand, and guessing

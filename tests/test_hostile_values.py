@@ -289,12 +289,24 @@ def berlin():
         time.tzset()
 
 
-def test_a_local_time_clocks_skipped_is_refused(berlin, journal):
-    with pytest.raises(InvalidValue) as info:
-        journal.log_session(6, 2, started_at="2026-03-29 02:30")
-    assert info.value.field == "started_at" and "skipped" in str(info.value)
-    with pytest.raises(InvalidValue):
-        journal.log_session(6, 2, started_at=datetime(2026, 3, 29, 2, 30))
+# Daylight saving in Europe/Berlin: 02:00 -> 03:00 on 29 March 2026, 03:00 -> 02:00 on 25
+# October 2026. The rule (README, "Times and daylight saving"): an API call takes the first
+# of a time shown twice and moves a skipped time forward by the gap; the command line and
+# the forms refuse both and name both readings.
+GAP, GAP_FORWARD, GAP_BACK = "2026-03-29 02:30", "2026-03-29T03:30+02:00", "2026-03-29T01:30+01:00"
+TWICE, FIRST, SECOND = "2026-10-25 02:30", "2026-10-25T02:30+02:00", "2026-10-25T02:30+01:00"
+
+
+def stored(reading: str) -> str:
+    """A reading as the journal's files hold it, with seconds."""
+    return datetime.fromisoformat(reading).isoformat()
+
+
+def test_an_api_time_the_clocks_skipped_is_moved_forward_by_the_gap(berlin, journal):
+    session = journal.log_session(6, 2, started_at=GAP)
+    assert session.started_at.isoformat() == "2026-03-29T03:30:00+02:00"
+    journal.log_session(6, 2, started_at=datetime(2026, 3, 29, 2, 30))
+    journal.log_session(6, 2, started_at=datetime(2026, 3, 29, 2, 30, fold=1))  # the other
     # With its offset the same wall-clock time is a time that existed: it is stored as said.
     journal.log_session(6, 2, started_at="2026-03-29T03:30+02:00")
     journal.log_session(6, 2, started_at="2026-03-29 01:59")
@@ -302,13 +314,20 @@ def test_a_local_time_clocks_skipped_is_refused(berlin, journal):
     rows = [r["started_at"] for r in csv_rows(journal, "sessions.csv")]
     assert rows == [
         "2026-03-29T03:30:00+02:00",
+        "2026-03-29T03:30:00+02:00",
+        "2026-03-29T01:30:00+01:00",
+        "2026-03-29T03:30:00+02:00",
         "2026-03-29T01:59:00+01:00",
         "2026-03-29T03:00:00+02:00",
     ]
+    rating = journal.log_rating(3, rated_at=GAP)
+    assert journal.correct(rating.id, rated_at="2026-03-29 02:45").rated_at.isoformat() == (
+        "2026-03-29T03:45:00+02:00"
+    )
 
 
-def test_a_local_time_clocks_show_twice_is_the_first(berlin, journal):
-    journal.log_session(6, 2, started_at="2026-10-25 02:30")
+def test_an_api_time_the_clocks_showed_twice_is_the_first(berlin, journal):
+    journal.log_session(6, 2, started_at=TWICE)
     journal.log_session(6, 2, started_at=datetime(2026, 10, 25, 2, 30, fold=1))
     journal.log_session(6, 2, started_at="2026-10-25T02:30+01:00")
     rows = [r["started_at"] for r in csv_rows(journal, "sessions.csv")]
@@ -317,15 +336,105 @@ def test_a_local_time_clocks_show_twice_is_the_first(berlin, journal):
         "2026-10-25T02:30:00+01:00",
         "2026-10-25T02:30:00+01:00",
     ]
+    assert journal.log_rating(3, rated_at=TWICE).rated_at.isoformat() == stored(FIRST)
 
 
-def test_a_zoned_time_that_did_not_exist_is_refused():
+def test_a_zoned_time_that_did_not_exist_is_moved_forward():
     from zoneinfo import ZoneInfo
 
-    with pytest.raises(InvalidValue, match="skipped"):
-        TimeField("started_at").parse(
-            datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))
-        )
+    zone = ZoneInfo("Europe/Berlin")
+    field = TimeField("started_at")
+    assert field.parse(datetime(2026, 3, 29, 2, 30, tzinfo=zone)).isoformat() == (
+        stored(GAP_FORWARD)
+    )
+    assert field.parse(datetime(2026, 10, 25, 2, 30, tzinfo=zone)).isoformat() == stored(FIRST)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "readings"),
+    [
+        (GAP, "2026-11-26T10:00+01:00", (GAP_FORWARD, GAP_BACK)),
+        ("today 02:30", "2026-03-29T10:00+02:00", (GAP_FORWARD, GAP_BACK)),
+        ("02:30", "2026-03-29T10:00+02:00", (GAP_FORWARD, GAP_BACK)),
+        (TWICE, "2026-11-26T10:00+01:00", (FIRST, SECOND)),
+        ("yesterday 02:30", "2026-10-26T10:00+01:00", (FIRST, SECOND)),
+    ],
+)
+def test_at_refuses_a_time_skipped_or_shown_twice_naming_both_readings(berlin, text, now, readings):
+    from acutrack.cli import _time
+
+    with pytest.raises(InvalidValue) as info:
+        _time(text, datetime.fromisoformat(now))
+    said = str(info.value)
+    assert info.value.field == "at"
+    assert all(reading in said for reading in readings), said
+    assert ("1 hour later" in said) == (readings[0] == GAP_FORWARD)
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"), [(GAP, (GAP_FORWARD, GAP_BACK)), (TWICE, (FIRST, SECOND))]
+)
+def test_rate_at_such_a_time_writes_nothing_and_says_both(
+    berlin, journal, monkeypatch, capsys, text, readings
+):
+    from acutrack.cli import main
+
+    monkeypatch.setenv("ACUTRACK_TEST_NOW", NOW.isoformat())
+    assert main(["--journal", str(journal.path), "rate", "4", "--at", text]) == 2
+    said = capsys.readouterr().err
+    assert len(said.strip().splitlines()) == 1
+    assert all(reading in said for reading in readings), said
+    assert not (journal.path / "ratings.csv").exists()
+    assert main(["--journal", str(journal.path), "rate", "4", "--at", readings[1]]) == 0
+    assert [r["rated_at"] for r in csv_rows(journal, "ratings.csv")] == [stored(readings[1])]
+
+
+@pytest.mark.parametrize(
+    ("wall", "readings"),
+    [
+        (datetime(2026, 3, 29, 2, 30), (GAP_FORWARD, GAP_BACK)),
+        (datetime(2026, 10, 25, 2, 30), (FIRST, SECOND)),
+    ],
+)
+@pytest.mark.parametrize("kind", ["session", "check-in"])
+def test_a_form_refuses_such_a_time_before_the_journal_and_offers_both(
+    berlin, journal, monkeypatch, wall, readings, kind
+):
+    if kind == "session":
+        form, file, column = SessionForm(journal), "sessions.csv", "started_at"
+        form.before.value, form.after.value = 6, 3
+    else:
+        form, file, column = CheckInForm(journal), "ratings.csv", "rated_at"
+        form.pain.value = 4
+    form.when.choice.value = "earlier"
+    form.when.at.value = wall
+    assert form.when.reading.layout.display == "none"
+    form.save.click()
+    said = form.feedback.value
+    assert "acutrack-error" in said and all(reading in said for reading in readings), said
+    assert not (journal.path / file).exists()  # refused before the journal, which would take it
+    offered = [moment.isoformat(timespec="minutes") for _, moment in form.when.reading.options]
+    assert offered == list(readings) and form.when.reading.layout.display == ""
+    form.when.reading.value = form.when.reading.options[1][1]  # the one the API would not take
+    form.save.click()
+    assert "acutrack-ok" in form.feedback.value, form.feedback.value
+    assert [r[column] for r in csv_rows(journal, file)] == [stored(readings[1])]
+    assert form.when.reading.layout.display == "none" and form.when.value is None
+
+
+def test_choosing_another_time_forgets_the_readings_offered(berlin, journal):
+    form = SessionForm(journal)
+    form.before.value, form.after.value = 6, 3
+    form.when.choice.value = "earlier"
+    form.when.at.value = datetime(2026, 10, 25, 2, 30)
+    form.save.click()
+    form.when.reading.value = form.when.reading.options[1][1]
+    form.when.at.value = datetime(2026, 10, 25, 4, 0)  # changed its mind: an ordinary time
+    assert form.when.reading.layout.display == "none" and form.when.reading.value is None
+    form.save.click()
+    assert [r["started_at"] for r in csv_rows(journal, "sessions.csv")] == [
+        "2026-10-25T04:00:00+01:00"
+    ]
 
 
 HOSTILE_ISO = r"(19[6-9]\d|2[0-3]\d\d)-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d[+-][0-2]\d:[0-6]\d"

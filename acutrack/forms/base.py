@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import AcutrackError, InvalidValue, shown
+from ..fields import local_readings
 from ..journal import Journal
 from ..plan import next_slot
 from ..records import Session, Slot
@@ -186,6 +187,11 @@ class PainPicker(Choice):
 class WhenField:
     """When it happened: now (the default), or an earlier date and time.
 
+    A date and time that the clocks showed twice (when they went back) or skipped (when
+    they went forward) names no single moment: `missing` refuses it, as the command line
+    does, and offers its two readings in ``reading`` to choose from (the journal's API
+    would take the first, or the time moved forward).
+
     Parameters
     ----------
     journal : Journal
@@ -199,6 +205,9 @@ class WhenField:
         ``"now"`` or ``"earlier"`` (CSS class ``acutrack-when``).
     at : NaiveDatetimePicker
         The date and time (local), shown only for "earlier".
+    reading : RadioButtons
+        The two moments ``at`` may mean where the clocks changed (CSS class
+        ``acutrack-reading``), shown only once a save was refused for it.
     """
 
     def __init__(self, journal: Journal, now_label: str = "now") -> None:
@@ -211,9 +220,18 @@ class WhenField:
         )
         self.choice.add_class("acutrack-when")
         self.at = w.NaiveDatetimePicker(description="Date and time", style=WIDE)
+        self.reading = w.RadioButtons(options=[], description="Which one", style=WIDE)
+        self.reading.add_class("acutrack-reading")
         self.choice.observe(self._show, names="value")
-        self.widget = w.VBox([self.choice, self.at])
+        self.at.observe(self._forget_readings, names="value")
+        self.widget = w.VBox([self.choice, self.at, self.reading])
+        self._forget_readings()
         self._show()
+
+    def _forget_readings(self, _change: object = None) -> None:
+        """Another date and time: the readings offered for the one before no longer apply."""
+        self.reading.options = []
+        self.reading.layout.display = "none"
 
     def _show(self, _change: object = None) -> None:
         earlier = self.choice.value == "earlier"
@@ -226,13 +244,34 @@ class WhenField:
 
     @property
     def value(self) -> datetime | None:
-        """The chosen local time, or None for now (the journal then uses its clock)."""
-        return self.at.value if self.choice.value == "earlier" else None
+        """The chosen local time (with its UTC offset when a reading was chosen), or None
+        for now (the journal then uses its clock)."""
+        if self.choice.value != "earlier":
+            return None
+        return self.reading.value or self.at.value
 
     def missing(self) -> str | None:
-        if self.choice.value == "earlier" and self.at.value is None:
+        """What is still to be chosen: the date and time, or which moment it means where
+        the clocks changed (then both are offered in ``reading``); None when nothing is."""
+        if self.choice.value != "earlier":
+            return None
+        if self.at.value is None:
             return "Choose the date and time (When) first."
-        return None
+        if self.reading.value is not None:
+            return None
+        try:
+            readings = local_readings(self.at.value)
+        except (OverflowError, OSError, ValueError):  # the journal says which dates it takes
+            return None
+        if not readings.change:
+            return None
+        self.reading.options = [
+            (f"{moment.isoformat(' ', 'minutes')} ({words})", moment)
+            for moment, words in zip((readings.rule, readings.other), readings.words(), strict=True)
+        ]
+        self.reading.value = None
+        self.reading.layout.display = ""
+        return f"{LABELS['started_at']}: {readings.refusal('Choose it below, then save again.')}"
 
     def reset(self) -> None:
         self.choice.value = "now"
