@@ -531,14 +531,16 @@ def _existing(journal, entry_id: str):
     return entry
 
 
-def _settings(texts: list[str] | None) -> dict[str, str]:
-    """``--set FIELD=VALUE`` options as a dict."""
-    changes = {}
+def _settings(texts: list[str] | None, now: datetime) -> dict[str, object]:
+    """``--set FIELD=VALUE`` options as a dict; a time (``taken_at=…``) is read as ``--at``
+    reads it, so a time the clocks showed twice or skipped is refused here too."""
+    changes: dict[str, object] = {}
     for text in texts or []:
         field, is_set, value = text.partition("=")
         if not is_set or not field.strip():
             raise _Usage(f"--set takes FIELD=VALUE, e.g. --set enjoyment=4, not {shown(text)}")
-        changes[field.strip()] = value
+        field = field.strip()
+        changes[field] = _time(value, now) if field.endswith("_at") and value.strip() else value
     return changes
 
 
@@ -563,7 +565,7 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         field: getattr(args, name)
         for name, field in {**own, **_SHARED_OPTIONS}.items()
         if getattr(args, name) is not None
-    } | _settings(args.set)
+    } | _settings(args.set, journal.now())
     if args.at is not None:
         changes["started_at" if is_session else "rated_at"] = _time(args.at, journal.now())
     if not changes:
@@ -587,7 +589,7 @@ def _correct_answer(journal, entry, args: argparse.Namespace) -> int:
     if used:
         option = "--" + used[0].replace("_", "-")
         raise _Usage(f"{option} is not for {entry.id}; it takes --set FIELD=VALUE, --at, --note")
-    changes = _settings(args.set)
+    changes = _settings(args.set, journal.now())
     if args.note is not None:
         changes["notes"] = args.note
     if args.at is not None:

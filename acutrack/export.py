@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 from .csvstore import ensure_private_dir
 from .errors import InvalidValue
 from .fields import escape_text
-from .importing import _APP_NAMES, _top
-from .importing.sources import _whole
+from .importing import APP_NAMES, scale_top
+from .importing.sources import whole_number
 from .journal import Journal, JournalWarning
 from .records import PGIC_ANSWERS
 from .screening import QUESTIONS, TIERS
@@ -145,12 +145,12 @@ def _imported_code(row: Any) -> tuple[dict[str, Any], int, int]:
 
     On 0–10 the code is LOINC 72514-3; on another scale it is text naming the app and scale.
     """
-    source = _APP_NAMES.get(row.app, "another app")
+    source = APP_NAMES.get(row.app, "another app")
     top = value = None
     if isinstance(row.scale, str) and isinstance(row.original, str):  # NaN: ledger row lost
         with suppress(InvalidValue):  # a hand-edited scale reads as a lost one
-            top = _top(row.scale, 10)
-        value = _whole(row.original)
+            top = scale_top(row.scale, 10)
+        value = whole_number(row.original)
     if top is None or value is None or value > top:
         # Its ledger row is lost (`acutrack validate` reports it) or its value or scale
         # cannot be read: all that is left is the rating converted to 0–10, which is not a

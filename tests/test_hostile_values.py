@@ -665,3 +665,16 @@ def test_guided_session_can_be_discarded_after_pressing(journal):
     assert "Done" in guided.summary.value and guided.rate_box.layout.display == ""
     guided.discard.click()
     assert guided.phase == "setup" and not (journal.path / "sessions.csv").exists()
+
+
+def test_a_time_set_by_correct_follows_the_rule_of_at(berlin, journal, monkeypatch, capsys):
+    from acutrack.cli import main
+
+    taken = journal.log_medication("ibuprofen", 200, "mg", taken_at=NOW - timedelta(days=3))
+    before = (journal.path / "medications.csv").read_bytes()
+    monkeypatch.setenv("ACUTRACK_TEST_NOW", NOW.isoformat())
+    args = ["--journal", str(journal.path), "correct", taken.id, "--set", f"taken_at={TWICE}"]
+    assert main(args) == 2
+    said = capsys.readouterr().err
+    assert FIRST in said and SECOND in said
+    assert (journal.path / "medications.csv").read_bytes() == before

@@ -124,7 +124,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """The report in a few lines for people (what ``acutrack import`` prints)."""
-        lines = [f"{_APP_NAMES[self.app]} file {shown(self.file)}: {self.rows} rows read."]
+        lines = [f"{APP_NAMES[self.app]} file {shown(self.file)}: {self.rows} rows read."]
         lines += self.notes
         lines += _times_used(self.added) + _clock_changes(self.added)
         counts = self.counts()
@@ -159,7 +159,8 @@ class ImportReport:
         return self.summary()
 
 
-_APP_NAMES = {"bearable": "Bearable", "pain-diary": "Privacy Friendly Pain Diary", "csv": "CSV"}
+#: Each app's name for people.
+APP_NAMES = {"bearable": "Bearable", "pain-diary": "Privacy Friendly Pain Diary", "csv": "CSV"}
 _KIND_WORDS = {  # (one, more, where they go)
     "ratings": ("pain rating", "pain ratings", " on 0–10 (with your check-ins)"),
     "imported_ratings": (
@@ -261,7 +262,7 @@ def import_file(
         raise InvalidValue("app", app, f"expected one of {', '.join(IMPORT_APPS)}")
     order = moments.date_order(date_order)
     if mapping is not None and app != "csv":
-        raise ImportRefused(f"--map is for `import csv`; a {_APP_NAMES[app]} file has its own")
+        raise ImportRefused(f"--map is for `import csv`; a {APP_NAMES[app]} file has its own")
     if scale is not None and app == "pain-diary":
         raise ImportRefused("--scale is not for the Pain Diary: its pain levels are 0-10")
     path = Path(path)
@@ -271,13 +272,13 @@ def import_file(
         report.notes += [source.note] if source.note else []
         records = _counted(source.records, report)
         if app == "bearable":
-            top = _top(scale, 4)
+            top = scale_top(scale, 4)
             drafts = sources.bearable(header, records, report, top, scale is not None)
         elif app == "pain-diary":
             top = 10
             drafts = sources.pain_diary(header, records, report)
         else:
-            top = _top(scale, 10)
+            top = scale_top(scale, 10)
             at = sources.mapping(mapping, header)
             drafts = sources.generic(header, records, report, at, top)
     items = _items(
@@ -298,8 +299,14 @@ def import_file(
     return report
 
 
-def _top(text: str | None, default: int) -> int:
-    """The top of a 0-to-N scale given as ``"0-4"``."""
+def scale_top(text: str | None, default: int) -> int:
+    """The top of a 0-to-N scale given as ``"0-4"`` (``default`` when None).
+
+    Raises
+    ------
+    InvalidValue
+        For anything but a scale from 0 to 1–100.
+    """
     if text is None:
         return default
     match = _SCALE.fullmatch(text)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidValue, shown
+from ..fields import local_readings
 from .common import Draft, ImportRefused
 
 if TYPE_CHECKING:
@@ -203,16 +204,19 @@ def local(moment: datetime) -> tuple[datetime, str]:
     if moment.utcoffset() is not None:
         return moment, ""
     try:
-        readings = [moment.replace(fold=fold).astimezone() for fold in (0, 1)]
+        read = local_readings(moment)
     except (OverflowError, OSError, ValueError):  # beyond what this computer converts: the
         return moment, ""  # journal refuses it, saying which dates it takes
     wall = f"{moment:%Y-%m-%d %H:%M}"
-    shown_as = [reading for reading in readings if reading.replace(tzinfo=None) == moment]
-    if not shown_as:  # skipped: of its two readings, the later is the time moved forward
-        later = max(readings)
-        return later, f"{wall} did not happen (the clocks went forward): {later:%H:%M} taken"
-    first = min(shown_as)
-    if first == max(shown_as):
-        return first, ""
-    offset = first.isoformat(timespec="minutes")[16:]
-    return first, f"{wall} happened twice (the clocks went back): the first ({offset}) taken"
+    if read.change == "skipped":
+        return (
+            read.rule,
+            f"{wall} did not happen (the clocks went forward): {read.rule:%H:%M} taken",
+        )
+    if read.change == "twice":
+        offset = read.rule.isoformat(timespec="minutes")[16:]
+        return (
+            read.rule,
+            f"{wall} happened twice (the clocks went back): the first ({offset}) taken",
+        )
+    return read.rule, ""

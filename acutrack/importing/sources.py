@@ -123,7 +123,7 @@ def bearable(
             if location is None:
                 report.skip("another symptom (acutrack keeps back pain)", record.line, shown(name))
                 continue
-            value = _whole(amount)
+            value = whole_number(amount)
             if value is not None and (value == 4 or severity.lower() == "unbearable"):
                 highest = highest or record.line
             draft = Draft(
@@ -229,7 +229,7 @@ def pain_diary(header: list[str], records: Iterable[Record], report: ImportRepor
         when = words[0] if len(words) == 1 else ""  # several parts of the day: only the day
         values = {"location": ", ".join(places) or None, "notes": comment}
         drafts.append(
-            Draft(record.line, "rating", day, when, ("pain",), values, pain, _whole(pain))
+            Draft(record.line, "rating", day, when, ("pain",), values, pain, whole_number(pain))
         )
         for column, text in (("how you felt (Conditions)", condition), ("Pain nature", nature)):
             if text.strip(" []"):
@@ -310,7 +310,9 @@ def generic(
         location = _location(cell.get("location", ""))
         values = {"location": location or None, "notes": cell.get("notes", "")}
         identity = ("rating", pain, location, values["notes"])  # all of it: rows have no id
-        drafts.append(Draft(record.line, "rating", day, when, identity, values, pain, _whole(pain)))
+        drafts.append(
+            Draft(record.line, "rating", day, when, identity, values, pain, whole_number(pain))
+        )
     if top != 10:
         report.notes.append(f"Pain read on a 0-{top} scale; 0-10 = value × 10 / {top}.")
     return drafts
@@ -322,7 +324,7 @@ def _location(text: str) -> str:
     return word if word in _LOCATIONS else text.strip()
 
 
-def _whole(text: str) -> int | None:
+def whole_number(text: str) -> int | None:
     """A whole number as written (``4``, ``4.0``), or None."""
     # At most 9 digits: no scale goes higher, and int() refuses more than 4,300.
     match = re.fullmatch(r"\s*+([0-9]{1,9}+)(?:\.0*+)?+\s*+", text)
