@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from .answers import Screen
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Standing", "standing"]
 
 _UNREAD_ADVICE = (
-    "Answer the screen again (acutrack screen, or the Red flags tab of the logging kit). "
+    "answer the screen again (acutrack screen, or the Red flags tab of the logging kit). "
     "Until a screen can be read, planned sessions are paused, as for an urgent answer."
 )
 
@@ -77,7 +78,8 @@ class Standing:
     def words(self) -> tuple[str, str]:
         """A heading and the text under it, for people (the most urgent part first)."""
         if self.tier is None:  # only an unreadable row stands
-            return "A red-flag screen could not be read", self.unread_words()
+            words = self.unread_words()
+            return "A red-flag screen could not be read", words[0].upper() + words[1:]
         said = "; ".join(q.text for q in QUESTIONS if q.name in self.screen.yes)
         heading = f"{self.tier.title} (red-flag screen of {self.screen.answered_at:%d %b %Y})"
         text = f"Answered yes: {said}. {self.tier.advice} {ACT_AT_ONCE}"
@@ -95,6 +97,7 @@ class Standing:
         """One sentence on the unreadable row: which, where and what to do."""
         p = self.unreadable
         which = f"the screen of {self.unread_day}" if self.unread_day else "a screen"
+        which = "the red-flag " + which.removeprefix("the ").removeprefix("a ")
         return f"{which} could not be read ({p.file} line {p.line}): {_UNREAD_ADVICE}"
 
     def reminder(self) -> str:
@@ -185,4 +188,7 @@ def _day(journal: Journal, problem: Problem | None) -> str:
     with open(journal.file(screen_spec()), encoding="utf-8", errors="replace") as f:
         line = next(itertools.islice(f, problem.line - 1, None), "")
     found = _ISO_DAY.search(line[:200])
-    return found[1] if found else ""
+    try:
+        return f"{date.fromisoformat(found[1]):%d %b %Y}" if found else ""
+    except ValueError:  # a date that does not exist, such as 2026-02-30
+        return ""

@@ -96,13 +96,13 @@ def test_a_screen_row_that_cannot_be_read_stands_as_urgent(clocked, edited):
 
     flag = standing_flag(journal)
     assert flag.urgent and flag.tier is None
-    said = "the screen of 2026-06-02 could not be read (screens.csv line 3)"
+    said = "the red-flag screen of 02 Jun 2026 could not be read (screens.csv line 3)"
     assert said in flag.unread_words()
     assert said in screen_reminder(journal) and said in paused(journal)
     assert next_slot(journal) is None
-    assert said in red_flag_html(journal)
+    assert said.lower() in red_flag_html(journal).lower()
     page = first_page(report_tables(journal))
-    assert page.flag is not None and said in page.flag[1]
+    assert page.flag is not None and said.lower() in page.flag[1].lower()
     screen_row = next(text for name, text, _ in page.rows if name == "Red-flag screen")
     assert "No warning signs" not in screen_row and "could not be read" in screen_row
 
@@ -118,7 +118,7 @@ def test_a_torn_last_screen_row_stands_as_urgent(clocked):
         f.write("f-torn,2026-06-01T10:00:00+01:00,ye")  # a writer killed mid-row
     flag = standing_flag(journal)
     assert flag.urgent and "screens.csv line 3" in flag.unread_words()
-    assert "2026-06-01" in flag.unread_words()
+    assert "the red-flag screen of 01 Jun 2026" in flag.unread_words()
 
 
 def test_the_form_offers_seen_only_while_an_urgent_answer_stands(clocked):
