@@ -13,17 +13,20 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Tests run on every core (pytest-xdist); the slowest are listed at the end.
+PYTEST := $(BIN)/python -m pytest -n auto --durations=15
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The suite again (browser tests aside) with the clock moved over 400 days ahead, to the
 # minutes before a daylight-saving change (Debian's faketime; CI runs it after `test`).
 # Tests take "now" from clocks they control: this shows that none reads the wall clock.
 test-clock: $(STAMP)
 	TZ=Europe/London faketime -f "@$$($(BIN)/python tools/moved_clock.py)" \
-		$(BIN)/python -m pytest -m "not browser" -q -p no:cacheprovider
+		$(PYTEST) -m "not browser" -q -p no:cacheprovider
 
 lab: $(STAMP)
 	$(BIN)/acutrack lab
