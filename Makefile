@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test test-clock lab app bench bench-scale calibrate mutate format clean
+.PHONY: test check test-clock lab app bench bench-scale calibrate mutate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PYTEST)
+
+# The fast tier, while working: lint, and every test not marked slow, notebook or browser
+# (about a minute here). `make test` runs them all.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n auto -q -m "not slow and not notebook and not browser"
 
 # The suite again (browser tests aside) with the clock moved over 400 days ahead, to the
 # minutes before a daylight-saving change (Debian's faketime; CI runs it after `test`).

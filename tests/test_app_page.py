@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import matplotlib
 import pandas as pd
+import pytest
 from test_notebooks import WIDGET, assert_clean, execute, outputs
 
 import acutrack as at
@@ -61,6 +62,7 @@ def test_the_next_planned_slot_is_shown_and_can_be_ticked(tmp_path):
     assert slots[1].slot in page.two_weeks.next.value
 
 
+@pytest.mark.slow
 def test_the_report_is_offered_for_download_as_html_and_pdf(tmp_path):
     journal = _journal(tmp_path)
     for day in range(8):
@@ -93,6 +95,7 @@ def test_sessions_are_drawn_as_arrows_from_before_to_after(tmp_path):
     assert when == pd.Timestamp(sessions["local_time"].iloc[0])
 
 
+@pytest.mark.notebook
 def test_the_app_notebook_runs_and_shows_the_page(tmp_path, monkeypatch):
     monkeypatch.setenv("ACUTRACK_HOME", str(tmp_path / "journal"))
     nb = execute(APP_NOTEBOOK, tmp_path)

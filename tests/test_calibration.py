@@ -20,6 +20,8 @@ from acutrack.stats.simulate import (
     simulate_diaries,
 )
 
+pytestmark = pytest.mark.slow  # reports, servers or simulations: seconds each
+
 
 @pytest.fixture(scope="module")
 def table():

@@ -1,9 +1,12 @@
-"""The `acutrack` command, run as a person runs it: in a subprocess."""
+"""The `acutrack` command, run as a person runs it: through `main` in this process, and
+in a process of its own where starting, exit codes, encodings or servers are tested."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -30,15 +33,85 @@ COMMANDS = (
 )
 
 
-def run(*args: str, journal=None, **options) -> subprocess.CompletedProcess:
-    """Run ``acutrack``; ``options`` go to `subprocess.run` (``env``, ``umask``, ``cwd``)."""
-    prefix = ["--journal", str(journal)] if journal else []
-    return subprocess.run(
-        [sys.executable, "-m", "acutrack", *prefix, *args],
-        capture_output=True,
-        text=True,
-        **{"timeout": 60, **options},
-    )
+# What only a process of its own shows: servers started, and how Python itself starts
+# (its encoding and locale), which a run inside the test's process cannot change.
+_OWN_PROCESS_COMMANDS = {"lab", "app"}
+_OWN_PROCESS_ENV = ("PYTHON", "LC_", "LANG")
+
+
+def run(*args: str, journal=None, process: bool = False, **options) -> subprocess.CompletedProcess:
+    """Run ``acutrack`` with these arguments, as a person runs it, and return what it said.
+
+    In this test's process, through `acutrack.cli.main` (`in_process`), unless ``process``
+    or the command needs a process of its own (it starts a server, or ``env`` changes
+    how Python starts): then in a subprocess. ``options`` are those of `subprocess.run`
+    (``env``, ``cwd``, ``umask``, ``stdin``, ``timeout``).
+    """
+    argv = [*(["--journal", str(journal)] if journal else []), *args]
+    changed = {k for k, v in (options.get("env") or {}).items() if os.environ.get(k) != v}
+    if (
+        process
+        or _OWN_PROCESS_COMMANDS & set(args)
+        or any(k.startswith(_OWN_PROCESS_ENV) for k in changed)
+        or ("TZ" in changed and not hasattr(time, "tzset"))
+    ):
+        return subprocess.run(
+            [sys.executable, "-m", "acutrack", *argv],
+            capture_output=True,
+            text=True,
+            **{"timeout": 60, **options},
+        )
+    options.pop("timeout", None)
+    return in_process(argv, **options)
+
+
+def _tzset() -> None:
+    if hasattr(time, "tzset"):  # POSIX; elsewhere TZ is read when Python starts
+        time.tzset()
+
+
+def in_process(argv, *, env=None, cwd=None, umask=None, stdin=None):
+    """`acutrack.cli.main(argv)` with its own environment, folder, umask and empty input
+    (no terminal, as in a script), its output captured; warnings print as in a process."""
+    import contextlib
+    import io
+    import warnings
+
+    from acutrack.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    old_mask = None
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+            _tzset()  # a TZ of its own, as a new process would read it
+        if cwd is not None:
+            os.chdir(cwd)
+        if umask is not None:
+            old_mask = os.umask(umask)
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("always")  # as a fresh process shows every warning
+            saved_stdin, sys.stdin = sys.stdin, io.StringIO("")
+            try:
+                code = main(list(argv))
+            except SystemExit as exit_:  # argparse: --help, or a mistake in the arguments
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            finally:
+                sys.stdin = saved_stdin
+    finally:
+        if old_mask is not None:
+            os.umask(old_mask)
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        _tzset()
+    return subprocess.CompletedProcess(["acutrack", *argv], code, out.getvalue(), err.getvalue())
 
 
 def one_line_error(result: subprocess.CompletedProcess, code: int, *words: str) -> None:
@@ -59,7 +132,10 @@ def test_every_command_has_help(command):
 
 def test_log_rate_show_validate(tmp_path):
     j = tmp_path / "j"
-    logged = run("log", "--before", "6", "--after", "3", "--routine", "back", journal=j)
+    # A process of its own, as a person runs it (most tests run `main` in-process).
+    logged = run(
+        "log", "--before", "6", "--after", "3", "--routine", "back", journal=j, process=True
+    )
     assert logged.returncode == 0, logged.stderr
     session = at.Journal(j).sessions().iloc[0]
     assert logged.stdout.strip().startswith(f"stored session {session['id']} ")
@@ -100,7 +176,7 @@ def test_validate_reports_problems_with_exit_1(tmp_path):
     at.Journal(tmp_path).log_session(5, 3)
     path = tmp_path / "sessions.csv"
     path.write_text(path.read_text().replace(",5,3,", ",55,3,"))
-    result = run("validate", journal=tmp_path)
+    result = run("validate", journal=tmp_path, process=True)
     assert result.returncode == 1
     header, row, summary = result.stdout.strip().splitlines()
     assert header.split() == ["file", "line", "field", "value", "why"]
@@ -133,6 +209,7 @@ def test_routines_and_points_list_the_catalog(tmp_path):
     assert "spine" in points.stdout
 
 
+@pytest.mark.slow
 def test_sample_writes_the_generator_output(tmp_path):
     result = run("sample", "--out", str(tmp_path / "s"))
     assert result.returncode == 0, result.stderr
@@ -174,14 +251,14 @@ def test_bad_values_are_one_line_with_status_2(tmp_path, args, words):
     [(), ("frobnicate",), ("log", "--after", "3"), ("rate",), ("show", "--last", "many")],
 )
 def test_usage_errors_exit_2(args):
-    result = run(*args)
+    result = run(*args, process=True)
     assert result.returncode == 2
     assert "usage: acutrack" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_data_problems_exit_1(tmp_path):
     (tmp_path / "journal.json").write_text('{"schema_version": 99}')
-    newer = run("rate", "3", journal=tmp_path)
+    newer = run("rate", "3", journal=tmp_path, process=True)
     one_line_error(newer, 1, "newer acutrack")
     damaged = tmp_path / "d"
     damaged.mkdir()

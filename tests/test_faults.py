@@ -184,6 +184,7 @@ def _run(ctx, *jobs):
         assert p.exitcode == 0
 
 
+@pytest.mark.slow
 def test_concurrent_corrections_of_other_fields_are_all_kept(journal):
     ids = [journal.log_session(6, 3).id for _ in range(120)]
     ctx = multiprocessing.get_context("spawn")
@@ -198,6 +199,7 @@ def test_concurrent_corrections_of_other_fields_are_all_kept(journal):
     assert (table["notes"] == "by the other").all()
 
 
+@pytest.mark.slow
 def test_a_correction_never_brings_back_a_deleted_entry(journal):
     ids = [journal.log_session(6, 3).id for _ in range(150)]
     ctx = multiprocessing.get_context("spawn")
@@ -216,6 +218,7 @@ def _create_and_log(folder, start, results, worker):
         results.put((worker, repr(err)))
 
 
+@pytest.mark.slow
 def test_two_writers_creating_a_journal_at_once(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     for attempt in range(3):
@@ -271,6 +274,7 @@ def _add_points(start, folder, worker):
         j.add_point(f"MY{i}", f"mine {i}", location=f"by worker {worker}")
 
 
+@pytest.mark.slow
 def test_two_writers_declaring_the_same_points_make_corrections_not_clashes(journal):
     ctx = multiprocessing.get_context("spawn")
     folder = str(journal.path)

@@ -132,6 +132,7 @@ def _append_many(folder: str, worker: int, count: int) -> None:
         j.log_session(i % 11, (i + worker) % 11, notes=f"worker {worker}, #{i}\nline two")
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(journal):
     ctx = multiprocessing.get_context("spawn")
     workers = [ctx.Process(target=_append_many, args=(str(journal.path), w, 250)) for w in range(4)]
@@ -235,6 +236,7 @@ ODD_LINES = [
 
 @settings(max_examples=60, deadline=None)
 @given(odd=st.lists(st.sampled_from(ODD_LINES), max_size=6), crlf=st.booleans())
+@pytest.mark.slow
 def test_fast_and_careful_readers_agree_on_damaged_files(odd, crlf):
     """Blank, empty, short, long and odd rows: the same table and the same problems."""
     import tempfile
@@ -337,6 +339,7 @@ RAW_LINE = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(lines=st.lists(RAW_LINE, max_size=5))
 @example(lines=[",,,,,,,11 ,,,,", ",,,,,,,+12,,,,"])  # a number out of range, as pandas reads it
+@pytest.mark.slow
 def test_fast_and_careful_readers_agree_on_any_text(lines):
     """Lines of stray quotes, commas and line breaks after good rows: same table, same report."""
     import tempfile
@@ -368,6 +371,7 @@ RATING_LINES = [
 
 @settings(max_examples=60, deadline=None)
 @given(lines=st.lists(st.sampled_from(RATING_LINES), max_size=8), crlf=st.booleans())
+@pytest.mark.slow
 def test_every_reader_resolves_versions_alike(lines, crlf):
     """Fast, careful, row-by-row and one-entry readers: the same standing rows and the
     same problems, on a table other than sessions, with corrections, deletions, reused ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
+import pytest
 
 import acutrack as at
 from acutrack.report import report_tables, write_report
@@ -42,6 +43,7 @@ def test_the_analysis_journal_is_yours_unless_you_ask_for_the_sample(tmp_path):
     assert "You are looking at the sample journal" in at.journal_heading(at.sample_journal())
 
 
+@pytest.mark.slow
 def test_the_report_shows_your_own_alert_and_the_days_you_have(tmp_path):
     journal = first_weeks_journal(tmp_path / "mine")
     text = write_report(journal, tmp_path / "r.html").read_text(encoding="utf-8")
@@ -53,6 +55,7 @@ def test_the_report_shows_your_own_alert_and_the_days_you_have(tmp_path):
     assert "red flag" not in text.lower()
 
 
+@pytest.mark.slow
 def test_the_report_says_when_rows_could_not_be_read(tmp_path):
     journal = first_weeks_journal(tmp_path / "mine")
     with (journal.path / "ratings.csv").open("a", encoding="utf-8") as file:

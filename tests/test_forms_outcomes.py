@@ -11,6 +11,7 @@ from conftest import ROOT
 from test_forms import csv_rows
 from test_notebooks import assert_clean, execute, text_of
 
+from acutrack.answers import PGIC_ANSWERS
 from acutrack.forms import (
     ChangeForm,
     CheckInForm,
@@ -20,7 +21,6 @@ from acutrack.forms import (
     red_flag_banner,
     red_flag_html,
 )
-from acutrack.records import PGIC_ANSWERS
 from acutrack.screening import QUESTIONS, TIERS
 
 EMERGENCY = TIERS["emergency"].advice
@@ -224,6 +224,7 @@ def test_red_flag_banner_for_notebooks(journal):
     assert red_flag_banner(journal) is None
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("name", ["02_weekly_trends", "03_routines_and_points", "04_real_vs_sham"])
 def test_analysis_notebooks_show_a_standing_emergency(name, journal, tmp_path, monkeypatch):
     journal.log_session(6, 4)

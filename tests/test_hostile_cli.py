@@ -211,6 +211,7 @@ def tiny_journal(folder: Path) -> at.Journal:
 
 
 @pytest.mark.parametrize("which", ["sample", "tiny"])
+@pytest.mark.slow
 def test_report_says_nothing_on_stderr(tmp_path, which):
     journal = at.sample_journal().path if which == "sample" else tiny_journal(tmp_path / "j").path
     result = run("report", "--out", str(tmp_path / "r.html"), "--pdf", journal=journal, timeout=120)
@@ -218,6 +219,7 @@ def test_report_says_nothing_on_stderr(tmp_path, which):
 
 
 @POSIX
+@pytest.mark.slow
 def test_report_files_are_private_under_umask_000(tmp_path):
     journal = tiny_journal(tmp_path / "j").path
     html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"

@@ -442,6 +442,7 @@ HOSTILE_ISO = r"(19[6-9]\d|2[0-3]\d\d)-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d[+-
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.from_regex(HOSTILE_ISO, fullmatch=True), min_size=1, max_size=20))
+@pytest.mark.slow
 def test_fast_time_reader_refuses_what_the_careful_one_does(cells):
     """Years up to 2399 and offsets up to ±29:69: both readers take and refuse the same."""
     field = TimeField("t")

@@ -327,6 +327,7 @@ def _import_at_once(start, folder, path, results):
     results.put(len(journal.import_file("bearable", path).added))
 
 
+@pytest.mark.slow
 def test_two_imports_of_one_file_at_once_add_each_record_once(journal, tmp_path):
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()

@@ -155,6 +155,7 @@ TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=200)
 
 @settings(max_examples=60, deadline=None)
 @given(note=TEXT, location=TEXT)
+@pytest.mark.slow
 def test_any_note_round_trips_and_is_never_a_formula(note, location):
     with tempfile.TemporaryDirectory() as folder:
         j = at.Journal(folder)
@@ -354,3 +355,10 @@ def test_validate_reports_versions_that_only_their_position_orders(tmp_path):
         ["ratings.csv", 3, "recorded_at"]
     ]
     assert "line 2" in problems["why"].iloc[0] and "sorting" in problems["why"].iloc[0]
+
+
+def test_the_answers_old_home_still_works_with_a_warning():
+    from acutrack import answers, records
+
+    with pytest.warns(DeprecationWarning, match="acutrack.answers.Screen"):
+        assert records.Screen is answers.Screen

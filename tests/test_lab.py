@@ -13,9 +13,12 @@ import psutil
 import pytest
 from conftest import DIRECT, ROOT, get, start_lab
 
-pytestmark = pytest.mark.skipif(
-    os.name == "nt", reason="stopped by Ctrl+C (SIGINT), which Windows sends otherwise"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        os.name == "nt", reason="stopped by Ctrl+C (SIGINT), which Windows sends otherwise"
+    ),
+    pytest.mark.slow,  # a JupyterLab server each
+]
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from test_first_weeks import ALERT, first_weeks_journal
 
 import acutrack as at
 
+# Each test here executes notebooks in a kernel: the `notebook` tier (see the Makefile).
+pytestmark = pytest.mark.notebook
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ANALYSIS = [p for p in NOTEBOOKS if not p.name.startswith("01_")]
 WIDGET = "application/vnd.jupyter.widget-view+json"

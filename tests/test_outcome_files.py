@@ -16,9 +16,9 @@ from conftest import kill_after
 
 import acutrack as at
 from acutrack import csvstore
+from acutrack.answers import PGIC_ANSWERS
 from acutrack.outcomes import after_rescue, peg_due, pgic_due, screen_reminder, standing_flag
 from acutrack.plan import make_plan, next_slot, paused, plan_slots
-from acutrack.records import PGIC_ANSWERS
 from acutrack.screening import QUESTIONS, TIERS, tier_of
 
 TZ = timezone(timedelta(hours=1))
@@ -184,6 +184,7 @@ def _append_many(start, folder, kind, n):
         LOGS[kind](j)
 
 
+@pytest.mark.slow
 def test_two_processes_appending_at_once_lose_nothing(journal):
     LOGS["peg"](journal)  # the files exist: the race is on appends
     LOGS["medications"](journal)

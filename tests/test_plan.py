@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from conftest import subprocess_env
 from icalendar import Calendar
+from test_cli import run as run_cli
 
 import acutrack as at
 from acutrack import plan
@@ -172,13 +173,7 @@ NOW = "2026-11-24T09:00:00+01:00"
 
 
 def run(*args, journal, now=NOW):
-    return subprocess.run(
-        [sys.executable, "-m", "acutrack", "--journal", str(journal), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=subprocess_env(ACUTRACK_TEST_NOW=now),
-    )
+    return run_cli(*args, journal=journal, env=subprocess_env(ACUTRACK_TEST_NOW=now))
 
 
 def test_plan_and_log_from_the_command_line(tmp_path):
@@ -257,6 +252,7 @@ def test_a_leave_one_out_slot_takes_only_a_session_with_the_right_points(journal
     assert plan.next_slot(journal) == first
 
 
+@pytest.mark.slow
 def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
     def run(*args):
         command = [sys.executable, "-m", "acutrack", "--journal", str(tmp_path / "j"), "plan"]

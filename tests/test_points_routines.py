@@ -374,6 +374,7 @@ class _Table(HTMLParser):
             self._cell[-1] += data
 
 
+@pytest.mark.slow
 def test_the_reports_points_table_shows_each_points_interval(ranking):
     tables = replace(report.report_tables(at.sample_journal()), points=ranking)
     table = _Table("points")

@@ -186,6 +186,7 @@ def test_a_file_whose_first_append_failed_is_removed(windows, journal, monkeypat
     assert not (journal.path / "sessions.csv").exists()
 
 
+@pytest.mark.slow
 def test_calendars_and_reports_are_written_whole(windows, journal, tmp_path):
     for pain in (6, 5, 4):
         journal.log_session(pain, pain - 2)

@@ -18,6 +18,8 @@ from acutrack import analysis
 from acutrack.report import render_html, render_pdf, report_tables, write_report
 from acutrack.stats.results import fmt
 
+pytestmark = pytest.mark.slow  # reports, servers or simulations: seconds each
+
 
 class Page(HTMLParser):
     """Collects what a check needs: images, links, scripts, table cells and their kinds, text.

@@ -25,6 +25,8 @@ from acutrack.report import PAPERS, first_page, render_html, render_pdf, report_
 from acutrack.screening import QUESTIONS
 from acutrack.stats.results import fmt, fmt_ci, fmt_p
 
+pytestmark = pytest.mark.slow  # reports, servers or simulations: seconds each
+
 NAME, PATIENT_ID = "Alex Example", "AX-0042"
 PRIVATE_NOTE = "private: <b>kept at home</b>"
 START = datetime.fromisoformat("2026-10-05T08:00:00+02:00")  # a Monday

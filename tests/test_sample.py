@@ -31,6 +31,7 @@ def test_committed_sample_is_exactly_what_the_generator_writes(tmp_path):
         assert (tmp_path / "fresh" / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     write_sample(tmp_path / "a", seed=5)
     write_sample(tmp_path / "b", seed=5)
