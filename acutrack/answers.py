@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .records import _when
+from .timetext import minute
 
 __all__ = ["PGIC_ANSWERS", "Medication", "Peg", "Pgic", "Screen"]
 
@@ -41,7 +41,7 @@ class Peg:
     def describe(self) -> str:
         """One line for people: ``g-… 2026-11-25 09:30 PEG 6.0 (pain 6, enjoyment 5, …)``."""
         return (
-            f"{self.id} {_when(self.answered_at)} PEG {self.score:.1f} (pain {self.pain}, "
+            f"{self.id} {minute(self.answered_at)} PEG {self.score:.1f} (pain {self.pain}, "
             f"enjoyment {self.enjoyment}, activity {self.activity})"
         )
 
@@ -63,7 +63,7 @@ class Pgic:
 
     def describe(self) -> str:
         since = f" since {self.since.isoformat()}" if self.since else ""
-        when = _when(self.answered_at)
+        when = minute(self.answered_at)
         return f"{self.id} {when} change {self.change} of 7{since}: {self.answer}"
 
 
@@ -81,7 +81,7 @@ class Medication:
 
     def describe(self) -> str:
         dose = f" {self.dose:g} {self.unit}".rstrip() if self.dose is not None else ""
-        return f"{self.id} {_when(self.taken_at)} {self.name}{dose} ({self.use})"
+        return f"{self.id} {minute(self.taken_at)} {self.name}{dose} ({self.use})"
 
 
 @dataclass(frozen=True)
@@ -114,4 +114,4 @@ class Screen:
         if self.seen:
             seen = ", ".join(self.seen)
             said = f"{said if self.yes else 'no other'}; seen by a clinician: {seen}"
-        return f"{self.id} {_when(self.answered_at)} red-flag screen: {said}"
+        return f"{self.id} {minute(self.answered_at)} red-flag screen: {said}"

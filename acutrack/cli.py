@@ -329,7 +329,7 @@ def _cmd_peg(args: argparse.Namespace) -> int:
 
 
 def _cmd_pgic(args: argparse.Namespace) -> int:
-    from .records import PGIC_ANSWERS
+    from .answers import PGIC_ANSWERS
 
     journal = _journal(args)
     if args.change is None:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .csvstore import append_locked, locked, read_records, table_names
+from .csvstore import append_locked, append_rows, read_records, table_names
 from .tables import import_spec, plan_spec, profile_spec
 
 if TYPE_CHECKING:
@@ -255,8 +255,7 @@ def _note_merged(journal: Journal, copy: Copy) -> None:
         }
         for row in copy.versions
     ]
-    with locked(ledger, journal.lock_timeout):
-        append_locked(ledger, rows, _MERGED_COLUMNS, _MERGED_COLUMNS)
+    append_rows(ledger, rows, _MERGED_COLUMNS, _MERGED_COLUMNS, timeout=journal.lock_timeout)
 
 
 def merged_versions(journal: Journal, filename: str) -> set[tuple[str, str, float | None]]:

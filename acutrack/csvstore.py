@@ -49,8 +49,6 @@ DIR_MODE = 0o700
 LOCK_TIMEOUT_S = 30.0
 # Windows opens files in text mode unless told otherwise, which would rewrite line ends.
 _BINARY = getattr(os, "O_BINARY", 0)
-#: Line ends a journal file may use: its header's decides how new rows end.
-NEWLINES = ("\r\n", "\n", "\r")
 #: The longest cell a record may have: the `csv` module's own default limit. A record with
 #: a longer cell is damaged (`long_cell` says why); the records after it are read as usual.
 CELL_LIMIT = 131_072

@@ -29,13 +29,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .answers import PGIC_ANSWERS
 from .csvstore import ensure_private_dir
 from .errors import InvalidValue
 from .fields import escape_text
 from .importing import APP_NAMES, scale_top
 from .importing.sources import whole_number
 from .journal import Journal, JournalWarning
-from .records import PGIC_ANSWERS
 from .screening import QUESTIONS, TIERS
 
 if TYPE_CHECKING:

@@ -880,7 +880,7 @@ class Journal:
         ----------
         change : int
             1 (no change, or worse) to 7 (a great deal better); see
-            ``acutrack.records.PGIC_ANSWERS`` for the words of each answer.
+            ``acutrack.answers.PGIC_ANSWERS`` for the words of each answer.
         since : date or str, optional
             The day the question asked about ("since you started on ..."); by default the
             day of the journal's first session or check-in.

@@ -51,8 +51,6 @@ def pgic_due(
     answer, and when the active plan's last slot was filled after the last answer.
     ``first`` passes `Journal.first_day` when the caller has read it already.
     """
-    from .plan import plan_slots
-
     now = now or journal.now()
     first = first or journal.first_day()
     if first is None:
@@ -62,7 +60,7 @@ def pgic_due(
     started = datetime.combine(first, datetime.min.time(), now.tzinfo)
     if (answered or started) + PGIC_EVERY <= now:
         return f"4 weeks have passed since {'your last answer' if last else 'you started'}"
-    slots = plan_slots(journal)  # the newest plan, done or not
+    slots = journal.plan_slots()  # the newest plan, done or not
     if slots and all(s.session_id for s in slots):
         sessions = [journal.find(s.session_id) for s in slots]
         done = max((s.started_at for s in sessions if s is not None), default=None)

@@ -5,23 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .timetext import minute
+
 __all__ = ["Problem", "Rating", "Session", "Slot"]
 
-# The outcome measures' records live in `acutrack.answers` and load on first use: creating
-# dataclasses costs time at import, which every `acutrack log` would pay.
+# The outcome measures' records live in `acutrack.answers` (loaded on first use: creating
+# dataclasses costs time at import, which every `acutrack log` would pay). Their old names
+# here still work, with a warning, for one release.
 _ANSWERS = ("Medication", "PGIC_ANSWERS", "Peg", "Pgic", "Screen")
 
 
 def __getattr__(name: str):
     if name in _ANSWERS:
+        import warnings
+
         from . import answers
 
+        warnings.warn(
+            f"acutrack.records.{name} moved to acutrack.answers.{name}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return getattr(answers, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Session:
     def describe(self) -> str:
         """One line for people: ``s-… 2026-11-25 09:30 back (real) pain 6 → 3, 2.5 min``."""
         return (
-            f"{self.id} {_when(self.started_at)} {self.routine} ({self.condition}) "
+            f"{self.id} {minute(self.started_at)} {self.routine} ({self.condition}) "
             f"pain {self.pain_before} → {self.pain_after}, {self.duration_min:g} min"
         )
 
@@ -128,7 +134,9 @@ class Rating:
         """One line for people: ``r-… 2026-11-25 11:30 pain 4 (lower-back)``."""
         extra = f", stress {self.stress}" if self.stress is not None else ""
         follow = f", after session {self.session_id}" if self.session_id else ""
-        return f"{self.id} {_when(self.rated_at)} pain {self.pain} ({self.location}{extra}{follow})"
+        return (
+            f"{self.id} {minute(self.rated_at)} pain {self.pain} ({self.location}{extra}{follow})"
+        )
 
 
 @dataclass(frozen=True)

@@ -49,13 +49,13 @@ from .analysis.trend import (
     PainChange,
     fmt_signed,
 )
+from .answers import Screen
 from .csvstore import private_output
 from .errors import InvalidValue
 from .journal import Journal, JournalWarning
 from .journal_choice import unread_rows_note
 from .outcomes import standing_flag
 from .plan import plan_slots
-from .records import Screen
 from .screening import NOT_A_DIAGNOSIS, QUESTIONS
 from .standing import Standing
 from .stats.results import fmt, fmt_ci

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..records import PGIC_ANSWERS
+from ..answers import PGIC_ANSWERS
 from ..stats.results import fmt
 from .trend import fmt_signed
 

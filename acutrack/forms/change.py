@@ -6,9 +6,9 @@ import html
 
 import ipywidgets as w
 
+from ..answers import PGIC_ANSWERS
 from ..journal import Journal
 from ..outcomes import pgic_due
-from ..records import PGIC_ANSWERS
 from .base import Choice, Form, notes_box
 
 __all__ = ["ChangeForm"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ..answers import Peg
 from ..journal import Journal
 from ..outcomes import peg_due
-from ..records import Peg, Rating
+from ..records import Rating
 from ..timeline import latest_entries
 from .base import (
     LABELS,
