@@ -18,10 +18,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import AcutrackError, InvalidValue, shown
+from ..errors import AcutrackError, InvalidValue, shown
 
 if TYPE_CHECKING:
-    from .fields import Readings
+    from ..fields import Readings
 
 __all__ = ["main"]
 
@@ -50,7 +50,7 @@ class _Usage(Exception):
 
 
 def _journal(args: argparse.Namespace):
-    from .journal import Journal
+    from ..journal import Journal
 
     folder, clock = getattr(args, "journal", None), _test_clock()
     return Journal(folder, clock=clock) if folder else Journal.default(clock=clock)
@@ -174,7 +174,7 @@ def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
 
 def _readings(text: str, wall: datetime) -> Readings:
     """`fields.local_readings` of ``wall`` on this computer's clock."""
-    from .fields import local_readings
+    from ..fields import local_readings
 
     try:
         return local_readings(wall)
@@ -238,7 +238,7 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from .plan import next_slot
+    from ..plan import next_slot
 
     journal = _journal(args)
     slot = next_slot(journal)  # what an active plan asks for next
@@ -248,7 +248,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
         raise _Usage("--early goes with --planned")
     if args.planned:
         if slot is None:
-            from .plan import paused
+            from ..plan import paused
 
             why = paused(journal)
             raise _Usage(why or "no planned session is open: log it without --planned")
@@ -289,7 +289,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 def _remind(journal) -> None:
     """One line when the red-flag screen is due or an urgent answer stands; never a prompt."""
-    from .outcomes import screen_reminder
+    from ..outcomes import screen_reminder
 
     line = screen_reminder(journal)
     if line:
@@ -329,7 +329,7 @@ def _cmd_peg(args: argparse.Namespace) -> int:
 
 
 def _cmd_pgic(args: argparse.Namespace) -> int:
-    from .answers import PGIC_ANSWERS
+    from ..answers import PGIC_ANSWERS
 
     journal = _journal(args)
     if args.change is None:
@@ -359,8 +359,8 @@ def _cmd_med(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from .outcomes import standing_flag
-    from .screening import ACT_AT_ONCE, NOT_A_DIAGNOSIS, QUESTIONS, SEEN, TIERS, tier_of
+    from ..outcomes import standing_flag
+    from ..screening import ACT_AT_ONCE, NOT_A_DIAGNOSIS, QUESTIONS, SEEN, TIERS, tier_of
 
     journal = _journal(args)
     before = standing_flag(journal)
@@ -411,7 +411,7 @@ _SEEN_HELP = (
 
 def _ask(questions, tiers, offer_seen: bool) -> dict[str, bool | str]:
     """Each question on the terminal, by tier; yes or no to each (or seen, when offered)."""
-    from .screening import SEEN
+    from ..screening import SEEN
 
     answers: dict[str, bool | str] = {}
     _say("Red-flag screen: answer y or n. Have you now, or had since the last screen:")
@@ -455,7 +455,7 @@ def _followed_up(journal, wanted: str | None, when: datetime | str | None):
     """
     import warnings
 
-    from .journal import JournalWarning
+    from ..journal import JournalWarning
 
     with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
         warnings.simplefilter("ignore", JournalWarning)
@@ -545,7 +545,7 @@ def _settings(texts: list[str] | None, now: datetime) -> dict[str, object]:
 
 
 def _cmd_correct(args: argparse.Namespace) -> int:
-    from .records import Rating, Session
+    from ..records import Rating, Session
 
     journal = _journal(args)
     entry = _existing(journal, args.id)
@@ -603,7 +603,7 @@ def _correct_answer(journal, entry, args: argparse.Namespace) -> int:
 
 def _as_it_stands(record) -> str:
     """A corrected entry in one line, with where it hurts and its note."""
-    from .records import Session
+    from ..records import Session
 
     text = record.describe()
     if isinstance(record, Session):  # a check-in's own line names where it hurts already
@@ -631,8 +631,8 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .conflicts import conflict_note
-    from .timeline import entries_of, newest, other_entries
+    from ..conflicts import conflict_note
+    from ..timeline import entries_of, newest, other_entries
 
     journal = _journal(args)
     sessions, ratings, problems = journal.review()  # the files read once
@@ -695,7 +695,7 @@ def _cmd_routines(args: argparse.Namespace) -> int:
 
 
 def _cmd_points(args: argparse.Namespace) -> int:
-    from .catalog import CAUTIONS
+    from ..catalog import CAUTIONS
 
     for p in _journal(args).catalog.points.values():
         uses = f" — for {', '.join(p.uses)}" if p.uses else ""
@@ -709,7 +709,7 @@ def _cmd_points(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .conflicts import find_copies, merge_copies
+    from ..conflicts import find_copies, merge_copies
 
     journal = _journal(args)
     if args.repair:
@@ -734,7 +734,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import DEFAULT_SEED, write_sample
+    from ..sample import DEFAULT_SEED, write_sample
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     try:
@@ -746,7 +746,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from .plan import make_plan, plan_slots, to_ics
+    from ..plan import make_plan, plan_slots, to_ics
 
     journal = _journal(args)
     slots = [] if args.new else plan_slots(journal)
@@ -795,7 +795,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _plan_power(journal, slots) -> str:
     """What a new plan can find, planned ahead from the person's own spread of drops."""
-    from .stats import drop_spread, planned_power, sessions_needed, smallest_p
+    from ..stats import drop_spread, planned_power, sessions_needed, smallest_p
 
     blocks = [s.block for s in slots]
     size = blocks.count(blocks[0])
@@ -816,7 +816,7 @@ def _plan_power(journal, slots) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from ..report import write_report
 
     since = _date("since", args.since)
     pdf = args.out.with_suffix(".pdf") if args.pdf is True else args.pdf
@@ -838,7 +838,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .export import write_csv, write_fhir
+    from ..export import write_csv, write_fhir
 
     if not (args.fhir or args.csv):
         raise _Usage("say what to write: --fhir FILE, --csv DIR, or both")
@@ -859,7 +859,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importing import ImportRefused, import_file
+    from ..importing import ImportRefused, import_file
 
     options = dict(mapping=args.map, scale=args.scale, date_order=args.date_order)
     try:
@@ -871,7 +871,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from .lab import lab_command
+    from ..lab import lab_command
 
     argv, env, url = lab_command(port=args.port, open_browser=not args.no_browser)
     # Absolute: the kernel runs in the notebooks' folder, not here.
@@ -883,7 +883,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from .app import app_command
+    from ..app import app_command
 
     argv, env, url = app_command(
         _journal(args).path, port=args.port, open_browser=not args.no_browser
