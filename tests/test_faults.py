@@ -81,10 +81,10 @@ def test_a_full_disk_for_the_format_file_stores_nothing(journal, monkeypatch):
     def full(path, text):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("acutrack.journal.write_private", full)
+    monkeypatch.setattr("acutrack.journal.store.write_private", full)
     with pytest.raises(at.JournalError, match="No space left"):
         journal.log_session(6, 3)
-    monkeypatch.setattr("acutrack.journal.write_private", real)
+    monkeypatch.setattr("acutrack.journal.store.write_private", real)
     assert not (journal.path / "sessions.csv").exists()
     journal.log_session(6, 3)
     assert len(journal.sessions()) == 1

@@ -284,7 +284,7 @@ def test_log_many_validates_every_entry_and_writes_once(journal):
 
 
 def test_the_catalog_is_read_again_only_when_its_files_change(journal, monkeypatch):
-    from acutrack import journal as journal_module
+    from acutrack.journal import own_catalog as journal_module  # where the catalog is read
 
     journal.add_point("KI3", "Taixi")
     reads = []

@@ -1,0 +1,202 @@
+"""The import ledger (``imports.csv``): each source record once, with provenance."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..csvstore import (
+    roll_back,
+    rollback_point,
+)
+from ..errors import InvalidValue
+from ..loading import read_rows
+from ..records import Problem
+from ..tables import (
+    import_spec,
+    medication_spec,
+    rating_spec,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..importing import ImportReport
+
+from .store import _IMPORTED_RATINGS, JournalWarning, _cells_of
+
+#: An imported entry's id: its source key's first 16 hexadecimal digits (`import_records`).
+_IMPORTED_ID = re.compile(r"[a-z]-[0-9a-f]{16}")
+_NO_LEDGER = (
+    "an imported entry whose row in imports.csv is missing (an import stopped between its "
+    "two writes), so where it came from, its scale and original value are unknown: import "
+    "the same file again to restore them (nothing is added twice)"
+)
+
+
+class _ImportLedger:
+    """The import ledger (``imports.csv``): each source record once, with provenance.
+
+    A part of `Journal`, which brings the parts together; not used on its own.
+    """
+
+    def import_file(
+        self,
+        app: str,
+        path: str | os.PathLike[str],
+        *,
+        mapping: str | dict[str, str] | None = None,
+        scale: str | None = None,
+        date_order: str | None = None,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Import a file exported from another app: see `acutrack.importing.import_file`."""
+        from ..importing import import_file
+
+        options = dict(mapping=mapping, scale=scale, date_order=date_order, dry_run=dry_run)
+        return import_file(self, app, path, **options)
+
+    def import_records(
+        self, items: Sequence[Any], *, app: str, source_file: str, dry_run: bool = False
+    ) -> tuple[list[Any], list[Any], list[tuple[Any, InvalidValue]], list[Any]]:
+        """Add entries brought in from another app, each source record once, with provenance.
+
+        Parameters
+        ----------
+        items : sequence
+            Each has ``kind`` (``"ratings"``, ``"imported_ratings"`` or
+            ``"medications"``), ``values`` (the entry's fields by name, without ``id``),
+            ``source_key`` (32 hexadecimal digits naming the source record by its
+            content), ``source_row``, ``precision``, ``scale`` and ``original`` (the
+            columns of ``imports.csv``, `tables.import_spec`). `acutrack.importing` makes
+            them from a file.
+        app, source_file : str
+            Where they come from (`tables.IMPORT_APPS`; the file's name).
+        dry_run : bool
+            Decide what would be added, and write nothing.
+
+        Returns
+        -------
+        added : list
+            The items added (or, with ``dry_run``, that would be), in order.
+        known : list
+            Items already brought in: their key is in the ledger, or their entry's id in
+            their file (even as a deleted entry), or an earlier item had the same key.
+        invalid : list of (item, InvalidValue)
+            Items whose values the journal refuses (a date in the future, say).
+        mended : list
+            Items whose entry is in its file but whose ledger row is missing (an import
+            stopped between the two appends): their ledger rows are written now, so their
+            origin, scale and original value are known again.
+
+        Notes
+        -----
+        An entry's id comes from its source key (``r-`` and 16 hexadecimal digits, longer
+        than a logged entry's 10, so the two never meet): an entry whose ledger row was
+        lost is still recognised, and its ledger row is made again. The ledger's lock is
+        taken first, then each file's; holding them from reading the keys to the last
+        append means that two imports of one file at the same time add each record once.
+        The entries are appended first (one write per file), then their ledger rows; if
+        any append fails, what this call appended is cut off again, so an error means that
+        nothing was stored.
+        """
+        specs = {s.name: s for s in (rating_spec(), _IMPORTED_RATINGS, medication_spec())}
+        ledger = import_spec()
+        kinds = [name for name in specs if any(item.kind == name for item in items)]
+        with contextlib.ExitStack() as held:
+            if items and not dry_run:
+                for spec in (ledger, *(specs[kind] for kind in kinds)):  # always this order
+                    held.enter_context(self._writing(spec))
+            known_keys = set(_cells_of(self.file(ledger), "source_key"))
+            known_ids = {kind: _cells_of(self.file(specs[kind]), "id") for kind in kinds}
+            added: list[Any] = []
+            known: list[Any] = []
+            invalid: list[tuple[Any, InvalidValue]] = []
+            mended: list[Any] = []
+            entries: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+            provenance = []
+            for item in items:
+                spec = specs[item.kind]
+                entry_id = f"{spec.id_prefix}-{item.source_key[:16]}"
+                if item.source_key in known_keys:
+                    known.append(item)
+                    continue
+                given = dict(
+                    entry_id=entry_id,
+                    kind=item.kind,
+                    source_key=item.source_key,
+                    app=app,
+                    source_file=source_file,
+                    source_row=item.source_row,
+                    precision=item.precision,
+                    scale=item.scale,
+                    original=item.original,
+                )
+                known_keys.add(item.source_key)
+                if entry_id in known_ids[item.kind]:  # its entry is there, its ledger row not
+                    provenance.append({f.name: f.parse(given[f.name]) for f in ledger.fields})
+                    mended.append(item)
+                    continue
+                try:
+                    values = self._validated(spec, {**item.values, "id": entry_id})
+                    row = {f.name: f.parse(given[f.name]) for f in ledger.fields}
+                except InvalidValue as err:
+                    known_keys.discard(item.source_key)
+                    invalid.append((item, err))
+                    continue
+                entries[item.kind].append(values)
+                provenance.append(row)
+                added.append(item)
+            if dry_run or not provenance:
+                return added, known, invalid, mended
+            appended = []
+            try:
+                for kind, records in entries.items():
+                    if records:
+                        path = self.file(specs[kind])
+                        appended.append((path, rollback_point(path)))
+                        self._append_held(specs[kind], records, "add")
+                self._append_held(ledger, provenance, "add")
+            except BaseException:
+                for path, point in reversed(appended):
+                    with contextlib.suppress(OSError):  # the append's own error is reported
+                        roll_back(path, point)
+                raise
+        return added, known, invalid, mended
+
+    def imports(self) -> pd.DataFrame:
+        """The import ledger: where each imported entry came from, in the order imported.
+
+        Returns
+        -------
+        DataFrame
+            One row per imported entry, deleted ones too (the ledger remembers them, so
+            that an import does not bring them back): the columns of ``imports.csv``
+            (`tables.import_spec`), ``source_row`` a whole number.
+        """
+        import pandas as pd
+
+        spec = import_spec()
+        rows, problems = read_rows(self.file(spec), spec)
+        if problems:
+            warnings.warn(
+                f"{len(problems)} problem(s) in {self.file(spec)}; see Journal.problems().",
+                JournalWarning,
+                stacklevel=2,
+            )
+        table = pd.DataFrame([row.values for row in rows.values()], columns=spec.columns[:-2])
+        return table.astype({"source_row": "int64"})
+
+    def _imports_without_ledger(self) -> list[Problem]:
+        """Imported entries (an id of 16 hexadecimal digits) that ``imports.csv`` lacks."""
+        ledger = _cells_of(self.file(import_spec()), "entry_id")
+        found = []
+        for spec in (rating_spec(), _IMPORTED_RATINGS, medication_spec()):
+            for entry_id, line in _cells_of(self.file(spec), "id").items():
+                if _IMPORTED_ID.fullmatch(entry_id) and entry_id not in ledger:
+                    found.append(Problem(spec.filename, line, "id", entry_id, _NO_LEDGER))
+        return found

@@ -1,0 +1,155 @@
+"""Plan slots: storing plans and filling a slot with its session, under both locks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..csvstore import (
+    roll_back,
+    rollback_point,
+)
+from ..errors import InvalidValue
+from ..loading import Row, read_rows
+from ..records import Problem, Session, Slot
+from ..tables import (
+    TableSpec,
+    plan_spec,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+from .store import _recorded_at, _records
+
+
+class _PlanSlots:
+    """Plan slots: storing plans and filling a slot with its session, under both locks.
+
+    A part of `Journal`, which brings the parts together; not used on its own.
+    """
+
+    def _log_into_slot(self, spec: TableSpec, values: dict[str, Any], slot_id: str) -> Session:
+        """Append a session and fill its plan slot, both under their files' locks.
+
+        The plan's lock is taken first (always in that order), the slot is checked, the
+        session appended, then the slot's new version; if that last write fails, the
+        session's bytes are cut off again, so the two files never disagree.
+        """
+        slots_spec = plan_spec(spec.field("routine").catalog)  # type: ignore[attr-defined]
+        with self._writing(slots_spec), self._writing(spec):
+            rows = self._slot_rows()
+            if slot_id not in rows:
+                raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
+            slot = Slot(**rows[slot_id].values)
+            if slot.session_id is not None:
+                why = f"expected an open slot: session {slot.session_id} did this one"
+                raise InvalidValue("slot", slot_id, why)
+            session = Session(**values, slot=slot_id)
+            same_plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in same_plan if s.leave_out), None)
+            if not slot.fits(session, tested):
+                why = f"expected the session this slot asks for: {slot.describe()}"
+                raise InvalidValue("slot", slot_id, why)
+            from ..plan import paused
+
+            why = paused(self)
+            if why:
+                why = f"a planned session cannot be logged now: {why}"
+                raise InvalidValue("slot", slot_id, why)
+            point = rollback_point(self.file(spec))
+            self._append_held(spec, [values], "add")
+            try:
+                done = {**vars(slot), "session_id": session.id}
+                self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot_id]))
+            except BaseException:
+                roll_back(self.file(spec), point)
+                raise
+        return session
+
+    def store_plan(self, slots: list[Slot]) -> None:
+        """Store a new plan's slots in ``plan.csv``, whole or not at all.
+
+        Raises
+        ------
+        InvalidValue
+            When a slot's id is taken by a plan already in the journal (a plan made again
+            with the same seed and start): it would replace that plan's slots.
+        """
+        spec = plan_spec(self.catalog)
+        records = [{f.name: f.parse(getattr(s, f.name)) for f in spec.fields} for s in slots]
+        with self._writing(spec):
+            taken = set(self._slot_rows()) & {r["slot"] for r in records}
+            if taken:
+                raise InvalidValue(
+                    "slot",
+                    sorted(taken)[0],
+                    "expected a new plan: this one's slots exist already (same seed and start)",
+                )
+            self._append_held(spec, records, "add")
+
+    def _slot_rows(self) -> dict[str, Row]:
+        spec = plan_spec(self.catalog)
+        return read_rows(self.file(spec), spec)[0]
+
+    def plan_slots(self, plan_id: str | None = None, *, kind: str | None = None) -> list[Slot]:
+        """The slots of a plan as they now stand, in order (the newest plan by default).
+
+        Parameters
+        ----------
+        plan_id : str, optional
+            Which plan.
+        kind : {"real/sham", "leave-out"}, optional
+            The newest plan of this kind.
+        """
+        plans: dict[str, list[Slot]] = {}
+        for row in self._slot_rows().values():  # in the order the slots were first written
+            plans.setdefault(row.values["plan"], []).append(Slot(**row.values))
+        if kind is not None:
+            leave_out = kind == "leave-out"
+            plans = {k: v for k, v in plans.items() if any(s.leave_out for s in v) == leave_out}
+        if plan_id is None and plans:
+            plan_id = list(plans)[-1]  # the newest: its first row comes last in the file
+        return sorted(plans.get(plan_id, []), key=lambda s: s.slot)
+
+    def _reopen_slot(self, session: Session | None, session_id: str) -> None:
+        """Open again the slot ``session_id`` filled, if the session is gone or no longer fits.
+
+        Called with the plan's and the sessions' locks held (by `_entry`).
+        """
+        rows = self._slot_rows()
+        for row in rows.values():
+            slot = Slot(**row.values)
+            if slot.session_id != session_id:
+                continue
+            plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            if session is not None and slot.fits(session, tested):
+                continue
+            reopened = {**vars(slot), "session_id": None, "reopened": slot.reopened + 1}
+            spec = plan_spec(self.catalog)
+            self._append_held(spec, [reopened], "correct", _recorded_at(row))
+
+    def _slot_problems(self, rows: dict[str, Row], sessions: pd.DataFrame) -> list[Problem]:
+        """Done slots whose session is not in the journal, or is not what the slot asks."""
+        named = {row.values["session_id"] for row in rows.values()}
+        stored = {s.id: s for s in _records(sessions[sessions["id"].isin(named)])}
+        found = []
+        for row in rows.values():
+            slot = Slot(**row.values)
+            if slot.session_id is None:
+                continue
+            session = stored.get(slot.session_id)
+            plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            if session is None:
+                why = "no session in this journal has this id: the slot is not done"
+            elif not slot.fits(session, tested):
+                why = (
+                    f"its session is {session.routine} ({session.condition}), but the slot "
+                    f"asks for {slot.describe().split(': ', 1)[1]}"
+                )
+            else:
+                continue
+            found.append(Problem("plan.csv", row.line, "session_id", slot.session_id, why))
+        return found
