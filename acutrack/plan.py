@@ -13,11 +13,13 @@ slot appends the slot again with the session's id. Pure Python (no pandas), so t
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidValue, JournalError
-from .journal import Journal
 from .records import Slot
+
+if TYPE_CHECKING:
+    from .journal import Journal
 
 __all__ = [
     "Slot",
