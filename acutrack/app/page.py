@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -63,11 +62,10 @@ class TwoWeeks(Form):
 
     def refresh(self) -> None:
         """Draw the chart and read the plan's next slot again."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         from ..analysis import daily_pain, pain_readings
-        from ..plots import plot_daily_pain
+        from ..plots import figure_png, plot_daily_pain
 
         slot = next_slot(self.journal)
         self.next.value = (
@@ -82,7 +80,6 @@ class TwoWeeks(Form):
         ratings = ratings[ratings["rated_at"] >= since]
         # Small enough that its words stay legible when a phone shrinks it to its width.
         fig = Figure(figsize=(6.4, 3.6), dpi=110, layout="constrained")
-        FigureCanvasAgg(fig)
         ax = fig.subplots()
         imported = self.journal.imported_ratings()
         daily = daily_pain(pain_readings(sessions, ratings))
@@ -90,9 +87,7 @@ class TwoWeeks(Form):
             daily, sessions=sessions, imported=imported[imported["rated_at"] >= since], ax=ax
         )
         ax.set_title(f"Your last two weeks: {len(sessions)} session(s), {len(ratings)} check-in(s)")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        self.chart.value = buffer.getvalue()
+        self.chart.value = figure_png(fig)
 
 
 class ReportMaker(Form):
