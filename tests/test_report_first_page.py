@@ -387,12 +387,12 @@ def test_the_first_pdf_page_fits_one_sheet(tables, name, paper):
 def test_the_pdf_opens_with_the_first_page(tables, paper, monkeypatch):
     saved = []
 
-    class Recording(report.PdfPages):
+    class Recording(report.pdf.PdfPages):
         def savefig(self, figure=None, **kwargs):
             saved.append(figure)
             super().savefig(figure, **kwargs)
 
-    monkeypatch.setattr(report, "PdfPages", Recording)
+    monkeypatch.setattr(report.pdf, "PdfPages", Recording)
     t = tables["flag"]
     buffer = io.BytesIO()
     count = render_pdf(t, buffer, paper=paper)

@@ -1,0 +1,183 @@
+"""The first page in words, for the HTML page and the PDF alike.
+
+Who and when, weekly pain now against the start with its interval, PEG-3, the global
+impression of change, as-needed medication, the red-flag screen, pain alerts, the
+real-vs-sham verdict in one line, and whether the weekly chart follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import analysis
+from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, PainChange, fmt_signed
+from ..stats.results import fmt, fmt_ci
+from .gather import MIN_READINGS, ReportTables
+
+__all__ = ["CAVEAT", "FIRST_PAGE_ALERTS", "NOT_ENOUGH", "TITLE", "FirstPage", "first_page"]
+
+TITLE = "Back pain and self-acupressure"
+CAVEAT = (
+    "These are self-reported pain ratings from a personal acupressure diary kept with "
+    "acutrack. They are not a diagnosis and not medical advice; the statistics describe this "
+    "one person's entries and carry the uncertainty shown."
+)
+NOT_ENOUGH = (
+    "Not enough entries yet",
+    f"This journal holds too few pain ratings for charts or statistics (at least "
+    f"{MIN_READINGS} are needed). Log sessions and daily check-ins for a few weeks, then make "
+    "the report again.",
+)
+#: Pain alerts named on the first page; any earlier ones are counted and listed after it.
+FIRST_PAGE_ALERTS = 2
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """What the first page says, for the HTML page and the PDF alike.
+
+    Attributes
+    ----------
+    title : str
+    who : str
+        The person's name and id, when set; else empty.
+    facts : str
+        When the report was made, the period covered, and how many entries.
+    flag : (str, str) or None
+        A standing emergency or same-day answer of the red-flag screen: heading and text.
+    unread : str or None
+    headline : str
+        Weekly pain now against the start, with its interval, or why there is none.
+    basis : str
+        Which days and readings the headline rests on.
+    rows : tuple of (str, str, bool)
+        Each measure's name, what it shows, and whether to stress it.
+    chart : bool
+        Whether the weekly chart (or pain day by day) follows; without it,
+        `NOT_ENOUGH` is said in its place.
+    footer : str
+    """
+
+    title: str
+    who: str
+    facts: str
+    flag: tuple[str, str] | None
+    unread: str | None
+    headline: str
+    basis: str
+    rows: tuple[tuple[str, str, bool], ...]
+    chart: bool
+    footer: str
+
+
+def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
+    """The first page's words, from the report's analysis.
+
+    Returns
+    -------
+    FirstPage
+    """
+    period = t.period
+    covered = f"{period[0]:%d %b %Y} to {period[1]:%d %b %Y}" if period else "no entries yet"
+    who = " · ".join(
+        f"{label}: {t.profile[key]}"
+        for key, label in (("name", "Name"), ("patient_id", "ID"))
+        if t.profile.get(key)
+    )
+    urgent = t.flag if t.flag and t.flag.urgent else None
+    headline, basis = _headline(t.change)
+    rows = (
+        ("PEG-3 (0–10)", t.peg.summary(), False),
+        ("Impression of change", t.pgic.summary(), False),
+        ("As-needed medication", t.rescue.summary(), False),
+        ("Red-flag screen", _screen_line(t), t.flag is not None),
+        ("Pain alerts", _alerts_line(t.alerts), not t.alerts.empty),
+        ("Real against sham", analysis.real_vs_sham_line(t.rescue_check), False),
+        ("Logged for", _episode_line(t.episode), False),
+    )
+    more = "Details on the following pages." if t.enough else ""
+    return FirstPage(
+        title=title,
+        who=who,
+        facts=(
+            f"Made on {t.made:%d %b %Y} · Period covered: {covered} · {len(t.sessions)} "
+            f"sessions, {len(t.ratings)} pain check-ins"
+        ),
+        flag=urgent.words() if urgent else None,
+        unread=t.unread,
+        headline=headline,
+        basis=basis,
+        rows=rows,
+        chart=t.enough,
+        footer=f"{CAVEAT} {more}".strip(),
+    )
+
+
+def _headline(change: PainChange) -> tuple[str, str]:
+    """Weekly pain now against the start, and what it rests on."""
+    if not change.n:
+        return "No pain ratings yet.", "Pain ratings from check-ins and sessions show here."
+    if not change.enough:
+        so_far = f"Average pain so far: {fmt(change.mean)} of 10 ({change.n} readings)."
+        return "Pain now against the start: too little data yet.", f"{change.shortfall()} {so_far}"
+    interval = (
+        f"95 % CI {fmt_ci(change.ci)}"
+        if pd.notna(change.ci[0])
+        else "no interval: too few readings in a week"
+    )
+    headline = (
+        f"Weekly pain now {fmt(change.end_mean)} against {fmt(change.start_mean)} at the "
+        f"start: change {fmt_signed(change.change)} points ({interval})."
+    )
+    (s0, s1), (e0, e1) = change.start, change.end
+    basis = (
+        f"Average pain (0–10) in the last {change.days} days, {e0:%d %b} to {e1:%d %b %Y} "
+        f"({change.end_n} readings), and the first {change.days}, {s0:%d %b} to "
+        f"{s1:%d %b %Y} ({change.start_n}); readings: {change.readings}."
+    )
+    return headline, basis
+
+
+def _screen_line(t: ReportTables) -> str:
+    if t.screen is None and t.flag is None:
+        return "Not yet screened: the 10 questions on signs of serious disease were never answered."
+    if t.flag is None:
+        return f"No warning signs at the screen of {t.screen.answered_at:%d %b %Y}."
+    heading, text = t.flag.words()
+    if t.flag.urgent:  # said in full in the box at the top of the page
+        if t.flag.tier is None or not t.flag.tier.urgent:
+            return f"{heading}: set out above."
+        asked = len(t.flag.screen.yes)
+        return f"{heading}: {asked} answer{'' if asked == 1 else 's'} yes, set out above."
+    return f"{heading}. {text}"
+
+
+def _alerts_line(alerts: pd.DataFrame) -> str:
+    """The latest pain alerts in a line, or what none means (check-ins only)."""
+    rule = (
+        f"check-in pain {ALERT_PAIN} or more on {ALERT_DAYS} days running, or a week's "
+        f"average up {ALERT_RISE} points"
+    )
+    if not alerts.attrs.get("checkins"):
+        return f"None can be read: alerts come from check-ins ({rule}), and there are none."
+    if alerts.empty:
+        return f"None ({rule})."
+    shown = alerts["detail"].iloc[-FIRST_PAGE_ALERTS:]
+    earlier = len(alerts) - len(shown)
+    count = f"{len(alerts)} alert{'' if len(alerts) == 1 else 's'}"
+    count += f", the latest {len(shown)}" if earlier else ""
+    more = f"; {earlier} earlier, listed after this page." if earlier else "."
+    return f"{count}: {'; '.join(shown)}{more}"
+
+
+def _episode_line(episode: Episode) -> str:
+    if episode.start is None:
+        return "Nothing logged yet."
+    weeks = round(episode.days / 7)  # as `Episode.summary` counts them
+    length = f"{weeks} week{'' if weeks == 1 else 's'}" if weeks else f"{episode.days + 1} days"
+    return (
+        f"Since {episode.start:%d %b %Y} ({length}): {episode.label} by the journal's length "
+        "(it knows when logging began, not when the pain did)."
+    )
