@@ -1,0 +1,109 @@
+"""``acutrack plan``: the experiment plan shown, or a new randomised one made (real
+against sham, or leave-one-out), with what it can find and its calendar file."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import nullcontext
+from typing import TYPE_CHECKING
+
+from .common import _journal, _path, _whole
+from .terminal import _line, _say, _table
+from .times import _date
+
+if TYPE_CHECKING:
+    from .common import Declare
+
+
+def add_parsers(command: Declare) -> None:
+    """Declare ``plan``."""
+    plan = command("plan", _cmd_plan, "show the experiment plan, or make a randomised one")
+    plan.add_argument("--new", action="store_true", help="make a new plan (it becomes active)")
+    plan.add_argument(
+        "--routine", action="append", help="routine to test against its sham (repeatable)"
+    )
+    plan.add_argument("--weeks", type=_whole, default=4, help="how many weeks (default 4)")
+    plan.add_argument(
+        "--per-week",
+        type=_whole,
+        default=4,
+        help="sessions of each routine a week, even (default 4)",
+    )
+    plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
+    plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
+    plan.add_argument("--ics", type=_path, metavar="FILE", help="also write an .ics calendar file")
+    plan.add_argument(
+        "--leave-out",
+        metavar="POINT",
+        help="make a leave-one-out plan instead: real sessions with and without this point",
+    )
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from ..plan import make_plan, plan_slots, to_ics
+
+    journal = _journal(args)
+    slots = [] if args.new else plan_slots(journal)
+    if not (args.new or slots):
+        _say("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
+        return 0
+    # The calendar file is opened first, so that a place it cannot be written stops a new
+    # plan from being stored; it takes its name only once the plan is stored.
+    with journal.private_output(args.ics) if args.ics else nullcontext() as calendar:
+        if args.new:
+            slots = make_plan(
+                journal,
+                args.routine or ["back"],
+                weeks=args.weeks,
+                sessions_per_week=args.per_week,
+                start=_date("start", args.start),
+                seed=args.seed,
+                leave_out=args.leave_out,
+            )
+        if calendar:
+            calendar.write(to_ics(slots).encode("utf-8"))
+    if args.new:
+        arms = f"sessions with and without {args.leave_out}" if args.leave_out else "real and sham"
+        _say(
+            f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
+            f"in {len({s.block for s in slots})} blocks of {arms} in random order "
+            f"(seed {slots[0].seed})"
+        )
+        _say(_plan_power(journal, slots))
+    rows = [
+        (
+            s.slot,
+            s.block,
+            f"{s.due:%a %d %b %H:%M}",
+            f"{s.routine} without {s.leave_out}" if s.leave_out else s.routine,
+            s.condition,
+            s.session_id or "",
+        )
+        for s in slots
+    ]
+    _say(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
+    if args.ics:
+        _line(f"wrote {len(slots)} calendar events to {args.ics}")
+    return 0
+
+
+def _plan_power(journal, slots) -> str:
+    """What a new plan can find, planned ahead from the person's own spread of drops."""
+    from ..stats import drop_spread, planned_power, sessions_needed, smallest_p
+
+    blocks = [s.block for s in slots]
+    size = blocks.count(blocks[0])
+    first_arm = [s.condition == "real" and s.leave_out is None for s in slots]
+    sd, source = drop_spread(journal.sessions())
+    if smallest_p(first_arm, blocks) > 0.05:
+        return (
+            f"WARNING: this plan can never reach a verdict: with {len(set(blocks))} blocks of "
+            f"{size} its smallest possible p-value is {smallest_p(first_arm, blocks):.3g}. "
+            "Make it longer (more weeks or sessions a week)."
+        )
+    power = planned_power(size, len(set(blocks)), drop_sd=sd)
+    return (
+        f"Chance to find a difference of 1 point if there is one: about {power:.0%}, given "
+        f"{source}; about {sessions_needed(drop_sd=sd)} sessions of each kind would give 80 %. "
+        "The verdict comes when the plan is done."
+    )
