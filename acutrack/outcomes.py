@@ -61,7 +61,7 @@ def pgic_due(
     if (answered or started) + PGIC_EVERY <= now:
         return f"4 weeks have passed since {'your last answer' if last else 'you started'}"
     slots = journal.plan_slots()  # the newest plan, done or not
-    if slots and all(s.session_id for s in slots):
+    if slots and all(s.filled for s in slots):
         sessions = [journal.find(s.session_id) for s in slots]
         done = max((s.started_at for s in sessions if s is not None), default=None)
         if done is not None and (answered is None or done > answered):

@@ -228,7 +228,7 @@ def plan_slots(
 def active_plan(journal: Journal) -> list[Slot]:
     """The newest plan's slots while any is still open; empty when there is none."""
     slots = plan_slots(journal)
-    return slots if any(s.session_id is None for s in slots) else []
+    return slots if not all(s.filled for s in slots) else []
 
 
 def next_slot(
@@ -240,7 +240,7 @@ def next_slot(
     are taken in their random order, so that the person never picks the condition.
     ``plan`` passes the active plan's slots when the caller has read them already.
     """
-    slots = [s for s in (active_plan(journal) if plan is None else plan) if s.session_id is None]
+    slots = [s for s in (active_plan(journal) if plan is None else plan) if not s.filled]
     if routine is not None:
         try:
             arms = {key for key, _, _ in _arms(journal, routine)}

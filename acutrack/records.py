@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from .timetext import minute
 
-__all__ = ["Problem", "Rating", "Session", "Slot"]
+__all__ = ["Problem", "Rating", "Session", "Slot", "tested_point"]
 
 # The outcome measures' records live in `acutrack.answers` (loaded on first use: creating
 # dataclasses costs time at import, which every `acutrack log` would pay). Their old names
@@ -101,6 +102,16 @@ class Slot:
     leave_out: str | None = None
     reopened: int = 0
 
+    @property
+    def filled(self) -> bool:
+        """Whether a session has done this slot."""
+        return self.session_id is not None
+
+    def points_of(self, points: Iterable[str]) -> tuple[str, ...]:
+        """The points to press for this slot, of its routine's ``points``: all of them, or
+        all but the one a leave-one-out slot leaves out."""
+        return tuple(p for p in points if p != self.leave_out)
+
     def describe(self) -> str:
         what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
         return f"slot {self.slot} (block {self.block}): {what} ({self.condition})"
@@ -116,6 +127,11 @@ class Slot:
         if self.leave_out:
             return self.leave_out not in session.points
         return tested is None or tested in session.points
+
+
+def tested_point(plan: Iterable[Slot]) -> str | None:
+    """The point a leave-one-out plan tests (its slots that leave one out name it), or None."""
+    return next((s.leave_out for s in plan if s.leave_out), None)
 
 
 @dataclass(frozen=True)

@@ -169,8 +169,8 @@ def plan_summary(slots: Sequence[Slot]) -> tuple[str, pd.DataFrame]:
     """
     if not slots:
         return "No plan yet.", pd.DataFrame(columns=["Week starting", "Planned", "Done", "To do"])
-    done = sum(s.session_id is not None for s in slots)
-    upcoming = next((s for s in slots if s.session_id is None), None)
+    done = sum(s.filled for s in slots)
+    upcoming = next((s for s in slots if not s.filled), None)
     headline = f"{done} of {len(slots)} planned sessions done"
     if upcoming is None:
         headline += ": the plan is complete."
@@ -179,7 +179,7 @@ def plan_summary(slots: Sequence[Slot]) -> tuple[str, pd.DataFrame]:
             f"; next: {upcoming.routine} ({upcoming.condition}), due {upcoming.due:%a %d %b}."
         )
     weeks = pd.DataFrame(
-        {"week": [_monday(s.due) for s in slots], "done": [s.session_id is not None for s in slots]}
+        {"week": [_monday(s.due) for s in slots], "done": [s.filled for s in slots]}
     )
     by_week = weeks.groupby("week", sort=True)["done"].agg(["size", "sum"])
     table = pd.DataFrame(

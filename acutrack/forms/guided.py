@@ -277,7 +277,7 @@ class GuidedSession(Form):
         """Begin the countdown at the routine's first point."""
         routine = self.routine_spec
         slot = self.planned.chosen
-        points = [p for p in routine.points if slot is None or p != slot.leave_out]
+        points = routine.points if slot is None else slot.points_of(routine.points)
         self.steps = [
             _Step(r + 1, code, routine.seconds_per_point)
             for r in range(routine.rounds)

@@ -135,8 +135,7 @@ class SessionForm(Form):
         self._choose(slot.routine)
         self.condition.value = slot.condition
         self.condition.disabled = True
-        if slot.leave_out:
-            self.points.value = tuple(p for p in self.points.value if p != slot.leave_out)
+        self.points.value = slot.points_of(self.points.value)
 
     def _choose(self, routine: str) -> None:
         if self.routine.value == routine:

@@ -10,7 +10,7 @@ from ..csvstore import (
 )
 from ..errors import InvalidValue
 from ..loading import Row, read_rows
-from ..records import Problem, Session, Slot
+from ..records import Problem, Session, Slot, tested_point
 from ..tables import (
     TableSpec,
     plan_spec,
@@ -42,12 +42,12 @@ class _PlanSlots:
             if slot_id not in rows:
                 raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
             slot = Slot(**rows[slot_id].values)
-            if slot.session_id is not None:
+            if slot.filled:
                 why = f"expected an open slot: session {slot.session_id} did this one"
                 raise InvalidValue("slot", slot_id, why)
             session = Session(**values, slot=slot_id)
             same_plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
-            tested = next((s.leave_out for s in same_plan if s.leave_out), None)
+            tested = tested_point(same_plan)
             if not slot.fits(session, tested):
                 why = f"expected the session this slot asks for: {slot.describe()}"
                 raise InvalidValue("slot", slot_id, why)
@@ -123,7 +123,7 @@ class _PlanSlots:
             if slot.session_id != session_id:
                 continue
             plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
-            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            tested = tested_point(plan)
             if session is not None and slot.fits(session, tested):
                 continue
             reopened = {**vars(slot), "session_id": None, "reopened": slot.reopened + 1}
@@ -137,11 +137,11 @@ class _PlanSlots:
         found = []
         for row in rows.values():
             slot = Slot(**row.values)
-            if slot.session_id is None:
+            if not slot.filled:
                 continue
             session = stored.get(slot.session_id)
             plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
-            tested = next((s.leave_out for s in plan if s.leave_out), None)
+            tested = tested_point(plan)
             if session is None:
                 why = "no session in this journal has this id: the slot is not done"
             elif not slot.fits(session, tested):
