@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from .tables import SCREEN_ANSWERS, SCREEN_QUESTIONS
+
 __all__ = [
     "ACT_AT_ONCE",
     "ANSWERS",
@@ -34,7 +36,7 @@ SCREEN_EVERY = timedelta(days=28)
 #: go on: offered while an urgent answer stands, so that the person is not stuck with a
 #: pause they have already acted on (see `acutrack.standing`).
 SEEN = "seen"
-ANSWERS = ("yes", "no", SEEN)
+ANSWERS = SCREEN_ANSWERS
 
 
 # Plain classes rather than dataclasses: `acutrack log` imports this module to remind of a
@@ -117,6 +119,9 @@ QUESTIONS = (
     Question("steroids", "soon", "Long-term use of steroid tablets (such as prednisolone)"),
     Question("night_pain", "soon", "Pain at night that does not ease, however you lie"),
 )
+
+if tuple(q.name for q in QUESTIONS) != SCREEN_QUESTIONS:  # one list of columns, in storage
+    raise AssertionError("the screen's questions must be the columns of screens.csv, in order")
 
 ACT_AT_ONCE = (
     "If any of these signs appear between screens, act at once as it says: do not wait "

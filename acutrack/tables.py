@@ -29,7 +29,6 @@ from .fields import (
     TextField,
     TimeField,
 )
-from .screening import ANSWERS, QUESTIONS
 
 SCHEMA_VERSION = 1
 
@@ -272,6 +271,24 @@ def medication_spec() -> TableSpec:
     )
 
 
+#: The red-flag screen's questions, as the columns of ``screens.csv`` name them, in order;
+#: their words, tiers and advice are `acutrack.screening`'s, which builds on these.
+SCREEN_QUESTIONS = (
+    "bladder_bowel",
+    "saddle_numbness",
+    "sexual_function",
+    "leg_weakness",
+    "fever",
+    "injury",
+    "cancer_history",
+    "weight_loss",
+    "steroids",
+    "night_pain",
+)
+#: What each may answer: ``seen`` is a sign still there that a clinician has seen.
+SCREEN_ANSWERS = ("yes", "no", "seen")
+
+
 def screen_spec() -> TableSpec:
     """Columns of ``screens.csv``: answers to the red-flag screen (`acutrack.screening`)."""
     return TableSpec(
@@ -281,7 +298,7 @@ def screen_spec() -> TableSpec:
         (
             IdField("id"),
             TimeField("answered_at"),
-            *(ChoiceField(q.name, choices=ANSWERS) for q in QUESTIONS),
+            *(ChoiceField(name, choices=SCREEN_ANSWERS) for name in SCREEN_QUESTIONS),
             TextField("notes"),
         ),
     )
