@@ -120,7 +120,7 @@ def _declarer(sub, common, name: str, home: str, declared: list[str]):
 
     def command(wanted: str, run: Callable[[argparse.Namespace], int], help_: str):
         if _HOMES.get(wanted) != home:
-            raise LookupError(f"acutrack.cli.{home} declares {wanted!r}, which _HOMES lacks")
+            raise LookupError(f"acutrack.cli.{home} declares {wanted!r}; _HOMES lists it elsewhere")
         if wanted != name:
             return _Unused()
         declared.append(name)
