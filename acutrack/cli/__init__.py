@@ -120,7 +120,8 @@ def _declarer(sub, common, name: str, home: str, declared: list[str]):
 
     def command(wanted: str, run: Callable[[argparse.Namespace], int], help_: str):
         if _HOMES.get(wanted) != home:
-            raise LookupError(f"acutrack.cli.{home} declares {wanted!r}; _HOMES lists it elsewhere")
+            listed = _HOMES.get(wanted, "no module")
+            raise LookupError(f"acutrack.cli.{home} declares {wanted!r}; _HOMES gives it {listed}")
         if wanted != name:
             return _Unused()
         declared.append(name)
