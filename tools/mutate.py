@@ -67,7 +67,7 @@ TESTS = {
         "tests/test_plots.py",
         "tests/test_points_routines.py",
     ),
-    "acutrack/report.py": (
+    "acutrack/report/": (
         "tests/test_points_routines.py",
         "tests/test_plot_whiskers.py",
         "tests/test_report.py",
@@ -420,14 +420,14 @@ MUTANTS = [
     # -- report and loading ------------------------------------------------------------------
     Mutant(
         "report-points-interval-dropped",
-        "acutrack/report.py",
+        "acutrack/report/html.py",
         "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
         "",
         "report's points interval column removed",
     ),
     Mutant(
         "report-points-interval-wrong",
-        "acutrack/report.py",
+        "acutrack/report/html.py",
         "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
         "fmt_ci((p.ci_low, p.estimate), missing=MISSING),",
         "report's points interval ends at the estimate",
