@@ -60,7 +60,7 @@ def journal_heading(journal: Journal) -> str:
     """
     from .analysis import pain_alerts, pain_alerts_summary
 
-    sessions, ratings = journal.entries()
+    sessions, ratings = journal.sessions_and_ratings()
     alerts = pain_alerts(sessions, ratings)
     days = sorted({*sessions["local_time"].dt.date, *ratings["local_time"].dt.date})
     held = f"{len(sessions)} session(s) and {len(ratings)} check-in(s)"

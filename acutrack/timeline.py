@@ -125,7 +125,7 @@ def latest_entries(journal: Journal, count: int = 10) -> list[Entry]:
     Rows the journal cannot read are left out without a warning here: `Journal.problems`
     and ``acutrack validate`` are where they are reported.
     """
-    return entries_of(*journal.entries(), count) if count > 0 else []
+    return entries_of(*journal.sessions_and_ratings(), count) if count > 0 else []
 
 
 def other_entries(journal: Journal, count: int) -> list[Entry]:

@@ -84,7 +84,7 @@ def test_sessions_are_drawn_as_arrows_from_before_to_after(tmp_path):
     journal = _journal(tmp_path)
     journal.log_session(7, 3, started_at=NOW - timedelta(days=1))
     journal.log_session(6, 5, routine="back-sham", started_at=NOW - timedelta(hours=3))
-    sessions, ratings = journal.entries()
+    sessions, ratings = journal.sessions_and_ratings()
     daily = at.analysis.daily_pain(at.analysis.pain_readings(sessions, ratings))
     ax = plot_daily_pain(daily, sessions=sessions)
     lines = {c.get_label(): c for c in ax.collections}

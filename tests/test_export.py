@@ -290,7 +290,7 @@ def test_an_empty_journal_exports_just_the_patient(tmp_path):
 def test_the_sample_journal(tmp_path):
     sample = at.sample_journal()
     counts = write_fhir(sample, tmp_path / "sample.json")
-    sessions, ratings = sample.entries()
+    sessions, ratings = sample.sessions_and_ratings()
     assert counts["Observation"] == 2 * len(sessions) + len(ratings) + len(sample.peg()) + len(
         sample.pgic()
     )

@@ -393,7 +393,7 @@ def test_coarse_ratings_are_drawn_apart_and_never_averaged(journal):
     mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
     journal.import_file("csv", SHEET_4, mapping=mapping, scale="0-4")
     journal.log_rating(2, rated_at="2021-03-05T09:00+01:00")
-    sessions, ratings = journal.entries()
+    sessions, ratings = journal.sessions_and_ratings()
     weekly = analysis.weekly_trend(sessions, ratings)
     assert weekly["mean"].dropna().tolist() == [2.0]  # the check-in alone
     imported = journal.imported_ratings()

@@ -362,3 +362,16 @@ def test_the_answers_old_home_still_works_with_a_warning():
 
     with pytest.warns(DeprecationWarning, match="acutrack.answers.Screen"):
         assert records.Screen is answers.Screen
+
+
+def test_renamed_names_still_work_for_a_release_with_a_warning(journal):
+    from acutrack import analysis
+    from acutrack.app import page
+
+    with pytest.warns(DeprecationWarning, match="sessions_and_ratings"):
+        sessions, ratings = journal.entries()
+    assert sessions.empty and ratings.empty
+    with pytest.warns(DeprecationWarning, match="PgicSummary"):
+        assert analysis.Pgic is analysis.PgicSummary
+    with pytest.warns(DeprecationWarning, match="TwoWeeksChart"):
+        assert page.TwoWeeks is page.TwoWeeksChart

@@ -138,7 +138,7 @@ def first_section(text: str) -> FirstSection:
 def test_first_page_of_a_rich_journal_stands_alone(rich, tables, pages):
     page = first_section(pages["rich"])
     words = page.words
-    sessions, ratings = rich.entries()
+    sessions, ratings = rich.sessions_and_ratings()
     change = analysis.pain_change(sessions, ratings)
     assert change.enough and change.start[1] < change.end[0]  # the windows do not overlap
     assert f"Name: {NAME} · ID: {PATIENT_ID}" in words
@@ -192,7 +192,7 @@ def test_a_one_week_journal_says_plainly_there_is_too_little(week, pages):
 
 
 def test_the_one_week_change_no_longer_compares_a_week_with_itself(week):
-    sessions, ratings = week.entries()
+    sessions, ratings = week.sessions_and_ratings()
     change = analysis.pain_change(sessions, ratings)
     # The first and the last 7 days of a 7-day journal are the same days: no comparison.
     assert not change.enough and change.span == 7
@@ -298,7 +298,7 @@ def test_the_measures_now_against_the_start(week, tables):
 
 
 def test_real_against_sham_without_sessions_after_rescue(week):
-    sessions, ratings = week.entries()
+    sessions, ratings = week.sessions_and_ratings()
     check = analysis.real_vs_sham_rescue(sessions, week.medications(), ratings=ratings)
     # The ibuprofen of 08 Oct 13:00 came an hour before that day's session (a real one).
     assert check["sessions"].tolist() == [

@@ -14,7 +14,14 @@ from .experiment import (
     real_vs_sham_rescue,
     responder_rates,
 )
-from .measures import PegChange, Pgic, RescueDoses, latest_pgic, peg_change, rescue_doses
+from .measures import (
+    PegChange,
+    PgicSummary,
+    RescueDoses,
+    latest_pgic,
+    peg_change,
+    rescue_doses,
+)
 from .points import not_helpful, rank_points
 from .routines import compare_routines
 from .trend import (
@@ -41,7 +48,7 @@ __all__ = [
     "Episode",
     "PainChange",
     "PegChange",
-    "Pgic",
+    "PgicSummary",
     "RescueDoses",
     "compare_routines",
     "condition_drops",
@@ -64,3 +71,11 @@ __all__ = [
     "weekly_shortfall",
     "weekly_trend",
 ]
+
+
+def __getattr__(name: str):
+    if name == "Pgic":  # its old name, for one release (see `measures`)
+        from . import measures
+
+        return measures.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,24 @@ from ..answers import PGIC_ANSWERS
 from ..stats.results import fmt
 from .trend import fmt_signed
 
-__all__ = ["PegChange", "Pgic", "RescueDoses", "latest_pgic", "peg_change", "rescue_doses"]
+__all__ = [
+    "PegChange",
+    "PgicSummary",
+    "RescueDoses",
+    "latest_pgic",
+    "peg_change",
+    "rescue_doses",
+]
+
+
+def __getattr__(name: str):
+    # Its old name, which `acutrack.answers.Pgic` (one answer) also bears: for one release.
+    if name == "Pgic":
+        import warnings
+
+        warnings.warn("acutrack.analysis.Pgic is now PgicSummary", DeprecationWarning, stacklevel=2)
+        return PgicSummary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def peg_change(peg: pd.DataFrame) -> PegChange:
 
 
 @dataclass(frozen=True)
-class Pgic:
+class PgicSummary:
     """The latest patient global impression of change.
 
     Attributes
@@ -115,18 +132,18 @@ class Pgic:
         return f"“{self.words}” ({self.change} of 7), answered {self.day:%d %b %Y}{since}."
 
 
-def latest_pgic(pgic: pd.DataFrame) -> Pgic:
+def latest_pgic(pgic: pd.DataFrame) -> PgicSummary:
     """The latest answer of ``pgic`` (as `Journal.pgic` returns it).
 
     Returns
     -------
-    Pgic
+    PgicSummary
     """
     if pgic.empty:
-        return Pgic(0, None, None, None)
+        return PgicSummary(0, None, None, None)
     last = pgic.sort_values("answered_at", kind="stable").iloc[-1]
     since = last["since"]
-    return Pgic(
+    return PgicSummary(
         answers=len(pgic),
         change=int(last["change"]),
         day=last["local_time"].date(),

@@ -21,7 +21,7 @@ from ..forms.flags import RedFlagBanner
 from ..journal import Journal
 from ..plan import next_slot
 
-__all__ = ["AppPage", "ReportMaker", "TwoWeeks"]
+__all__ = ["AppPage", "ReportMaker", "TwoWeeksChart"]
 
 DAYS_SHOWN = 14
 # Widgets as wide as the page and no wider, whatever the phone: the forms' rows of buttons
@@ -45,7 +45,7 @@ STYLE = """
 """
 
 
-class TwoWeeks(Form):
+class TwoWeeksChart(Form):
     """ "Your last two weeks": pain day by day with sessions marked, and the plan's next slot.
 
     Redrawn whenever any form on the journal saves (see `Form`).
@@ -74,7 +74,7 @@ class TwoWeeks(Form):
             if slot
             else ""
         )
-        sessions, ratings = self.journal.entries()
+        sessions, ratings = self.journal.sessions_and_ratings()
         since = self.journal.now() - timedelta(days=DAYS_SHOWN)
         sessions = sessions[sessions["started_at"] >= since]
         ratings = ratings[ratings["rated_at"] >= since]
@@ -139,7 +139,7 @@ class AppPage:
         The quick log (``quick=True``): pain before and after, routine, Save.
     guided : GuidedSession
     check_in : CheckInForm
-    two_weeks : TwoWeeks
+    two_weeks : TwoWeeksChart
     report : ReportMaker
     widget : VBox
         CSS class ``acutrack-app``.
@@ -151,7 +151,7 @@ class AppPage:
         self.quick = SessionForm(journal, quick=True)
         self.guided = GuidedSession(journal)
         self.check_in = CheckInForm(journal)
-        self.two_weeks = TwoWeeks(journal)
+        self.two_weeks = TwoWeeksChart(journal)
         self.report = ReportMaker(journal)
         # The forms carry their own titles; the other parts get one here.
         parts = (
@@ -183,3 +183,12 @@ class AppPage:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def __getattr__(name: str):
+    if name == "TwoWeeks":  # its old name, for one release: it is a chart, not a form to fill
+        import warnings
+
+        warnings.warn("TwoWeeks is now TwoWeeksChart", DeprecationWarning, stacklevel=2)
+        return TwoWeeksChart
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

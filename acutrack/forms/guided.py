@@ -269,13 +269,22 @@ class GuidedSession(Form):
         self.end_box.layout.display = _SHOW if end else _HIDE
 
     @property
-    def routine_spec(self) -> Routine:
+    def routine_chosen(self) -> Routine:
+        """The routine chosen (its points and timing)."""
         return self.journal.catalog.routine(self.routine.value)
+
+    @property
+    def routine_spec(self) -> Routine:
+        """Deprecated name of `routine_chosen` (kept for one release)."""
+        import warnings
+
+        warnings.warn("routine_spec is now routine_chosen", DeprecationWarning, stacklevel=2)
+        return self.routine_chosen
 
     @_one_at_a_time
     def start(self) -> None:
         """Begin the countdown at the routine's first point."""
-        routine = self.routine_spec
+        routine = self.routine_chosen
         slot = self.planned.chosen
         points = routine.points if slot is None else slot.points_of(routine.points)
         self.steps = [
@@ -386,7 +395,7 @@ class GuidedSession(Form):
         if self.phase != "running":
             return
         step = self.steps[self.index]
-        routine = self.routine_spec
+        routine = self.routine_chosen
         point = self.journal.catalog.points[step.code]
         self._draw(point)
         caution = point.caution or CAUTIONS[0]
@@ -425,7 +434,7 @@ class GuidedSession(Form):
             return
         if self._refuse_missing(self.before, self.after, self.when):
             return
-        ok, routine = self._attempt(lambda: self.routine_spec)
+        ok, routine = self._attempt(lambda: self.routine_chosen)
         if not ok:
             return
         moved = self.planned.still_next()

@@ -120,7 +120,7 @@ class _Reading:
         """
         return self._table(screen_spec())
 
-    def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def sessions_and_ratings(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Sessions and ratings for a screen or a report, without warnings.
 
         Rows that cannot be read are left out as by `sessions` and `ratings`, but
@@ -130,6 +130,16 @@ class _Reading:
             warnings.simplefilter("ignore", JournalWarning)
             return self.sessions(), self.ratings()
 
+    def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Deprecated name of `sessions_and_ratings` (kept for one release): the journal
+        holds other entries too."""
+        warnings.warn(
+            "Journal.entries() is now Journal.sessions_and_ratings()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.sessions_and_ratings()
+
     def first_day(self) -> date | None:
         """The day of the first session or check-in (as the clock showed it then), or None
         in an empty journal.
@@ -137,7 +147,7 @@ class _Reading:
         Read through the tables' vectorised loader: the forms ask it after every save,
         and a row-by-row read of a long journal would make each save wait.
         """
-        firsts = [table["local_time"].min() for table in self.entries() if len(table)]
+        firsts = [table["local_time"].min() for table in self.sessions_and_ratings() if len(table)]
         return min(firsts).date() if firsts else None
 
     def latest(self, kind: str) -> Any:

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from .. import analysis, stats
-from ..analysis.measures import PegChange, Pgic, RescueDoses
+from ..analysis.measures import PegChange, PgicSummary, RescueDoses
 from ..analysis.trend import Episode, PainChange
 from ..answers import Screen
 from ..journal import Journal, JournalWarning
@@ -47,7 +47,7 @@ class ReportTables:
     change : PainChange
     episode : Episode
     peg : PegChange
-    pgic : Pgic
+    pgic : PgicSummary
     rescue : RescueDoses
         As-needed doses in the windows of ``change``.
     real_vs_sham : RealVsSham
@@ -78,7 +78,7 @@ class ReportTables:
     change: PainChange
     episode: Episode
     peg: PegChange
-    pgic: Pgic
+    pgic: PgicSummary
     rescue: RescueDoses
     routines: pd.DataFrame
     points: pd.DataFrame
@@ -113,7 +113,7 @@ def report_tables(journal: Journal, *, since: date | None = None) -> ReportTable
     -------
     ReportTables
     """
-    sessions, ratings = (_from(table, since) for table in journal.entries())
+    sessions, ratings = (_from(table, since) for table in journal.sessions_and_ratings())
     with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
         warnings.simplefilter("ignore", JournalWarning)
         peg, pgic, medications, screens = (
