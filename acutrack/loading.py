@@ -197,13 +197,16 @@ def _recorded(text: str) -> tuple[float | None, str]:
     return (None if moment is None else moment.timestamp()), ""
 
 
-def read_rows(path: Path, spec: TableSpec) -> tuple[dict[str, Row], list[Problem]]:
+def read_rows(
+    path: Path, spec: TableSpec, data: bytes | None = None
+) -> tuple[dict[str, Row], list[Problem]]:
     """Load a small file row by row, without pandas (user routines, points, plans).
 
     Same rules as `load_table`: bad rows are reported, the latest usable row for each key
-    wins (`latest_rows`), and a tombstone removes the key.
+    wins (`latest_rows`), and a tombstone removes the key. ``data`` is the file's bytes,
+    when the caller has read them already.
     """
-    header, good, problems = _well_formed(path, spec)
+    header, good, problems = _well_formed(path, spec, data)
     if not good:
         return {}, problems
     rows, found = _resolve(path.name, spec, header, good)
@@ -221,14 +224,16 @@ class Version:
     recorded: float | None
 
 
-def read_versions(path: Path, spec: TableSpec) -> tuple[list[Version], list[Problem]]:
+def read_versions(
+    path: Path, spec: TableSpec, data: bytes | None = None
+) -> tuple[list[Version], list[Problem]]:
     """Every readable row of a small file in file order, and what could not be read.
 
     For readers that need the history rather than the standing entries (which red-flag
     answer stands depends on the order answers were written in). `latest_rows` over the
-    versions gives the standing ones, as `read_rows` does.
+    versions gives the standing ones, as `read_rows` does. ``data`` as for `read_rows`.
     """
-    header, good, problems = _well_formed(path, spec)
+    header, good, problems = _well_formed(path, spec, data)
     parsed, found = _parse(path.name, spec, header, good)
     versions = [
         Version(
@@ -243,12 +248,16 @@ def read_versions(path: Path, spec: TableSpec) -> tuple[list[Version], list[Prob
     return versions, sorted(problems + found, key=lambda p: p.line)
 
 
-def _well_formed(path: Path, spec: TableSpec) -> tuple[list[str], list[Record], list[Problem]]:
+def _well_formed(
+    path: Path, spec: TableSpec, data: bytes | None = None
+) -> tuple[list[str], list[Record], list[Problem]]:
     """A file's header, its well-formed records (none when the header stops them all) and
     the problems of its header and of its damaged lines."""
-    if not path.exists():
-        return [], [], []
-    header, good, broken = read_records(path.read_bytes().decode("utf-8", errors="surrogateescape"))
+    if data is None:
+        if not path.exists():
+            return [], [], []
+        data = path.read_bytes()
+    header, good, broken = read_records(data.decode("utf-8", errors="surrogateescape"))
     if not header:
         return [], [], []
     problems, stops = _header_problems(path.name, spec, header, len(good))
@@ -434,14 +443,14 @@ _CSV = {"na_filter": False, "skip_blank_lines": False, "engine": "c", "header": 
 
 
 def _fast_records(
-    path: Path, whole: bytes, header: list[str], read_as: Mapping[str, str] | None = None
+    whole: bytes, header: list[str], read_as: Mapping[str, str] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """Parse a well-formed file with pandas' C reader; None when anything is unusual.
 
     Only valid UTF-8 files whose every record is one line take this path; the result then
     matches `read_records` (which handles everything else): the same cells and lines,
-    wholly empty rows dropped. pandas reads the file by its path (big files in parallel),
-    and again from ``whole``, the bytes checked here, if the file changed in between.
+    wholly empty rows dropped. pandas parses ``whole``, the bytes checked here: the file
+    is read once.
     ``read_as`` names columns to read as ``"number"`` (whole numbers) or ``"category"``
     (texts); a column in which pandas finds anything else (a decimal, a text that is all
     digits) is read again as written, so that its cells are judged one by one without
@@ -468,10 +477,7 @@ def _fast_records(
     read_as = read_as or {}
     dtype = {c: read_as.get(c, object) for c in header if read_as.get(c) != "number"}
     try:
-        frame = pd.read_csv(path, names=header, dtype=dtype, **_CSV)
-        with path.open("rb") as again:
-            if again.read(len(whole) + 1) != whole:  # a writer came in between
-                frame = pd.read_csv(io.BytesIO(whole), names=header, dtype=dtype, **_CSV)
+        frame = pd.read_csv(io.BytesIO(whole), names=header, dtype=dtype, **_CSV)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None  # e.g. a row longer than the header
     # One record per line (no line break inside quotes), none taken as an index column.
@@ -542,7 +548,9 @@ def _cells(raw: pd.DataFrame, name: str) -> pd.Categorical | np.ndarray:
     return col.to_numpy() if col.dtype.kind in "iu" else col.to_numpy(dtype=object)
 
 
-def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def load_table(
+    path: Path, spec: TableSpec, data: bytes | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Load one journal file.
 
     Parameters
@@ -551,6 +559,8 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         The CSV file; a missing or empty file is an empty table.
     spec : TableSpec
         Its columns.
+    data : bytes, optional
+        The file's bytes, when the caller has read them already.
 
     Returns
     -------
@@ -565,10 +575,10 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     import numpy as np
     import pandas as pd
 
-    if not path.exists():
+    if data is None and not path.exists():
         return empty_table(spec), []
     name = path.name
-    whole = path.read_bytes()
+    whole = path.read_bytes() if data is None else data
 
     def text() -> str:
         return whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape")
@@ -582,7 +592,7 @@ def load_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         return empty_table(spec), _header_problems(name, spec, header, len(good))[0]
     names = table_names(header)
     read_as = {f.name: f.read_as for f in (*spec.fields, _ACTION) if f.read_as != "text"}
-    fast = _fast_records(path, whole, names, read_as)
+    fast = _fast_records(whole, names, read_as)
     if fast is not None:
         raw, lines = fast
     else:

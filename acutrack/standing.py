@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .answers import Screen
-from .loading import latest_rows, read_versions
+from .loading import latest_rows
 from .screening import ACT_AT_ONCE, QUESTIONS, SEEN, TIERS, Tier, tier_of
 from .tables import screen_spec
 
@@ -125,7 +125,7 @@ def standing(journal: Journal) -> Standing:
     from .conflicts import merged_versions
 
     spec = screen_spec()
-    versions, problems = read_versions(journal.file(spec), spec)
+    versions, problems = journal.versions(spec)
     # A version merged from a sync conflict copy may raise an alarm but never clear one:
     # across devices, which answer came first cannot be known.
     merged = merged_versions(journal, spec.filename)

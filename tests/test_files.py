@@ -277,7 +277,7 @@ def test_the_fast_reader_takes_files_with_blank_and_empty_rows(journal):
     path = journal.path / "sessions.csv"
     path.write_text(path.read_text() + "\n" + ",,,\n")
     header = path.read_text().splitlines()[0].split(",")
-    raw, lines = loading._fast_records(path, path.read_bytes(), header)
+    raw, lines = loading._fast_records(path.read_bytes(), header)
     assert list(lines) == [2]  # the blank line 3 and the empty row on line 4 are skipped
     assert raw["notes"].tolist() == ['quoted, "really"']
 
@@ -420,7 +420,7 @@ def test_one_odd_cell_does_not_send_a_long_file_to_the_careful_reader(journal):
     path.write_text(header + ",".join(cells) + "".join(rest))
     names = header.strip().split(",")
     read_as = {"pain_before": "number", "pain_after": "number"}
-    raw, _ = loading._fast_records(path, path.read_bytes(), names, read_as)
+    raw, _ = loading._fast_records(path.read_bytes(), names, read_as)
     assert raw["pain_before"].tolist() == ["5.5", "6", "6"]  # as written
     problems = journal.problems()
     assert problems[["line", "field", "value"]].values.tolist() == [[2, "pain_before", "5.5"]]

@@ -17,6 +17,7 @@ a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -156,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser(_wanted(argv)).parse_args(argv)
     try:
-        return args.run(args)
+        with contextlib.ExitStack() as args.views:
+            return args.run(args)
     except BrokenPipeError:  # e.g. `acutrack points | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

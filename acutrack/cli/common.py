@@ -22,10 +22,16 @@ class _Usage(Exception):
 
 
 def _journal(args: argparse.Namespace):
+    """The journal a command works on, read as one view for the whole command (each file
+    once, and again after the command writes to it; see `Journal.snapshot`)."""
     from ..journal import Journal
 
     folder, clock = getattr(args, "journal", None), _test_clock()
-    return Journal(folder, clock=clock) if folder else Journal.default(clock=clock)
+    journal = Journal(folder, clock=clock) if folder else Journal.default(clock=clock)
+    views = getattr(args, "views", None)  # set by `main` for the length of the command
+    if views is not None:
+        views.enter_context(journal.snapshot())
+    return journal
 
 
 def _test_clock() -> Callable[[], datetime] | None:

@@ -357,8 +357,9 @@ class Form:
 
     def _saved(self) -> None:
         """After a write: bring this form and every other open one on the journal up to date."""
-        for form in list(_OPEN.get(self.journal.path, ())):
-            form._attempt(form.refresh)
+        with self.journal.snapshot():  # one reading of each file for them all
+            for form in list(_OPEN.get(self.journal.path, ())):
+                form._attempt(form.refresh)
 
     def _attempt(self, action: Callable[[], Any], done: str = "") -> tuple[bool, Any]:
         """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``.
@@ -390,11 +391,17 @@ class Form:
         that styling and tests find the form by.
         """
         self.save = w.Button(description=save, button_style="primary", icon="check")
-        self.save.on_click(self._save)
+        self.save.on_click(self._save_once_read)
         self.widget = w.VBox(
             [w.HTML(f"<h4>{html.escape(title)}</h4>"), *parts, w.HBox([self.save, self.feedback])]
         )
         self.widget.add_class(css)
+
+    def _save_once_read(self, *button: object) -> None:
+        """Save, reading each journal file once for the checks, the write and every form's
+        refresh after it (a file written is read again, once)."""
+        with self.journal.snapshot():
+            self._save(*button)
 
     def _store(self, action: Callable[[], Any]) -> Any:
         """Write with ``action`` and say what was stored; then clear this form and bring

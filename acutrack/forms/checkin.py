@@ -147,7 +147,7 @@ class CheckInForm(Form):
         self.save = w.Button(description="Save check-in", button_style="primary", icon="check")
         self.last_saved: Rating | None = None
         self.last_peg: Peg | None = None
-        self.save.on_click(self._save)
+        self.save.on_click(self._save_once_read)
         self.widget = w.VBox(
             [
                 w.HTML("<h4>Quick check-in</h4>"),

@@ -60,7 +60,7 @@ class CorrectionForm(Form):
         self.rating_box = w.VBox([self.pain.widget, self.stress])
         self.other = w.HTML()
         self.entry.observe(self._load, names="value")
-        self.save.on_click(lambda _: self._save())
+        self.save.on_click(lambda _: self._save_once_read())
         self.delete.on_click(lambda _: self._delete())
         self.widget = w.VBox(
             [

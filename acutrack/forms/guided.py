@@ -184,7 +184,7 @@ class GuidedSession(Form):
         self.pause_button.on_click(lambda _: self.toggle_pause())
         self.skip_button.on_click(lambda _: self.skip())
         self.stop_button.on_click(lambda _: self.stop())
-        self.save.on_click(lambda _: self._save())
+        self.save.on_click(lambda _: self._save_once_read())
         self.discard.on_click(lambda _: self._discard())
         self.sound.observe(self._mute, names="value")
 

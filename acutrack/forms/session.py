@@ -89,7 +89,7 @@ class SessionForm(Form):
         self.last_saved: Session | None = None
 
         self.routine.observe(self._fill_from_routine, names="value")
-        self.save.on_click(self._save)
+        self.save.on_click(self._save_once_read)
         self.widget = w.VBox(
             [
                 w.HTML("<h4>Log a session</h4>"),

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from ..importing import ImportReport
 
-from .store import _IMPORTED_RATINGS, JournalWarning, _cells_of
+from .store import _IMPORTED_RATINGS, JournalWarning
 
 #: An imported entry's id: its source key's first 16 hexadecimal digits (`import_records`).
 _IMPORTED_ID = re.compile(r"[a-z]-[0-9a-f]{16}")
@@ -111,8 +111,8 @@ class _ImportLedger:
             if items and not dry_run:
                 for spec in (ledger, *(specs[kind] for kind in kinds)):  # always this order
                     held.enter_context(self._writing(spec))
-            known_keys = set(_cells_of(self.file(ledger), "source_key"))
-            known_ids = {kind: _cells_of(self.file(specs[kind]), "id") for kind in kinds}
+            known_keys = set(self._cells(ledger, "source_key"))
+            known_ids = {kind: self._cells(specs[kind], "id") for kind in kinds}
             added: list[Any] = []
             known: list[Any] = []
             invalid: list[tuple[Any, InvalidValue]] = []
@@ -193,10 +193,10 @@ class _ImportLedger:
 
     def _imports_without_ledger(self) -> list[Problem]:
         """Imported entries (an id of 16 hexadecimal digits) that ``imports.csv`` lacks."""
-        ledger = _cells_of(self.file(import_spec()), "entry_id")
+        ledger = self._cells(import_spec(), "entry_id")
         found = []
         for spec in (rating_spec(), _IMPORTED_RATINGS, medication_spec()):
-            for entry_id, line in _cells_of(self.file(spec), "id").items():
+            for entry_id, line in self._cells(spec, "id").items():
                 if _IMPORTED_ID.fullmatch(entry_id) and entry_id not in ledger:
                     found.append(Problem(spec.filename, line, "id", entry_id, _NO_LEDGER))
         return found

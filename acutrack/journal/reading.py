@@ -6,7 +6,6 @@ import warnings
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..loading import read_rows
 from ..tables import (
     medication_spec,
     peg_spec,
@@ -156,7 +155,7 @@ class _Reading:
         Read without pandas, so that the command line can ask whether a screen is due.
         """
         spec = _OTHER_SPECS.get(kind) or {s.name: s for s in self._specs()}[kind]
-        rows, _ = read_rows(self.file(spec), spec)
+        rows, _ = self._rows(spec)
         # The latest by time; of equal times, the one written last.
         last = max(rows.values(), key=lambda r: (r.values[spec.time], r.line), default=None)
         return _RECORDS[kind](last.values) if last else None
@@ -164,5 +163,5 @@ class _Reading:
     def profile(self) -> dict[str, str]:
         """The name and id the person set, by key (``name``, ``patient_id``); unset are left out."""
         spec = profile_spec()
-        rows, _ = read_rows(self.file(spec), spec)
+        rows, _ = self._rows(spec)
         return {k: row.values["value"] for k, row in rows.items() if row.values["value"]}

@@ -52,7 +52,7 @@ class _Review:
         """Sessions, ratings and `problems`, from one reading of the files (for `show`)."""
         import pandas as pd
 
-        from ..loading import empty_table, load_table
+        from ..loading import empty_table
 
         columns = ["file", "line", "field", "value", "why"]
         catalog, in_catalog = self._catalog()
@@ -67,17 +67,17 @@ class _Review:
                 # Its files cannot be judged by this version.
                 return sessions, ratings, pd.DataFrame([asdict(meta)], columns=columns)
             found = [meta, *found]
-        sessions, in_sessions = load_table(self.file(sessions_spec), sessions_spec)
-        ratings, in_ratings = load_table(self.file(ratings_spec), ratings_spec)
+        sessions, in_sessions, session_ties = self._loaded(sessions_spec)
+        ratings, in_ratings, rating_ties = self._loaded(ratings_spec)
         found += in_sessions + in_ratings + self._dangling_follow_ups(ratings)
-        found += sessions.attrs.pop("ties", []) + ratings.attrs.pop("ties", [])
-        slots, in_plan = read_rows(self.file(plan_spec(catalog)), plan_spec(catalog))
+        found += session_ties + rating_ties
+        slots, in_plan = self._rows(plan_spec(catalog))
         found += in_plan + self._slot_problems(slots, sessions)
         for spec in (*_OUTCOME_SPECS, _IMPORTED_RATINGS):
-            table, in_table = load_table(self.file(spec), spec)
-            found += in_table + table.attrs.get("ties", [])
+            _, in_table, ties = self._loaded(spec)
+            found += in_table + ties
         for spec in (profile_spec(), import_spec()):
-            found += read_rows(self.file(spec), spec)[1]
+            found += self._rows(spec)[1]
         found += self._imports_without_ledger()
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)

@@ -9,7 +9,7 @@ from ..csvstore import (
     rollback_point,
 )
 from ..errors import InvalidValue
-from ..loading import Row, read_rows
+from ..loading import Row
 from ..records import Problem, Session, Slot, tested_point
 from ..tables import (
     TableSpec,
@@ -90,7 +90,7 @@ class _PlanSlots:
 
     def _slot_rows(self) -> dict[str, Row]:
         spec = plan_spec(self.catalog)
-        return read_rows(self.file(spec), spec)[0]
+        return self._rows(spec)[0]
 
     def plan_slots(self, plan_id: str | None = None, *, kind: str | None = None) -> list[Slot]:
         """The slots of a plan as they now stand, in order (the newest plan by default).

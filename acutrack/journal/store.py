@@ -23,7 +23,7 @@ from ..csvstore import (
     write_private,
 )
 from ..errors import InvalidValue, JournalError
-from ..loading import Row, read_entry, read_rows
+from ..loading import Row, Version, read_entry, read_rows, read_versions
 from ..records import Problem, Rating, Session
 from ..tables import (
     SCHEMA_VERSION,
@@ -93,6 +93,68 @@ class _Store:
         self._clock = clock or (lambda: datetime.now().astimezone())
         # os.urandom is what secrets.token_hex reads, without importing secrets at start-up.
         self._make_id = make_id or (lambda prefix: f"{prefix}-{os.urandom(5).hex()}")
+        self._snap: dict[Any, Any] | None = None  # what was read inside `snapshot`
+        self._held = 0  # write locks held: reads then always go to the file
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read each file at most once inside this block: one view of the journal.
+
+        For showing many things at once (every open form after a save, a report): inside
+        it, what was read is taken as unchanged. A write's own reads, under its lock,
+        always go to the file.
+        """
+        outer = self._snap is None
+        if outer:
+            self._snap = {}
+        try:
+            yield
+        finally:
+            if outer:
+                self._snap = None
+
+    def _forget(self, filename: str) -> None:
+        """Inside `snapshot`, drop what was read of a file just written."""
+        if self._snap:
+            for key in [k for k in self._snap if k[1] == filename]:
+                del self._snap[key]
+
+    def _data(self, spec: TableSpec) -> bytes | None:
+        """A file's bytes (None when there is no file), read once inside `snapshot`, where
+        every reader of it parses them."""
+        path = self.file(spec)
+
+        def read() -> bytes | None:
+            try:
+                return path.read_bytes()
+            except FileNotFoundError:
+                return None
+
+        return self._cached(("bytes", spec.filename), read)
+
+    def _cells(self, spec: TableSpec, column: str) -> dict[str, int]:
+        """Every cell of ``column`` in a file of the journal, from readable records and
+        damaged ones alike, with the line it is first on."""
+        data = self._data(spec)
+        if data is None:
+            return {}
+        header, good, broken = read_records(data.decode("utf-8", "surrogateescape"))
+        if column not in header:
+            return {}
+        at = header.index(column)
+        found: dict[str, int] = {}
+        for r in sorted((*good, *broken), key=lambda r: r.line):
+            if len(r.cells) > at:
+                found.setdefault(r.cells[at].strip(), r.line)
+        return found
+
+    def _cached(self, key: Any, read: Callable[[], Any]) -> Any:
+        """``read()``, or inside `snapshot` what it gave the first time."""
+        if self._snap is None or self._held:
+            return read()
+        if key not in self._snap:
+            self._snap[key] = read()
+        return self._snap[key]
 
     def now(self) -> datetime:
         """The current time by this journal's clock (aware; tests and the sample set it)."""
@@ -189,7 +251,12 @@ class _Store:
             if not (self.path / META_FILE).exists():
                 write_private(self.path / META_FILE, _META_TEXT)
             with locked(self.file(spec), self.lock_timeout):
-                yield
+                self._held += 1
+                try:
+                    yield
+                finally:
+                    self._held -= 1
+                    self._forget(spec.filename)
         except Timeout:
             raise JournalError(
                 f"cannot write to {self.path}: another program has held its lock for "
@@ -261,12 +328,40 @@ class _Store:
         raise InvalidValue("id", entry_id, "expected the id of a journal entry that is not deleted")
 
     def _load(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+        self._check_version()
+        table, problems, _ = self._loaded(spec)
+        return table, problems
+
+    def _loaded(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+        """`loading.load_table` of a file of the journal (once inside `snapshot`), a copy
+        the caller may change, and its same-second versions (for `validate`)."""
         from ..loading import load_table
 
-        self._check_version()
-        table, problems = load_table(self.file(spec), spec)
-        table.attrs.pop("ties", None)  # for `validate` only (see `review`)
-        return table, problems
+        table, problems = self._cached(
+            ("table", spec.filename), lambda: load_table(self.file(spec), spec, self._data(spec))
+        )
+        table = table.copy()
+        return table, list(problems), table.attrs.pop("ties", [])
+
+    def _rows(self, spec: TableSpec) -> tuple[dict[str, Row], list[Problem]]:
+        """`loading.read_rows` of a file of the journal (once inside `snapshot`)."""
+        rows, problems = self._cached(
+            ("rows", spec.filename), lambda: read_rows(self.file(spec), spec, self._data(spec))
+        )
+        return dict(rows), list(problems)
+
+    def versions(self, spec: TableSpec) -> tuple[list[Version], list[Problem]]:
+        """Every readable row of a small file of the journal, in the order written, and
+        what could not be read (`loading.read_versions`; once inside `snapshot`).
+
+        For rules that depend on the history rather than on the standing entries (which
+        red-flag answer stands).
+        """
+        versions, problems = self._cached(
+            ("versions", spec.filename),
+            lambda: read_versions(self.file(spec), spec, self._data(spec)),
+        )
+        return list(versions), list(problems)
 
     def _table(self, spec: TableSpec) -> pd.DataFrame:
         from ..conflicts import conflict_note
@@ -322,22 +417,6 @@ def _records(sessions: pd.DataFrame) -> list[Session]:
         Session(**dict(zip(columns, values, strict=True)))
         for values in sessions[columns].itertuples(index=False, name=None)
     ]
-
-
-def _cells_of(path: Path, column: str) -> dict[str, int]:
-    """Every cell of ``column`` in the file, from readable records and damaged ones alike,
-    with the line it is first on."""
-    if not path.exists():
-        return {}
-    header, good, broken = read_records(path.read_bytes().decode("utf-8", "surrogateescape"))
-    if column not in header:
-        return {}
-    at = header.index(column)
-    found: dict[str, int] = {}
-    for r in sorted((*good, *broken), key=lambda r: r.line):
-        if len(r.cells) > at:
-            found.setdefault(r.cells[at].strip(), r.line)
-    return found
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

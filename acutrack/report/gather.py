@@ -107,12 +107,18 @@ def _from(table: pd.DataFrame, since: date | None) -> pd.DataFrame:
 
 
 def report_tables(journal: Journal, *, since: date | None = None) -> ReportTables:
-    """Run the report's analysis on ``journal`` (entries on or after ``since``).
+    """Run the report's analysis on ``journal`` (entries on or after ``since``), reading
+    each of its files once.
 
     Returns
     -------
     ReportTables
     """
+    with journal.snapshot():
+        return _gathered(journal, since)
+
+
+def _gathered(journal: Journal, since: date | None) -> ReportTables:
     sessions, ratings = (_from(table, since) for table in journal.sessions_and_ratings())
     with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
         warnings.simplefilter("ignore", JournalWarning)
