@@ -20,6 +20,7 @@ __all__ = [
     "Episode",
     "PainChange",
     "daily_pain",
+    "difference_interval",
     "episode",
     "fmt_signed",
     "pain_alerts",
@@ -352,7 +353,7 @@ def fmt_signed(x: float) -> str:
     return ("+" if x >= 0 else "") + fmt(x)
 
 
-def _difference_interval(
+def difference_interval(
     first: np.ndarray, last: np.ndarray, level: float = 0.95
 ) -> tuple[float, float]:
     """Interval of ``mean(last) − mean(first)`` for readings alike from one to the next.
@@ -399,7 +400,7 @@ def pain_change(sessions: pd.DataFrame, ratings: pd.DataFrame, *, days: int = 7)
     Notes
     -----
     The readings are those of the weekly trend (`weekly_readings`: check-ins alone when
-    there are enough). The interval (`_difference_interval`) allows for readings that are
+    there are enough). The interval (`difference_interval`) allows for readings that are
     alike from one to the next, as good and bad spells make them.
     """
     readings, used = weekly_readings(pain_readings(sessions, ratings))
@@ -424,7 +425,7 @@ def pain_change(sessions: pd.DataFrame, ratings: pd.DataFrame, *, days: int = 7)
         end_mean=float(last.mean()),
         start_n=first.size,
         end_n=last.size,
-        ci=_difference_interval(first, last),
+        ci=difference_interval(first, last),
         readings=used,
         mean=mean,
         n=n,

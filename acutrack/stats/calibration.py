@@ -182,7 +182,7 @@ def _before_after(diaries: int, seed: int, lengths: list[int]) -> Iterator[dict]
 
 def _pain_change(diaries: int, seed: int, layouts: list[tuple[int, int]]) -> Iterator[dict]:
     """The report's headline: pain in the last week against the first, from check-ins."""
-    from ..analysis.trend import _difference_interval
+    from ..analysis.trend import difference_interval
 
     for days, per_day in layouts:
         for change in (0.0, -2.0):
@@ -193,7 +193,7 @@ def _pain_change(diaries: int, seed: int, layouts: list[tuple[int, int]]) -> Ite
             covered = []
             for i in range(diaries):
                 first, last = ratings[i, :7].ravel(), ratings[i, -7:].ravel()
-                low, high = _difference_interval(first[first == first], last[last == last])
+                low, high = difference_interval(first[first == first], last[last == last])
                 covered.append(not np.isfinite(low) or low <= truth[i] <= high)
             yield _row(
                 "pain now vs the start: interval holds the true change of the two weeks",
