@@ -20,6 +20,7 @@ from fhir.resources.R4B.patient import Patient
 import acutrack as at
 from acutrack.cli import main
 from acutrack.export import DICTIONARY_FILE, TABLES, fhir_bundle, write_csv, write_fhir
+from acutrack.importing import import_file
 from acutrack.screening import QUESTIONS
 
 CET = timezone(timedelta(hours=1))
@@ -321,9 +322,9 @@ def imported(tmp_path) -> at.Journal:
     """Ratings imported from a sheet on 0-4 and one on 0-10 (three with a time, one a day)."""
     j = new_journal(tmp_path)
     mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
-    j.import_file("csv", IMPORTS / "spreadsheet-0-4.csv", mapping=mapping, scale="0-4")
+    import_file(j, "csv", IMPORTS / "spreadsheet-0-4.csv", mapping=mapping, scale="0-4")
     mapping = "time=Date,pain=Pain Level,notes=Notes"
-    j.import_file("csv", IMPORTS / "spreadsheet-0-10.csv", mapping=mapping, date_order="DMY")
+    import_file(j, "csv", IMPORTS / "spreadsheet-0-10.csv", mapping=mapping, date_order="DMY")
     return j
 
 

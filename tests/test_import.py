@@ -16,7 +16,7 @@ import pytest
 from test_cli import one_line_error, run
 
 import acutrack as at
-from acutrack.importing import ImportRefused, to_ten
+from acutrack.importing import ImportRefused, import_file, to_ten
 
 DATA = Path(__file__).parent / "data" / "import"
 JAN, FEB = DATA / "bearable-2021-01.csv", DATA / "bearable-2021-02.csv"
@@ -41,7 +41,7 @@ def test_coarse_scales_become_0_to_10_rounded_half_up():
 
 
 def test_bearable_back_pain_and_medicines_come_in_the_rest_is_reported(journal):
-    report = journal.import_file("bearable", JAN)
+    report = import_file(journal, "bearable", JAN)
     assert report.counts() == {"imported_ratings": 7, "medications": 2}
     # Bearable rates symptoms 0-4: their own series, never among the check-ins.
     assert journal.ratings().empty
@@ -75,7 +75,7 @@ def test_bearable_back_pain_and_medicines_come_in_the_rest_is_reported(journal):
 
 
 def test_parts_of_the_day_become_documented_times_with_their_precision(journal):
-    journal.import_file("bearable", JAN)
+    import_file(journal, "bearable", JAN)
     imported = journal.imported_ratings()
     assert wall(imported) == [
         "2021-01-04 09:00",  # am
@@ -92,18 +92,18 @@ def test_parts_of_the_day_become_documented_times_with_their_precision(journal):
 
 
 def test_the_same_file_twice_adds_nothing(journal):
-    first = journal.import_file("bearable", JAN)
+    first = import_file(journal, "bearable", JAN)
     files = {p.name: p.read_bytes() for p in journal.path.glob("*.csv")}
-    again = journal.import_file("bearable", JAN)
+    again = import_file(journal, "bearable", JAN)
     assert again.added == [] and len(again.skipped[at.importing.KNOWN]) == len(first.added)
     assert {p.name: p.read_bytes() for p in journal.path.glob("*.csv")} == files
     # Even without its ledger, an entry is known by its id, which comes from its key.
     (journal.path / "imports.csv").unlink()
-    assert journal.import_file("bearable", JAN).added == []
+    assert import_file(journal, "bearable", JAN).added == []
 
 
 def test_entries_whose_ledger_rows_were_lost_are_reported_and_mended(journal):
-    journal.import_file("bearable", JAN)
+    import_file(journal, "bearable", JAN)
     ledger = journal.path / "imports.csv"
     whole = ledger.read_text(encoding="utf-8")
     header, *rows = whole.splitlines(keepends=True)
@@ -115,22 +115,22 @@ def test_entries_whose_ledger_rows_were_lost_are_reported_and_mended(journal):
     assert problems["why"].str.contains("import the same file again").all()
     assert journal.imported_ratings()["original"].isna().sum() > 0
 
-    dry = journal.import_file("bearable", JAN, dry_run=True)
+    dry = import_file(journal, "bearable", JAN, dry_run=True)
     assert len(dry.mended) == lost and "Would restore where" in dry.summary()
     assert ledger.read_text(encoding="utf-8") == header + "".join(rows[:3])
-    again = journal.import_file("bearable", JAN)
+    again = import_file(journal, "bearable", JAN)
     assert again.added == [] and len(again.mended) == lost
     assert f"Restored where {lost} entries" in again.summary()
     assert journal.problems().empty
     assert journal.imported_ratings()["original"].notna().all()
     assert {p.name: p.read_bytes() for p in journal.path.glob("*.csv") if p != ledger} == entries
-    assert journal.import_file("bearable", JAN).mended == []  # a third time: nothing to do
+    assert import_file(journal, "bearable", JAN).mended == []  # a third time: nothing to do
 
 
 def test_a_later_overlapping_export_adds_only_its_new_records(journal):
-    journal.import_file("bearable", JAN)
+    import_file(journal, "bearable", JAN)
     # February's export repeats 5-6 January, in a newer layout ("date formatted").
-    report = journal.import_file("bearable", FEB)
+    report = import_file(journal, "bearable", FEB)
     assert report.counts() == {"imported_ratings": 3, "medications": 1}
     assert rows(report, at.importing.KNOWN) == [2, 3, 5, 6, 8]
     assert len(journal.imported_ratings()) == 10 and len(journal.medications()) == 3
@@ -139,17 +139,17 @@ def test_a_later_overlapping_export_adds_only_its_new_records(journal):
 
 
 def test_a_record_deleted_after_importing_is_not_brought_back(journal):
-    journal.import_file("bearable", JAN)
+    import_file(journal, "bearable", JAN)
     gone = journal.imported_ratings()["id"].iloc[0]
     journal.delete(gone)
-    report = journal.import_file("bearable", JAN)
+    report = import_file(journal, "bearable", JAN)
     assert report.added == []
     assert gone not in set(journal.imported_ratings()["id"])
     assert gone in set(journal.imports()["entry_id"])  # the ledger remembers it
 
 
 def test_pain_diary_dates_day_first_when_a_day_says_so(journal):
-    report = journal.import_file("pain-diary", DIARY_DE)
+    report = import_file(journal, "pain-diary", DIARY_DE)
     assert "Dates read day first (DMY), as row 9 (25.03.2021) shows." in report.notes
     # One part of the day: a check-in among the others; several, or all day: the day only.
     ratings = journal.ratings()
@@ -180,29 +180,29 @@ def test_pain_diary_dates_day_first_when_a_day_says_so(journal):
 
 def test_ambiguous_dates_need_the_date_order(journal):
     with pytest.raises(ImportRefused, match=r"--date-order DMY .* or --date-order MDY"):
-        journal.import_file("pain-diary", DIARY_US)
+        import_file(journal, "pain-diary", DIARY_US)
     assert not journal.path.exists()  # nothing written, not even the folder
     for order, days in (("MDY", "03-01 03-02 03-04 03-12"), ("dmy", "01-03 02-03 04-03 12-03")):
         other = at.Journal(journal.path.parent / order)
-        other.import_file("pain-diary", DIARY_US, date_order=order)
+        import_file(other, "pain-diary", DIARY_US, date_order=order)
         assert [d[5:10] for d in wall(other.ratings())] == days.split()
     with pytest.raises(at.InvalidValue, match="date_order"):
-        journal.import_file("pain-diary", DIARY_US, date_order="YMD")
+        import_file(journal, "pain-diary", DIARY_US, date_order="YMD")
 
 
 def test_dates_that_contradict_each_other_are_refused(journal, tmp_path):
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("When,Pain\n25/03/2021 08:00,3\n03/25/2021 09:00,4\n")
     with pytest.raises(ImportRefused, match=r"disagree: row 2 .* row 3"):
-        journal.import_file("csv", mixed, mapping="time=When,pain=Pain")
+        import_file(journal, "csv", mixed, mapping="time=When,pain=Pain")
     # Said outright, the order wins and the row that contradicts it is damaged.
-    report = journal.import_file("csv", mixed, mapping="time=When,pain=Pain", date_order="DMY")
+    report = import_file(journal, "csv", mixed, mapping="time=When,pain=Pain", date_order="DMY")
     assert len(report.added) == 1 and rows(report, at.importing.DAMAGED) == [3]
 
 
 def test_a_csv_on_a_coarse_scale_is_converted_and_kept_apart(journal):
     mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
-    report = journal.import_file("csv", SHEET_4, mapping=mapping, scale="0-4")
+    report = import_file(journal, "csv", SHEET_4, mapping=mapping, scale="0-4")
     assert journal.ratings().empty
     imported = journal.imported_ratings()
     assert imported["pain"].tolist() == [5, 8, 3, 10]
@@ -223,8 +223,8 @@ def test_a_csv_on_a_coarse_scale_is_converted_and_kept_apart(journal):
 
 
 def test_a_csv_on_0_to_10_with_times_joins_the_check_ins(journal):
-    report = journal.import_file(
-        "csv", SHEET_10, mapping={"time": "date", "pain": "pain level", "notes": "Notes"}
+    report = import_file(
+        journal, "csv", SHEET_10, mapping={"time": "date", "pain": "pain level", "notes": "Notes"}
     )
     assert "as row 4 (25/03/2021) shows" in report.summary()
     ratings = journal.ratings()
@@ -234,16 +234,16 @@ def test_a_csv_on_0_to_10_with_times_joins_the_check_ins(journal):
 
 
 def test_a_dry_run_writes_nothing_and_says_what_it_would_add(journal):
-    dry = journal.import_file("pain-diary", DIARY_DE, dry_run=True)
+    dry = import_file(journal, "pain-diary", DIARY_DE, dry_run=True)
     assert not journal.path.exists()
     assert "Would add 8:" in dry.summary() and "Nothing was written" in dry.summary()
-    done = journal.import_file("pain-diary", DIARY_DE)
+    done = import_file(journal, "pain-diary", DIARY_DE)
     assert [i.source_key for i in done.added] == [i.source_key for i in dry.added]
-    assert journal.import_file("pain-diary", DIARY_DE, dry_run=True).added == []
+    assert import_file(journal, "pain-diary", DIARY_DE, dry_run=True).added == []
 
 
 def test_the_ledger_says_where_each_entry_came_from(journal, tmp_path):
-    journal.import_file("bearable", JAN)
+    import_file(journal, "bearable", JAN)
     ledger = journal.imports()
     assert ledger.columns.tolist() == [
         "entry_id",
@@ -271,7 +271,7 @@ def test_the_ledger_says_where_each_entry_came_from(journal, tmp_path):
     # The key comes from the record's content, not its row: the same record in another
     # export (another row, another layout) has the same key.
     other = at.Journal(tmp_path / "other")
-    other.import_file("bearable", FEB)
+    import_file(other, "bearable", FEB)
     jan5 = set(ledger["source_key"][ledger["source_row"].between(10, 16)])
     feb = set(other.imports()["source_key"])
     assert len(jan5 & feb) == 5
@@ -282,7 +282,7 @@ def test_the_ledger_says_where_each_entry_came_from(journal, tmp_path):
     assert journal.problems()[["file", "line", "field"]].values.tolist() == [
         ["imports.csv", 2, "precision"]
     ]
-    assert journal.import_file("bearable", JAN).added == []
+    assert import_file(journal, "bearable", JAN).added == []
 
 
 def test_a_failed_ledger_write_takes_the_entries_back(journal, monkeypatch):
@@ -297,12 +297,12 @@ def test_a_failed_ledger_write_takes_the_entries_back(journal, monkeypatch):
     before = (journal.path / "ratings.csv").read_bytes()
     monkeypatch.setattr(at.Journal, "_append_held", failing)
     with pytest.raises(at.JournalError, match="No space left"):
-        journal.import_file("pain-diary", DIARY_DE)
+        import_file(journal, "pain-diary", DIARY_DE)
     assert (journal.path / "ratings.csv").read_bytes() == before
     assert not (journal.path / "medications.csv").exists()
     assert not (journal.path / "imported_ratings.csv").exists()
     monkeypatch.undo()
-    assert len(journal.import_file("pain-diary", DIARY_DE).added) == 8
+    assert len(import_file(journal, "pain-diary", DIARY_DE).added) == 8
 
 
 def test_the_final_pain_diary_export_names_its_columns_in_the_phones_language(journal, tmp_path):
@@ -314,17 +314,17 @@ def test_the_final_pain_diary_export_names_its_columns_in_the_phones_language(jo
     )
     localised = tmp_path / "export.csv"
     localised.write_text("\n".join([header, *source[1:]]) + "\n")
-    assert len(journal.import_file("pain-diary", localised).added) == 8
+    assert len(import_file(journal, "pain-diary", localised).added) == 8
     with pytest.raises(ImportRefused, match="not a Privacy Friendly Pain Diary export"):
-        journal.import_file("pain-diary", SHEET_10)
+        import_file(journal, "pain-diary", SHEET_10)
     with pytest.raises(ImportRefused, match="not a Bearable export: its header lacks"):
-        journal.import_file("bearable", DIARY_DE)
+        import_file(journal, "bearable", DIARY_DE)
 
 
 def _import_at_once(start, folder, path, results):
     journal = at.Journal(folder)
     start.wait()
-    results.put(len(journal.import_file("bearable", path).added))
+    results.put(len(import_file(journal, "bearable", path).added))
 
 
 @pytest.mark.slow
@@ -391,7 +391,7 @@ def test_coarse_ratings_are_drawn_apart_and_never_averaged(journal):
     from acutrack import analysis, plots
 
     mapping = "time=When,pain=Pain (0-4),location=Where,notes=Comment"
-    journal.import_file("csv", SHEET_4, mapping=mapping, scale="0-4")
+    import_file(journal, "csv", SHEET_4, mapping=mapping, scale="0-4")
     journal.log_rating(2, rated_at="2021-03-05T09:00+01:00")
     sessions, ratings = journal.sessions_and_ratings()
     weekly = analysis.weekly_trend(sessions, ratings)

@@ -19,7 +19,7 @@ from test_import import JAN, SHEET_10
 
 import acutrack as at
 from acutrack.errors import InvalidValue
-from acutrack.importing import ImportRefused, reading
+from acutrack.importing import ImportRefused, import_file, reading
 from acutrack.importing.common import DAMAGED
 
 NOW = datetime(2022, 1, 1, 12, tzinfo=UTC)  # the journals' "now": never the wall clock
@@ -55,28 +55,28 @@ def test_the_journals_own_files_are_refused_whatever_their_name(journal, tmp_pat
     os.link(own, hard)
     for path in (own, odd, hard, journal.path / "." / "ratings.csv"):
         with pytest.raises(ImportRefused, match="is one of the journal's files"):
-            journal.import_file("csv", path, mapping="time=rated_at,pain=pain")
+            import_file(journal, "csv", path, mapping="time=rated_at,pain=pain")
     assert len(journal.ratings()) == 1
     # Any file in the journal's folder, and in folders inside it.
     inside = journal.path / "aside" / "copy.csv"
     inside.parent.mkdir()
     inside.write_bytes(own.read_bytes())
     with pytest.raises(ImportRefused, match="inside the journal's folder"):
-        journal.import_file("csv", inside, mapping="time=rated_at,pain=pain")
+        import_file(journal, "csv", inside, mapping="time=rated_at,pain=pain")
 
 
 def test_only_regular_files_are_read(journal, tmp_path):
     with pytest.raises(ImportRefused, match="is a folder, not a regular file"):
-        journal.import_file("bearable", tmp_path)
+        import_file(journal, "bearable", tmp_path)
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     started = time.perf_counter()
     with pytest.raises(ImportRefused, match=r"is a pipe \(FIFO\), not a regular file"):
-        journal.import_file("bearable", fifo)  # refused, not waiting for a writer
+        import_file(journal, "bearable", fifo)  # refused, not waiting for a writer
     assert time.perf_counter() - started < 1
     if Path("/dev/zero").exists():
         with pytest.raises(ImportRefused, match="is a device, not a regular file"):
-            journal.import_file("bearable", "/dev/zero")
+            import_file(journal, "bearable", "/dev/zero")
 
 
 def test_a_file_above_the_size_limit_is_refused_before_reading(journal, tmp_path):
@@ -86,7 +86,7 @@ def test_a_file_above_the_size_limit_is_refused_before_reading(journal, tmp_path
         fh.truncate(reading.MAX_BYTES + 1)  # sparse: no time or disk spent
     limit = f"{reading.MAX_BYTES // 1_000_000} MB"
     with pytest.raises(ImportRefused, match=f"acutrack imports files of up to {limit}"):
-        journal.import_file("bearable", big)
+        import_file(journal, "bearable", big)
 
 
 def test_a_file_is_streamed_not_read_whole(journal, tmp_path):
@@ -98,7 +98,7 @@ def test_a_file_is_streamed_not_read_whole(journal, tmp_path):
     size = path.stat().st_size
     tracemalloc.start()
     try:
-        report = journal.import_file("bearable", path, dry_run=True)
+        report = import_file(journal, "bearable", path, dry_run=True)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -116,7 +116,7 @@ def test_a_cell_over_the_csv_limit_is_one_damaged_row(journal, tmp_path):
         f'16/03/2021 08:00,3,"a quoted note\nover lines {huge}\nand on"',
         "17/03/2021 08:00,2,",
     )
-    report = journal.import_file("csv", path, mapping=MAP)
+    report = import_file(journal, "csv", path, mapping=MAP)
     assert report.counts() == {"ratings": 2} and report.rows == 4
     damaged = dict(report.skipped[DAMAGED])
     assert sorted(damaged) == [3, 4]
@@ -176,7 +176,9 @@ def test_patterns_take_linear_time_on_a_1_mb_adversarial_cell(case, journal, tmp
     for name, cell in (("plain", plain), ("adversarial", adversarial)):
         files[name] = write(tmp_path / f"{name}.csv", lines[0], lines[1].replace("{}", cell))
     times = {
-        name: _best_of(3, lambda p=path: journal.import_file(app, p, mapping=mapping, dry_run=True))
+        name: _best_of(
+            3, lambda p=path: import_file(journal, app, p, mapping=mapping, dry_run=True)
+        )
         for name, path in files.items()
     }
     assert times["adversarial"] <= 5 * times["plain"], times
@@ -185,19 +187,19 @@ def test_patterns_take_linear_time_on_a_1_mb_adversarial_cell(case, journal, tmp
 def test_a_utf16_file_is_read_as_such(journal, tmp_path):
     lines = ["Date,Pain Level,Notes", "04/03/2021 18:30,5,Rücken steif", "25/03/2021 7:15 PM,3,"]
     path = write(tmp_path / "utf16.csv", *lines, encoding="utf-16")  # with its byte-order mark
-    report = journal.import_file("csv", path, mapping=MAP)
+    report = import_file(journal, "csv", path, mapping=MAP)
     assert report.counts() == {"ratings": 2}
     assert "UTF-16" in report.summary()
     assert journal.ratings()["notes"].tolist() == ["Rücken steif", ""]
     bare = write(tmp_path / "bare.csv", *lines, encoding="utf-16-le")  # without the mark
     with pytest.raises(ImportRefused, match=r"this file is UTF-16.*save it as UTF-8"):
-        journal.import_file("csv", bare, mapping=MAP)
+        import_file(journal, "csv", bare, mapping=MAP)
 
 
 def test_excels_unicode_text_is_tab_separated_and_refused_plainly(journal, tmp_path):
     path = write(tmp_path / "unicode.txt", "Date\tPain Level", "04/03/2021 18:30\t5")
     with pytest.raises(ImportRefused, match="separated by tabs; save it again as CSV"):
-        journal.import_file("csv", path, mapping=MAP)
+        import_file(journal, "csv", path, mapping=MAP)
 
 
 def test_messages_quote_at_most_60_characters_of_a_header(journal, tmp_path):
@@ -205,29 +207,29 @@ def test_messages_quote_at_most_60_characters_of_a_header(journal, tmp_path):
     path = write(tmp_path / "wide.csv", header, ",".join("1" * 300_000))
     for app, mapping in (("csv", "time=Date,pain=Pain"), ("bearable", None), ("pain-diary", None)):
         with pytest.raises((ImportRefused, InvalidValue)) as info:
-            journal.import_file(app, path, mapping=mapping)
+            import_file(journal, app, path, mapping=mapping)
         assert len(str(info.value)) < 300, str(info.value)[:400]
     long_name = tmp_path / ("n" * 200 + ".csv")
     with pytest.raises(ImportRefused, match="cannot read") as info:
-        journal.import_file("csv", long_name, mapping=MAP)
+        import_file(journal, "csv", long_name, mapping=MAP)
     assert len(str(info.value)) < 300
 
 
 def test_a_field_mapped_twice_is_refused(journal):
     with pytest.raises(InvalidValue, match="pain is mapped twice"):
-        journal.import_file("csv", SHEET_10, mapping="time=Date,pain=Pain Level,pain=Notes")
+        import_file(journal, "csv", SHEET_10, mapping="time=Date,pain=Pain Level,pain=Notes")
 
 
 def test_two_columns_of_one_name_are_refused(journal, tmp_path):
     path = write(tmp_path / "two.csv", "Date,Pain,Notes,pain", "04/03/2021 18:30,5,,6")
     with pytest.raises(ImportRefused, match=r"2 columns named 'Pain' \(columns 2, 4\)"):
-        journal.import_file("csv", path, mapping="time=Date,pain=Pain")
+        import_file(journal, "csv", path, mapping="time=Date,pain=Pain")
     # A repeated column nobody asked for is no matter.
-    assert journal.import_file("csv", path, mapping="time=Date,pain=Notes", dry_run=True).rows == 1
+    assert import_file(journal, "csv", path, mapping="time=Date,pain=Notes", dry_run=True).rows == 1
     source = JAN.read_text().splitlines()
     bearable = write(tmp_path / "b.csv", source[0] + ",detail", *(f"{s},x" for s in source[1:3]))
     with pytest.raises(ImportRefused, match=r"2 columns named 'detail' \(columns 6, 8\)"):
-        journal.import_file("bearable", bearable)
+        import_file(journal, "bearable", bearable)
 
 
 def test_an_intake_without_a_dose_says_so_not_null(journal, tmp_path):
@@ -236,7 +238,7 @@ def test_an_intake_without_a_dose_says_so_not_null(journal, tmp_path):
         "quantityEvening:2,quantityNight:0],]"
     )
     path = write(tmp_path / "diary.csv", DIARY_HEADER, diary_row("13.03.2021", drugs=drugs))
-    journal.import_file("pain-diary", path)
+    import_file(journal, "pain-diary", path)
     meds = journal.medications()
     assert meds["notes"].tolist() == ["1 taken (no dose given)", "2 taken (no dose given)"]
     assert meds["dose"].isna().all()
@@ -254,7 +256,7 @@ def test_an_intake_without_a_dose_says_so_not_null(journal, tmp_path):
 def test_digits_of_other_scripts_are_reported_not_read(app, row, field, journal, tmp_path):
     header = BEARABLE_HEADER if app == "bearable" else "Date,Pain Level,Notes"
     path = write(tmp_path / "digits.csv", header, row)
-    report = journal.import_file(app, path, mapping=MAP if app == "csv" else None)
+    report = import_file(journal, app, path, mapping=MAP if app == "csv" else None)
     assert not report.added
     [(line, why)] = report.skipped[DAMAGED]
     assert line == 2 and field in why and "digits other than 0-9" in why
@@ -266,7 +268,7 @@ def test_an_intake_in_other_digits_is_reported(journal, tmp_path):
         "quantityEvening:0,quantityNight:0],]"
     )
     path = write(tmp_path / "diary.csv", DIARY_HEADER, diary_row("13.03.2021", drugs=drugs))
-    report = journal.import_file("pain-diary", path)
+    report = import_file(journal, "pain-diary", path)
     assert report.counts() == {"ratings": 1}
     assert "digits other than 0-9" in dict(report.skipped[DAMAGED])[2]
 
@@ -281,7 +283,7 @@ def test_daylight_saving_first_of_a_repeated_time_gap_moved_forward(journal, tmp
         "2021-03-28 03:30,3,after",
         "2021-10-31 02:30+01:00,2,the second: its offset says so",
     )
-    report = journal.import_file("csv", path, mapping=MAP)
+    report = import_file(journal, "csv", path, mapping=MAP)
     assert report.counts() == {"ratings": 4}
     with (journal.path / "ratings.csv").open(newline="") as fh:
         stored = {r["notes"]: r["rated_at"] for r in csv.DictReader(fh)}
@@ -296,7 +298,7 @@ def test_daylight_saving_first_of_a_repeated_time_gap_moved_forward(journal, tmp
     assert "row 2 2021-10-31 02:30 happened twice (the clocks went back): the first" in summary
     assert "row 3 2021-03-28 02:30 did not happen (the clocks went forward): 03:30" in summary
     # Imported again: nothing is added, and the same file gives the same keys.
-    assert not journal.import_file("csv", path, mapping=MAP).added
+    assert not import_file(journal, "csv", path, mapping=MAP).added
 
 
 def test_the_command_line_refuses_in_one_line(tmp_path):

@@ -375,3 +375,7 @@ def test_renamed_names_still_work_for_a_release_with_a_warning(journal):
         assert analysis.Pgic is analysis.PgicSummary
     with pytest.warns(DeprecationWarning, match="TwoWeeksChart"):
         assert page.TwoWeeks is page.TwoWeeksChart
+    with pytest.warns(DeprecationWarning, match="importing.import_file"):
+        sheet = journal.path.parent / "sheet.csv"
+        sheet.write_text("when,pain\n2026-06-01 09:00,4\n", encoding="utf-8")
+        assert len(journal.import_file("csv", sheet, mapping="time=when,pain=pain").added) == 1

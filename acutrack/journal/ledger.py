@@ -54,9 +54,17 @@ class _ImportLedger:
         date_order: str | None = None,
         dry_run: bool = False,
     ) -> ImportReport:
-        """Import a file exported from another app: see `acutrack.importing.import_file`."""
+        """Deprecated (kept for one release): use `acutrack.importing.import_file`, which
+        reads the file; the journal keeps the ledger (`import_records`)."""
+        import warnings
+
         from ..importing import import_file
 
+        warnings.warn(
+            "Journal.import_file(...) is now acutrack.importing.import_file(journal, ...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         options = dict(mapping=mapping, scale=scale, date_order=date_order, dry_run=dry_run)
         return import_file(self, app, path, **options)
 
