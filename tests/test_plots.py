@@ -186,3 +186,16 @@ def test_condition_drops_and_responders(sample):
     widths = [bar.get_width() for bar in ax.patches]
     assert widths == pytest.approx(list(100 * rates["rate"]))
     assert "GERAC verum acupuncture (184/387)" in [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_pain_over_time_is_by_week_or_by_day_while_weeks_are_too_few(sample):
+    sessions, ratings = sample
+    weekly = an.weekly_trend(sessions, ratings)
+    daily = an.daily_pain(an.pain_readings(sessions, ratings))
+    fig, (by_week, by_day) = plt.subplots(1, 2)
+    assert plots.plot_pain_over_time(weekly, daily, None, ax=by_week) is by_week
+    assert by_week.get_title() == "Pain week by week"
+    too_few = "Too little data for weeks yet."
+    assert plots.plot_pain_over_time(weekly, daily, too_few, ax=by_day) is by_day
+    assert by_day.get_title() == "Pain day by day"
+    plt.close(fig)

@@ -9,7 +9,7 @@ from .experiment import plot_condition_drops, plot_responders
 from .png import figure_png
 from .points import plot_body_map, plot_point_forest
 from .routines import plot_before_after, plot_routine_forest
-from .trend import plot_calendar, plot_daily_pain, plot_weekly_trend
+from .trend import plot_calendar, plot_daily_pain, plot_pain_over_time, plot_weekly_trend
 
 __all__ = [
     "figure_png",
@@ -18,6 +18,7 @@ __all__ = [
     "plot_calendar",
     "plot_condition_drops",
     "plot_daily_pain",
+    "plot_pain_over_time",
     "plot_point_forest",
     "plot_responders",
     "plot_routine_forest",

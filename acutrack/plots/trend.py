@@ -106,6 +106,38 @@ def plot_weekly_trend(
     return ax
 
 
+def plot_pain_over_time(
+    weekly: pd.DataFrame,
+    daily: pd.DataFrame,
+    shortfall: str | None,
+    *,
+    alerts: pd.DataFrame | None = None,
+    imported: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The weekly trend, or pain day by day while there is too little for weeks.
+
+    The one rule for which of the two a page shows (the report, notebook 02).
+
+    Parameters
+    ----------
+    weekly, daily : DataFrame
+        `analysis.weekly_trend` and `analysis.daily_pain`.
+    shortfall : str or None
+        `analysis.weekly_shortfall`: why there is too little for weeks, or None.
+    alerts, imported : DataFrame, optional
+        As for `plot_weekly_trend` and `plot_daily_pain`.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    if shortfall:
+        return plot_daily_pain(daily, alerts=alerts, imported=imported, ax=ax)
+    return plot_weekly_trend(weekly, alerts=alerts, imported=imported, ax=ax)
+
+
 def plot_daily_pain(
     daily: pd.DataFrame,
     *,

@@ -25,10 +25,7 @@ PDF_PAGES = (("calendar", "routines"), ("points", "body"))
 
 def pain_over_time(t: ReportTables, ax) -> None:
     """The weekly trend, or pain day by day while there is too little for weeks."""
-    if t.shortfall:
-        plots.plot_daily_pain(t.daily, alerts=t.alerts, ax=ax)
-    else:
-        plots.plot_weekly_trend(t.weekly, alerts=t.alerts, ax=ax)
+    plots.plot_pain_over_time(t.weekly, t.daily, t.shortfall, alerts=t.alerts, ax=ax)
 
 
 def figure(t: ReportTables, key: str) -> Figure:
