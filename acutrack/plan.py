@@ -100,16 +100,7 @@ def schedule(
     list of Slot
         In the order they are meant to be done.
     """
-    if not isinstance(weeks, int) or not 1 <= weeks <= 52:
-        raise InvalidValue("weeks", weeks, "expected a whole number of weeks from 1 to 52")
-    if not isinstance(sessions_per_week, int) or sessions_per_week not in range(2, 15, 2):
-        raise InvalidValue(
-            "sessions_per_week",
-            sessions_per_week,
-            "expected an even number from 2 to 14 (half real, half sham)",
-        )
-    if not routines:
-        raise InvalidValue("routines", routines, "expected at least one routine")
+    _check_plan_size(routines, weeks, sessions_per_week)
     import random  # here, not at the top: `acutrack log` reads plans but never makes one
     import secrets
 
@@ -142,6 +133,22 @@ def schedule(
         Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
         for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _check_plan_size(
+    routines: list[str] | tuple[str, ...], weeks: int, sessions_per_week: int
+) -> None:
+    """Refuse a plan length, a number of sessions a week or a list of routines out of range."""
+    if not isinstance(weeks, int) or not 1 <= weeks <= 52:
+        raise InvalidValue("weeks", weeks, "expected a whole number of weeks from 1 to 52")
+    if not isinstance(sessions_per_week, int) or sessions_per_week not in range(2, 15, 2):
+        raise InvalidValue(
+            "sessions_per_week",
+            sessions_per_week,
+            "expected an even number from 2 to 14 (half real, half sham)",
+        )
+    if not routines:
+        raise InvalidValue("routines", routines, "expected at least one routine")
 
 
 def _leave_out_arms(

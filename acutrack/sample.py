@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import random
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -44,6 +45,8 @@ _LOCATIONS = ("lower-back",) * 16 + ("buttock-leg",) * 3 + ("upper-back",)
 # How the real back routine's extra relief over sham is shared among its points, so that
 # sessions that skip a sore point let the points ranking find something.
 _POINT_WEIGHTS = {"BL23": 0.25, "BL52": 0.2, "GB30": 0.3, "CV4": 0.1, "BL57": 0.15}
+#: A session of the day's plan: (hour, routine, trial?, the plan slot it fills).
+_Planned = tuple[float, str, bool, str]
 
 
 def _clip(x: float) -> int:
@@ -81,14 +84,29 @@ def write_sample(
     Journal
         The journal written.
     """
+    folder = Path(folder)
+    _refuse_settings(folder, seed, real_advantage)
+    rng = random.Random(seed)
+    now = [datetime.combine(START, time(), TZ)]
+    journal = Journal(folder, clock=lambda: now[0], make_id=_id_maker(seed))
+    plan = _day_plan(journal, rng, weeks, seed)
+    levels = _write_days(journal, now, rng, plan, real_advantage)
+    _write_outcomes(journal, now, levels, random.Random(f"outcomes-{seed}"))
+    return journal
+
+
+def _refuse_settings(folder: Path, seed: int, real_advantage: float) -> None:
+    """Refuse a seed, a real advantage or a folder that the sample cannot be written with."""
     # Checked before anything is written, so that a refused setting leaves no half journal.
     check_seed(seed)
     if not (isinstance(real_advantage, int | float) and -10 <= real_advantage <= 10):  # not NaN
         raise InvalidValue("real_advantage", real_advantage, "expected a number from -10 to 10")
-    folder = Path(folder)
     if any((folder / name).exists() for name in ("sessions.csv", "ratings.csv")):
         raise FileExistsError(f"{folder} already holds a journal; choose an empty folder")
-    rng = random.Random(seed)
+
+
+def _id_maker(seed: int) -> Callable[[str], str]:
+    """The journal's ``make_id``: seeded ids, sessions and check-ins apart from outcome measures."""
     # Sessions and check-ins draw their ids from one stream, the outcome measures from
     # another, so that adding a measure never changes the sessions' files.
     id_rngs = {"s": random.Random(f"ids-{seed}"), "other": random.Random(f"outcome-ids-{seed}")}
@@ -97,14 +115,16 @@ def write_sample(
     def make_id(prefix: str) -> str:
         return f"{prefix}-{id_rngs.get(prefix, id_rngs['other']).getrandbits(40):010x}"
 
-    now = [datetime.combine(START, time(), TZ)]
-    journal = Journal(folder, clock=lambda: now[0], make_id=make_id)
+    return make_id
+
+
+def _day_plan(
+    journal: Journal, rng: random.Random, weeks: int, seed: int
+) -> dict[int, list[_Planned]]:
+    """Each day's sessions; in the randomised phase the back sessions follow a stored plan."""
     days = weeks * 7
     trial_weeks = range(4, max(4, weeks - 2))
-    retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
-
-    # Which sessions happen on which day: (hour, routine, trial?, the plan slot it fills).
-    plan: dict[int, list[tuple[float, str, bool, str]]] = {d: [] for d in range(days)}
+    plan: dict[int, list[_Planned]] = {d: [] for d in range(days)}
     for week in range(weeks):
         week_days = list(range(week * 7, week * 7 + 7))
         if week in trial_weeks:
@@ -135,7 +155,18 @@ def write_sample(
         for slot in slots:
             day = (slot.due.date() - START).days
             plan[day].append((rng.uniform(18.5, 21.5), slot.routine, True, slot.slot))
+    return plan
 
+
+def _write_days(
+    journal: Journal,
+    now: list[datetime],
+    rng: random.Random,
+    plan: dict[int, list[_Planned]],
+    real_advantage: float,
+) -> list[float]:
+    """Write each day's check-ins and sessions in time order; return each day's pain level."""
+    days = len(plan)
     flare = 0.0
     levels = []
     for d in range(days):
@@ -167,42 +198,73 @@ def write_sample(
                     notes=note,
                 )
                 continue
-            real = not what.endswith("-sham")
-            routine = journal.catalog.routine(what)
-            points = list(routine.points)
-            if what == "back" and not in_trial and rng.random() < 0.45:
-                points.remove(rng.choice(points))  # a sore point given a break
-            share = sum(_POINT_WEIGHTS[p] for p in points) if what == "back" else 1.0
-            sham_drop = 1.0 if what.startswith("back") else 0.8
-            drop = sham_drop + (real_advantage * share if real else 0.0) + rng.gauss(0, 1.0)
-            before = _clip(level + 0.4 + rng.gauss(0, 0.6))
-            after = _clip(before - drop)
-            minutes = (routine.default_minutes or 5.0) * len(points) / len(routine.points)
-            session = journal.log_session(
-                before,
-                after,
-                routine=what,
-                points=points,
-                duration_min=round(minutes * rng.uniform(0.8, 1.4) * 2) / 2 or 0.5,
+            _log_session_and_follow_up(
+                journal,
+                now,
+                rng,
+                when,
+                what,
+                in_trial=in_trial,
+                slot_id=slot_id,
+                level=level,
                 location=location,
-                started_at=when,
-                notes=note,
-                slot=slot_id or None,
+                note=note,
+                real_advantage=real_advantage,
             )
-            if rng.random() < 0.6:
-                later = when + timedelta(hours=rng.uniform(2.0, 3.5))
-                if later.date() != day:
-                    continue
-                retained = (retention_real if real else 0.3) * (before - after)
-                now[0] = later + timedelta(minutes=1)
-                journal.log_rating(
-                    _clip(before - retained + rng.gauss(0, 0.5)),
-                    rated_at=later,
-                    location=location,
-                    session_id=session.id,
-                )
-    _write_outcomes(journal, now, levels, random.Random(f"outcomes-{seed}"))
-    return journal
+    return levels
+
+
+def _log_session_and_follow_up(
+    journal: Journal,
+    now: list[datetime],
+    rng: random.Random,
+    when: datetime,
+    what: str,
+    *,
+    in_trial: bool,
+    slot_id: str,
+    level: float,
+    location: str,
+    note: str,
+    real_advantage: float,
+) -> None:
+    """Log one session of the story and, after many, a follow-up rating later that day."""
+    day = when.date()
+    retention_real = 0.3 + 0.35 * min(max(real_advantage, 0.0), 1.0)
+    real = not what.endswith("-sham")
+    routine = journal.catalog.routine(what)
+    points = list(routine.points)
+    if what == "back" and not in_trial and rng.random() < 0.45:
+        points.remove(rng.choice(points))  # a sore point given a break
+    share = sum(_POINT_WEIGHTS[p] for p in points) if what == "back" else 1.0
+    sham_drop = 1.0 if what.startswith("back") else 0.8
+    drop = sham_drop + (real_advantage * share if real else 0.0) + rng.gauss(0, 1.0)
+    before = _clip(level + 0.4 + rng.gauss(0, 0.6))
+    after = _clip(before - drop)
+    minutes = (routine.default_minutes or 5.0) * len(points) / len(routine.points)
+    session = journal.log_session(
+        before,
+        after,
+        routine=what,
+        points=points,
+        duration_min=round(minutes * rng.uniform(0.8, 1.4) * 2) / 2 or 0.5,
+        location=location,
+        started_at=when,
+        notes=note,
+        slot=slot_id or None,
+    )
+    if rng.random() < 0.6:
+        later = when + timedelta(hours=rng.uniform(2.0, 3.5))
+        if later.date() != day:
+            return
+        retained = (retention_real if real else 0.3) * (before - after)
+        now[0] = later + timedelta(minutes=1)
+        journal.log_rating(
+            _clip(before - retained + rng.gauss(0, 0.5)),
+            rated_at=later,
+            location=location,
+            session_id=session.id,
+        )
 
 
 def _write_outcomes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -239,17 +240,49 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     codes = sorted({code for pts in sessions["points"] for code in pts})
     if not codes:
         return pd.DataFrame(columns=_COLUMNS)
+    found = _contrasts(sessions, codes)
+    return _ranking_table(codes, names, found, _judge(sessions, codes, found))
+
+
+class _Contrasts(NamedTuple):
+    """What `_contrasts` finds in the sessions, for judging the points and for the table."""
+
+    pressed: np.ndarray  # sessions × points
+    routines: np.ndarray  # each session's routine
+    group: np.ndarray  # each session's routine and condition, numbered
+    contrast: np.ndarray  # sessions × points, see `_structure`
+    varied: list[int]  # the points ever left out within a routine that presses them
+    without: np.ndarray  # per point: sessions of its contrast without it
+    reasons: dict[int, str]  # why a point is never left out within its routines
+
+
+def _contrasts(sessions: pd.DataFrame, codes: list[str]) -> _Contrasts:
+    """Which points each session pressed, and which sessions each point's contrast rests on."""
     pressed = _pressed(sessions, codes)
     routines = sessions["routine"].astype(str).to_numpy()
     group = pd.factorize(pd.Series(routines) + "\0" + sessions["condition"].astype(str))[0]
     contrast, varied, reasons = _structure(pressed, group, codes, routines)
     without = (contrast & ~pressed).sum(axis=0)
-
     varied_idx = list(np.flatnonzero(varied))
-    covariates = _covariates(sessions, group)
-    design = np.column_stack([covariates, pressed[:, varied_idx].astype(float)])
+    return _Contrasts(pressed, routines, group, contrast, varied_idx, without, reasons)
+
+
+class _Judged(NamedTuple):
+    """The points judged, at which level, their estimates and intervals, and every reason."""
+
+    judged: list[int]
+    level: float
+    estimates: np.ndarray  # points × (estimate, low, high); NaN unless judged
+    reasons: dict[int, str]
+
+
+def _judge(sessions: pd.DataFrame, codes: list[str], found: _Contrasts) -> _Judged:
+    """Fit the drop on the points; give each point that can be judged an interval and a verdict."""
+    varied_idx, contrast, without = found.varied, found.contrast, found.without
+    covariates = _covariates(sessions, found.group)
+    design = np.column_stack([covariates, found.pressed[:, varied_idx].astype(float)])
     first = covariates.shape[1]
-    reasons |= _not_separable(design, first, varied_idx, codes, contrast)
+    reasons = found.reasons | _not_separable(design, first, varied_idx, codes, contrast)
     drop = (sessions["pain_before"] - sessions["pain_after"]).to_numpy(dtype=float)
     fit = _fit(drop, design)
     candidates = [j for j in varied_idx if j not in reasons]
@@ -261,7 +294,15 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     for j in judged:
         estimates[j] = _interval(fit, first + varied_idx.index(j), level)
         reasons[j] = _verdict(*estimates[j, 1:])
+    return _Judged(judged, level, estimates, reasons)
 
+
+def _ranking_table(
+    codes: list[str], names: dict[str, str], found: _Contrasts, verdicts: _Judged
+) -> pd.DataFrame:
+    """The `rank_points` table: helpful points first, the largest first; the others by code."""
+    routines, contrast, pressed = found.routines, found.contrast, found.pressed
+    judged, level, estimates, reasons = verdicts
     table = pd.DataFrame(
         {
             "point": codes,
@@ -270,7 +311,7 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
                 ", ".join(sorted(set(routines[contrast[:, j]]))) for j in range(len(codes))
             ],
             "sessions_with": pressed.sum(axis=0),
-            "sessions_without": without,
+            "sessions_without": found.without,
             "estimate": estimates[:, 0],
             "ci_low": estimates[:, 1],
             "ci_high": estimates[:, 2],

@@ -153,6 +153,18 @@ class GuidedSession(Form):
         self.clock = clock
         self.timer = timer
         self.tick_seconds = tick_seconds
+        self._make_widgets(journal)
+        self._connect_controls()
+        self.planned = PlannedSession(journal, self._follow_plan)
+        self._arrange_boxes()
+        self.last_saved: Session | None = None
+        # The ticker thread and the buttons change the same state: one at a time.
+        self._lock = threading.RLock()
+        self._new()
+        self.refresh_recent()
+
+    def _make_widgets(self, journal: Journal) -> None:
+        """Create the form's controls: routine, pain pickers, countdown, buttons, notes."""
         routines = [r for r in journal.catalog.routines.values() if r.points]
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in routines],
@@ -180,6 +192,8 @@ class GuidedSession(Form):
         self.discard = w.Button(description="Discard", icon="times")
         self.summary = w.HTML()
 
+    def _connect_controls(self) -> None:
+        """Wire the buttons and the sound tick box to what they do."""
         self.start_button.on_click(lambda _: self.start())
         self.pause_button.on_click(lambda _: self.toggle_pause())
         self.skip_button.on_click(lambda _: self.skip())
@@ -188,7 +202,8 @@ class GuidedSession(Form):
         self.discard.on_click(lambda _: self._discard())
         self.sound.observe(self._mute, names="value")
 
-        self.planned = PlannedSession(journal, self._follow_plan)
+    def _arrange_boxes(self) -> None:
+        """Put the controls in the setup, running and end boxes, and those in the form."""
         self.setup_box = w.VBox(
             [
                 self.planned.box,
@@ -229,11 +244,6 @@ class GuidedSession(Form):
             ]
         )
         self.widget.add_class("acutrack-guided-session")  # a handle for styling and tests
-        self.last_saved: Session | None = None
-        # The ticker thread and the buttons change the same state: one at a time.
-        self._lock = threading.RLock()
-        self._new()
-        self.refresh_recent()
 
     # -- state -------------------------------------------------------------------------
     def _new(self) -> None:

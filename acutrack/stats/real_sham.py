@@ -397,6 +397,33 @@ def _planned(
     return data[complete], blocks[complete], state, planned, note
 
 
+def _real_sham_slots(plan: pd.DataFrame | list, routine: str | None) -> pd.DataFrame:
+    """The plan's real/sham slots: no leave-one-out plan's, and only ``routine``'s if given."""
+    slots = _slots(plan)
+    if "leave_out" in slots:  # a leave-one-out plan's slots are no real/sham test
+        left = slots["leave_out"].notna()
+        if "plan" in slots:
+            left = slots["plan"].isin(slots.loc[left, "plan"])
+        slots = slots[~left]
+    if routine is not None and "routine" in slots:
+        base = routine.removesuffix("-sham")
+        slots = slots[slots["routine"].isin([base, f"{base}-sham"])]
+    return slots
+
+
+def _follow_up_drops(
+    data: pd.DataFrame, ratings: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The drop still present at each compared session's first follow-up: real, then sham."""
+    follow_real = follow_sham = np.array([])
+    if ratings is not None and len(data):
+        merged = data.merge(first_follow_ups(ratings), left_on="id", right_on="session_id")
+        kept = (merged["pain_before"] - merged["pain"]).to_numpy(dtype=float)
+        is_real = (merged["condition"] == "real").to_numpy()
+        follow_real, follow_sham = kept[is_real], kept[~is_real]
+    return follow_real, follow_sham
+
+
 def real_vs_sham(
     sessions: pd.DataFrame,
     *,
@@ -433,17 +460,7 @@ def real_vs_sham(
     interval are measured on realistic simulated diaries by `acutrack.stats.calibration`.
     """
     today = today or datetime.now().astimezone()
-    slots = None
-    if plan is not None:
-        slots = _slots(plan)
-        if "leave_out" in slots:  # a leave-one-out plan's slots are no real/sham test
-            left = slots["leave_out"].notna()
-            if "plan" in slots:
-                left = slots["plan"].isin(slots.loc[left, "plan"])
-            slots = slots[~left]
-        if routine is not None and "routine" in slots:
-            base = routine.removesuffix("-sham")
-            slots = slots[slots["routine"].isin([base, f"{base}-sham"])]
+    slots = _real_sham_slots(plan, routine) if plan is not None else None
     data, blocks, state, planned, note = _planned(sessions, slots, routine, today)
     method = "randomisation test within the plan's blocks" if slots is not None else "none"
     real = (data["condition"] == "real").to_numpy()
@@ -457,12 +474,7 @@ def real_vs_sham(
         state=state,
         planned_blocks=planned,
     )
-    follow_real = follow_sham = np.array([])
-    if ratings is not None and len(data):
-        merged = data.merge(first_follow_ups(ratings), left_on="id", right_on="session_id")
-        kept = (merged["pain_before"] - merged["pain"]).to_numpy(dtype=float)
-        is_real = (merged["condition"] == "real").to_numpy()
-        follow_real, follow_sham = kept[is_real], kept[~is_real]
+    follow_real, follow_sham = _follow_up_drops(data, ratings)
     nan = math.nan
     both = n_real > 0 and n_sham > 0
     return RealVsSham(
