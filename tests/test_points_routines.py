@@ -385,3 +385,12 @@ def test_the_reports_points_table_shows_each_points_interval(ranking):
         judged = np.isfinite(row.ci_low)
         assert shown[row.point] == (fmt_ci((row.ci_low, row.ci_high)) if judged else "—")
     assert sum(np.isfinite(ranking["ci_low"])) == 2  # GB30 and BL52
+
+
+def test_points_of_a_filtered_table_are_ranked_as_of_a_fresh_one():
+    sessions = at.sample_journal().sessions()
+    back = sessions[sessions["routine"] == "back"]
+    assert not back.index.equals(pd.RangeIndex(len(back)))  # it kept its old row labels
+    pd.testing.assert_frame_equal(
+        at.analysis.rank_points(back), at.analysis.rank_points(back.reset_index(drop=True))
+    )

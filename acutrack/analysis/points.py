@@ -237,6 +237,7 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     'pressed in every session of the stress routine'
     """
     names = names or {code: p.name for code, p in POINTS.items()}
+    sessions = sessions.reset_index(drop=True)  # a filtered table keeps its old row labels
     codes = sorted({code for pts in sessions["points"] for code in pts})
     if not codes:
         return pd.DataFrame(columns=_COLUMNS)
