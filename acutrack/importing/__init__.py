@@ -267,26 +267,35 @@ def import_file(
         raise ImportRefused("--scale is not for the Pain Diary: its pain levels are 0-10")
     path = Path(path)
     report = ImportReport(app, path.name, dry_run=dry_run)
+    drafts, top = _drafts(journal, app, path, report, mapping, scale)
+    items = _items(
+        drafts, report, app, top, moments.resolve_order(drafts, order, report, path.name)
+    )
+    _stored(
+        journal.import_records(items, app=app, source_file=path.name[:255], dry_run=dry_run), report
+    )
+    return report
+
+
+def _drafts(journal, app, path, report, mapping, scale) -> tuple[list, int]:
+    """The file read by its app's reader (streamed): its drafts, and the top of its scale."""
     with reading.opened(path, journal.path) as source:
         header = _header(source.header, path.name)
         report.notes += [source.note] if source.note else []
         records = _counted(source.records, report)
         if app == "bearable":
             top = scale_top(scale, 4)
-            drafts = sources.bearable(header, records, report, top, scale is not None)
-        elif app == "pain-diary":
-            top = 10
-            drafts = sources.pain_diary(header, records, report)
-        else:
-            top = scale_top(scale, 10)
-            at = sources.mapping(mapping, header)
-            drafts = sources.generic(header, records, report, at, top)
-    items = _items(
-        drafts, report, app, top, moments.resolve_order(drafts, order, report, path.name)
-    )
-    added, known, invalid, mended = journal.import_records(
-        items, app=app, source_file=path.name[:255], dry_run=dry_run
-    )
+            return sources.bearable(header, records, report, top, scale is not None), top
+        if app == "pain-diary":
+            return sources.pain_diary(header, records, report), 10
+        top = scale_top(scale, 10)
+        at = sources.mapping(mapping, header)
+        return sources.generic(header, records, report, at, top), top
+
+
+def _stored(outcome, report: ImportReport) -> None:
+    """What `Journal.import_records` added, knew, refused and mended, into ``report``."""
+    added, known, invalid, mended = outcome
     report.added, report.mended = added, mended
     for item in known:
         report.skip(KNOWN, item.source_row)
@@ -296,7 +305,6 @@ def import_file(
         reason: sorted(rows)
         for reason, rows in sorted(report.skipped.items(), key=lambda kv: -len(kv[1]))
     }
-    return report
 
 
 def scale_top(text: str | None, default: int) -> int:

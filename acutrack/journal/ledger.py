@@ -16,11 +16,7 @@ from ..csvstore import (
 from ..errors import InvalidValue
 from ..loading import read_rows
 from ..records import Problem
-from ..tables import (
-    import_spec,
-    medication_spec,
-    rating_spec,
-)
+from ..tables import TableSpec, import_spec, medication_spec, rating_spec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,37 +117,26 @@ class _ImportLedger:
                     held.enter_context(self._writing(spec))
             known_keys = set(self._cells(ledger, "source_key"))
             known_ids = {kind: self._cells(specs[kind], "id") for kind in kinds}
-            added: list[Any] = []
-            known: list[Any] = []
-            invalid: list[tuple[Any, InvalidValue]] = []
-            mended: list[Any] = []
+            added, known, invalid, mended = [], [], [], []
             entries: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
-            provenance = []
+            provenance: list[dict[str, Any]] = []
             for item in items:
-                spec = specs[item.kind]
-                entry_id = f"{spec.id_prefix}-{item.source_key[:16]}"
                 if item.source_key in known_keys:
                     known.append(item)
                     continue
-                given = dict(
-                    entry_id=entry_id,
-                    kind=item.kind,
-                    source_key=item.source_key,
-                    app=app,
-                    source_file=source_file,
-                    source_row=item.source_row,
-                    precision=item.precision,
-                    scale=item.scale,
-                    original=item.original,
-                )
                 known_keys.add(item.source_key)
+                spec = specs[item.kind]
+                entry_id = f"{spec.id_prefix}-{item.source_key[:16]}"
+                row = dict(entry_id=entry_id, kind=item.kind, source_key=item.source_key)
+                row |= dict(app=app, source_file=source_file, source_row=item.source_row)
+                row |= dict(precision=item.precision, scale=item.scale, original=item.original)
                 if entry_id in known_ids[item.kind]:  # its entry is there, its ledger row not
-                    provenance.append({f.name: f.parse(given[f.name]) for f in ledger.fields})
+                    provenance.append({f.name: f.parse(row[f.name]) for f in ledger.fields})
                     mended.append(item)
                     continue
                 try:
                     values = self._validated(spec, {**item.values, "id": entry_id})
-                    row = {f.name: f.parse(given[f.name]) for f in ledger.fields}
+                    row = {f.name: f.parse(row[f.name]) for f in ledger.fields}
                 except InvalidValue as err:
                     known_keys.discard(item.source_key)
                     invalid.append((item, err))
@@ -159,22 +144,31 @@ class _ImportLedger:
                 entries[item.kind].append(values)
                 provenance.append(row)
                 added.append(item)
-            if dry_run or not provenance:
-                return added, known, invalid, mended
-            appended = []
-            try:
-                for kind, records in entries.items():
-                    if records:
-                        path = self.file(specs[kind])
-                        appended.append((path, rollback_point(path)))
-                        self._append_held(specs[kind], records, "add")
-                self._append_held(ledger, provenance, "add")
-            except BaseException:
-                for path, point in reversed(appended):
-                    with contextlib.suppress(OSError):  # the append's own error is reported
-                        roll_back(path, point)
-                raise
+            if provenance and not dry_run:
+                self._write_imports(specs, entries, provenance)
         return added, known, invalid, mended
+
+    def _write_imports(
+        self,
+        specs: dict[str, TableSpec],
+        entries: dict[str, list[dict[str, Any]]],
+        provenance: list[dict[str, Any]],
+    ) -> None:
+        """Append the entries, file by file, then their ledger rows (locks held); on any
+        failure cut off again what was appended, so that nothing is stored."""
+        appended = []
+        try:
+            for kind, records in entries.items():
+                if records:
+                    path = self.file(specs[kind])
+                    appended.append((path, rollback_point(path)))
+                    self._append_held(specs[kind], records, "add")
+            self._append_held(import_spec(), provenance, "add")
+        except BaseException:
+            for path, point in reversed(appended):
+                with contextlib.suppress(OSError):  # the append's own error is reported
+                    roll_back(path, point)
+            raise
 
     def imports(self) -> pd.DataFrame:
         """The import ledger: where each imported entry came from, in the order imported.
