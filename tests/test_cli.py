@@ -33,6 +33,9 @@ COMMANDS = (
 )
 
 
+#: "Now" for tests that give the command a time of their own: after every time they give.
+TEST_NOW = "2026-11-25T12:00:00+00:00"
+
 # What only a process of its own shows: servers started, and how Python itself starts
 # (its encoding and locale), which a run inside the test's process cannot change.
 _OWN_PROCESS_COMMANDS = {"lab", "app"}
@@ -150,6 +153,7 @@ def test_log_rate_show_validate(tmp_path):
         *("--points", "BL23", "gb30", "--minutes", "4", "--at", "2026-11-20T21:00+01:00"),
         *("--location", "buttock-leg", "--note", '=tired, "really"'),
         journal=j,
+        env=dict(os.environ, ACUTRACK_TEST_NOW=TEST_NOW),
     )
     assert sham.returncode == 0, sham.stderr
     row = at.Journal(j).sessions().iloc[0]  # the earlier start sorts first
@@ -232,7 +236,7 @@ def test_sample_writes_the_generator_output(tmp_path):
         (("log", "--before", "6", "--after", "3", "--condition", "maybe"), ("condition",)),
         (("log", "--before", "6", "--after", "3", "--points", "XX9"), ("points", "XX9")),
         (("log", "--before", "6", "--after", "3", "--minutes", "0"), ("duration_min",)),
-        (("log", "--before", "6", "--after", "3", "--at", "2099-01-01T10:00"), ("started_at",)),
+        (("log", "--before", "6", "--after", "3", "--at", "2026-11-27T10:00"), ("started_at",)),
         (("log", "--before", "6", "--after", "3", "--at", "25:61"), ("at", "HH:MM")),
         (("rate", "12"), ("pain", "'12'")),
         (("rate", "3", "--stress", "x"), ("stress",)),
@@ -240,7 +244,8 @@ def test_sample_writes_the_generator_output(tmp_path):
     ],
 )
 def test_bad_values_are_one_line_with_status_2(tmp_path, args, words):
-    result = run(*args, journal=tmp_path / "j")
+    # "Now" is TEST_NOW: 27 Nov is more than a day ahead of it, whatever today's date.
+    result = run(*args, journal=tmp_path / "j", env=dict(os.environ, ACUTRACK_TEST_NOW=TEST_NOW))
     one_line_error(result, 2, *words)
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "j").exists()
