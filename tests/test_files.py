@@ -184,15 +184,15 @@ ROW_TEXT = st.text(alphabet=st.sampled_from(list("ab ,;'\"=+-\n\r\t\u00e9\u20ac"
 
 def load_both(path, spec):
     """The table and problems of the fast reader, then of the careful one."""
-    from acutrack import loading
+    from acutrack import frames
 
-    fast = loading.load_table(path, spec)
-    original = loading._fast_records
-    loading._fast_records = lambda *args: None
+    fast = frames.load_table(path, spec)
+    original = frames._fast_records
+    frames._fast_records = lambda *args: None
     try:
-        careful = loading.load_table(path, spec)
+        careful = frames.load_table(path, spec)
     finally:
-        loading._fast_records = original
+        frames._fast_records = original
     return fast, careful
 
 
@@ -271,13 +271,13 @@ def test_a_long_row_is_reported_wherever_it_is(journal, first):
 
 
 def test_the_fast_reader_takes_files_with_blank_and_empty_rows(journal):
-    from acutrack import loading
+    from acutrack import frames
 
     journal.log_session(5, 3, notes='quoted, "really"')
     path = journal.path / "sessions.csv"
     path.write_text(path.read_text() + "\n" + ",,,\n")
     header = path.read_text().splitlines()[0].split(",")
-    raw, lines = loading._fast_records(path.read_bytes(), header)
+    raw, lines = frames._fast_records(path.read_bytes(), header)
     assert list(lines) == [2]  # the blank line 3 and the empty row on line 4 are skipped
     assert raw["notes"].tolist() == ['quoted, "really"']
 
@@ -287,7 +287,7 @@ def test_a_write_between_reading_and_parsing_is_not_mixed_in(journal, monkeypatc
     first are parsed instead, so the checks and the table are of the same contents."""
     import pandas
 
-    from acutrack import loading
+    from acutrack import frames
 
     journal.log_session(5, 3, notes="first")
     path = journal.path / "sessions.csv"
@@ -299,7 +299,7 @@ def test_a_write_between_reading_and_parsing_is_not_mixed_in(journal, monkeypatc
         return read_csv(source, **kwargs)
 
     monkeypatch.setattr(pandas, "read_csv", rewritten_first)
-    table, problems = loading.load_table(path, session_spec(journal.catalog))
+    table, problems = frames.load_table(path, session_spec(journal.catalog))
     assert problems == []
     assert table["notes"].tolist() == ["first"]
 
@@ -409,7 +409,7 @@ def test_every_reader_resolves_versions_alike(lines, crlf):
 def test_one_odd_cell_does_not_send_a_long_file_to_the_careful_reader(journal):
     """A decimal pain or a routine written as digits: that column is read again as
     written, the rest of the file stays on pandas' fast path, and the cell is reported."""
-    from acutrack import loading
+    from acutrack import frames
 
     for _ in range(3):
         journal.log_session(6, 3)
@@ -420,7 +420,7 @@ def test_one_odd_cell_does_not_send_a_long_file_to_the_careful_reader(journal):
     path.write_text(header + ",".join(cells) + "".join(rest))
     names = header.strip().split(",")
     read_as = {"pain_before": "number", "pain_after": "number"}
-    raw, _ = loading._fast_records(path.read_bytes(), names, read_as)
+    raw, _ = frames._fast_records(path.read_bytes(), names, read_as)
     assert raw["pain_before"].tolist() == ["5.5", "6", "6"]  # as written
     problems = journal.problems()
     assert problems[["line", "field", "value"]].values.tolist() == [[2, "pain_before", "5.5"]]

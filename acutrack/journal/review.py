@@ -52,7 +52,7 @@ class _Review:
         """Sessions, ratings and `problems`, from one reading of the files (for `show`)."""
         import pandas as pd
 
-        from ..loading import empty_table
+        from ..frames import empty_table
 
         columns = ["file", "line", "field", "value", "why"]
         catalog, in_catalog = self._catalog()

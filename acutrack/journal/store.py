@@ -333,9 +333,9 @@ class _Store:
         return table, problems
 
     def _loaded(self, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
-        """`loading.load_table` of a file of the journal (once inside `snapshot`), a copy
+        """`frames.load_table` of a file of the journal (once inside `snapshot`), a copy
         the caller may change, and its same-second versions (for `validate`)."""
-        from ..loading import load_table
+        from ..frames import load_table
 
         table, problems = self._cached(
             ("table", spec.filename), lambda: load_table(self.file(spec), spec, self._data(spec))
