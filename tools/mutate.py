@@ -182,7 +182,7 @@ MUTANTS = [
     ),
     Mutant(
         "loo-sign",
-        S + "real_sham.py",
+        S + "leave_one_out.py",
         'full = data["id"].map(left_out).isna().to_numpy()',
         'full = data["id"].map(left_out).notna().to_numpy()',
         "leave-one-out: with and without the point swapped",

@@ -9,15 +9,14 @@ coverage are measured on realistic simulated diaries (`calibration`, `simulate`)
 
 from .adjust import holm
 from .before_after import BeforeAfter, before_after, mean_drop_interval
+from .leave_one_out import LeaveOneOut, leave_one_out
 from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
 from .randomisation import randomisation_ci, randomisation_test, smallest_p
 from .real_sham import (
-    LeaveOneOut,
     RealVsSham,
     compared_sessions,
     drop_spread,
     hedges_g,
-    leave_one_out,
     planned_power,
     real_vs_sham,
     sessions_needed,

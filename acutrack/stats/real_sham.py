@@ -26,13 +26,11 @@ from .results import Result, fmt, fmt_ci, fmt_p
 
 __all__ = [
     "DEFAULT_DROP_SD",
-    "LeaveOneOut",
     "RealVsSham",
     "compared_sessions",
     "drop_spread",
     "first_follow_ups",
     "hedges_g",
-    "leave_one_out",
     "planned_power",
     "real_vs_sham",
     "sessions_needed",
@@ -500,114 +498,5 @@ def real_vs_sham(
         n_followup_real=int(follow_real.size),
         n_followup_sham=int(follow_sham.size),
         hedges_g=hedges_g(drops[real], drops[~real]),
-        note=" ".join(note),
-    )
-
-
-@dataclass(frozen=True)
-class LeaveOneOut(Result):
-    """A leave-one-out plan: does a point add to the relief of its routine?
-
-    Attributes
-    ----------
-    verdict : str
-        ``"helps"`` (sessions with the point relieved more than those without it),
-        ``"better without"``, ``"unclear"`` or ``"too early"``; only a finished (or
-        ended-early) plan gives the first two.
-    point : str
-        The point left out.
-    plan_state, n, blocks_done, blocks_planned, p_value, alpha, smallest_p
-        As in `RealVsSham`.
-    n_with, n_without : int
-        Sessions of the whole routine, and without the point.
-    estimate : float
-        Mean drop with the point minus mean drop without it.
-    ci : (float, float)
-        Interval of ``estimate`` from inverting the randomisation test.
-    note : str
-    """
-
-    verdict: str
-    point: str
-    plan_state: str
-    n: int
-    n_with: int
-    n_without: int
-    blocks_done: int
-    blocks_planned: int
-    estimate: float
-    ci: tuple[float, float]
-    p_value: float
-    alpha: float
-    smallest_p: float
-    note: str = ""
-
-    def summary(self) -> str:
-        head = (
-            f"Leaving out {self.point}: sessions with it lowered pain {fmt(self.estimate)} "
-            f"points more than sessions without it ({self.n_with} with, {self.n_without} "
-            "without)"
-        )
-        if self.plan_state == "interim":
-            text = (
-                f"Interim look ({self.blocks_done} of {self.blocks_planned} blocks done): "
-                f"{head}. The plan gives its verdict when it is done."
-            )
-        elif self.n_with == 0 or self.n_without == 0:
-            text = "No block of the plan is complete yet."
-        else:
-            test = f"randomisation test, {fmt_p(self.p_value)}"
-            text = f"{head} {_interval(self.ci, self.alpha, test)}. "
-            text += {
-                "helps": f"In this experiment {self.point} added to the relief.",
-                "better without": f"In this experiment the routine relieved more without "
-                f"{self.point}.",
-                "too early": "This design cannot reach a verdict yet: no verdict.",
-                "unclear": f"These data cannot tell whether {self.point} adds to the relief.",
-            }[self.verdict]
-        return f"{text} {self.note}".strip()
-
-
-def leave_one_out(
-    sessions: pd.DataFrame, *, plan: pd.DataFrame | list, today: datetime | None = None
-) -> LeaveOneOut:
-    """The verdict of a leave-one-out plan (``acutrack plan --new --leave-out POINT``).
-
-    The same exact randomisation test within blocks as `real_vs_sham`, comparing the
-    sessions of the whole routine with those that left the plan's point out.
-
-    Parameters
-    ----------
-    sessions : DataFrame
-        As `Journal.sessions` returns it.
-    plan : DataFrame or list of Slot
-        The leave-one-out plan's slots (with ``leave_out`` set on half of them).
-    today : datetime, optional
-        To tell an unfinished plan from one that ended early (default: now).
-    """
-    slots = _slots(plan)
-    point = str(slots["leave_out"].dropna().iloc[0])
-    data, blocks, state, planned, note = _planned(
-        sessions, slots, None, today or datetime.now().astimezone()
-    )
-    left_out = slots.set_index(slots["session_id"].fillna(""))["leave_out"]
-    full = data["id"].map(left_out).isna().to_numpy()
-    drops = (data["pain_before"] - data["pain_after"]).to_numpy(dtype=float)
-    verdict, p, ci, alpha = sham_verdict(drops, full, blocks, state=state, planned_blocks=planned)
-    both = full.any() and (~full).any()
-    return LeaveOneOut(
-        verdict={"real": "helps", "sham": "better without"}.get(verdict, verdict),
-        point=point,
-        plan_state=state,
-        n=int(drops.size),
-        n_with=int(full.sum()),
-        n_without=int((~full).sum()),
-        blocks_done=len(np.unique(blocks)),
-        blocks_planned=planned,
-        estimate=float(drops[full].mean() - drops[~full].mean()) if both else math.nan,
-        ci=ci,
-        p_value=p,
-        alpha=alpha,
-        smallest_p=smallest_p(full, blocks) if both else math.nan,
         note=" ".join(note),
     )
