@@ -104,3 +104,37 @@ def test_log_planned_and_the_report_read_each_file_once(tmp_path, reads):
     reads.clear()
     report_tables(journal)
     assert max(reads.values()) == 1, reads  # sessions, ratings and screens were read twice
+
+
+def test_a_snapshot_lists_the_folder_for_conflict_copies_once_per_file(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    journal = at.Journal(tmp_path / "j", clock=lambda: T)
+    journal.log_session(6, 3)
+    journal.log_rating(4)
+    elsewhere = tmp_path / "elsewhere"  # another device's sessions.csv, with a session more
+    shutil.copytree(journal.path, elsewhere)
+    at.Journal(elsewhere, clock=lambda: T).log_session(5, 2)
+    shutil.copy(elsewhere / "sessions.csv", journal.path / "sessions 2.csv")
+    listed = Counter()
+    scandir = os.scandir
+
+    def counting_scandir(path="."):
+        listed[Path(path)] += 1
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counting_scandir)
+    with journal.snapshot():
+        for _ in range(3):
+            with pytest.warns(at.JournalWarning, match="validate --repair"):
+                assert len(journal.sessions()) == 1  # the copy is named on every load
+            journal.ratings()
+        assert listed[journal.path] == 2  # once for sessions.csv, once for ratings.csv
+        journal.log_rating(5)  # a write: its file's copies are looked for again
+        journal.ratings()
+        with pytest.warns(at.JournalWarning, match="validate --repair"):
+            journal.sessions()
+        assert listed[journal.path] == 3
+    journal.ratings()
+    assert listed[journal.path] == 4  # outside a snapshot, every load looks

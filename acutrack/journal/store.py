@@ -374,7 +374,9 @@ class _Store:
                 JournalWarning,
                 stacklevel=3,
             )
-        note = conflict_note(self, spec.name)
+        # The folder is listed for conflict copies once per file inside `snapshot` (and
+        # again after a write to the file, which changes what only a copy holds).
+        note = self._cached(("conflicts", spec.filename), lambda: conflict_note(self, spec.name))
         if note:
             warnings.warn(f"{note}.", JournalWarning, stacklevel=3)
         return table
