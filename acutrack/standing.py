@@ -16,19 +16,18 @@ so it counts as urgent too, until a readable screen is written after it.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .answers import Screen
 from .loading import latest_rows
+from .records import Problem
 from .screening import ACT_AT_ONCE, QUESTIONS, SEEN, TIERS, Tier, tier_of
 from .tables import screen_spec
 
 if TYPE_CHECKING:
+    from .answers import Screen
     from .journal import Journal
-    from .records import Problem
 
 __all__ = ["Standing", "standing"]
 
@@ -37,8 +36,9 @@ _UNREAD_ADVICE = (
     "Until a screen can be read, planned sessions are paused, as for an urgent answer."
 )
 
-
-_ISO_DAY = re.compile(r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]")
+# The first date on an unreadable row's line (see `_day`; searched, and so compiled, only
+# when there is such a row).
+_ISO_DAY = r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]"
 
 
 @dataclass(frozen=True)
@@ -122,19 +122,23 @@ def standing(journal: Journal) -> Standing:
     Standing
         Empty (false) when no screen has a "yes" that stands and every row can be read.
     """
-    from .conflicts import merged_versions
-
     spec = screen_spec()
     versions, problems = journal.versions(spec)
-    # A version merged from a sync conflict copy may raise an alarm but never clear one:
-    # across devices, which answer came first cannot be known.
-    merged = merged_versions(journal, spec.filename)
-    versions = [
-        v
-        for v in versions
-        if (v.key, v.action, v.recorded) not in merged
-        or (v.action != "delete" and _tier(Screen.from_values(v.values), urgent=True))
-    ]
+    if versions:
+        # Imported here: a journal without screens (the common `acutrack log`) needs
+        # neither the screen's record nor the ledger of merged conflict copies.
+        from .answers import Screen
+        from .conflicts import merged_versions
+
+        # A version merged from a sync conflict copy may raise an alarm but never clear
+        # one: across devices, which answer came first cannot be known.
+        merged = merged_versions(journal, spec.filename)
+        versions = [
+            v
+            for v in versions
+            if (v.key, v.action, v.recorded) not in merged
+            or (v.action != "delete" and _tier(Screen.from_values(v.values), urgent=True))
+        ]
     # With no readable row, a problem on the header line stops every row.
     unread = [p for p in problems if p.line > 1 or not versions]
     standing_at = latest_rows((i, v.key, v.action, v.recorded) for i, v in enumerate(versions))[0]
@@ -151,7 +155,7 @@ def standing(journal: Journal) -> Standing:
     last: Screen | None = None
     kept = unreadable = None
     for _, item in sorted(events, key=lambda e: e[0]):
-        if not isinstance(item, Screen):
+        if isinstance(item, Problem):
             unreadable = item
             continue
         unreadable, last = None, item
@@ -185,9 +189,11 @@ def _day(journal: Journal, problem: Problem | None) -> str:
     """The first date written on an unreadable row's line (its ``answered_at``), if any."""
     if problem is None:
         return ""
+    import re
+
     with open(journal.file(screen_spec()), encoding="utf-8", errors="replace") as f:
         line = next(itertools.islice(f, problem.line - 1, None), "")
-    found = _ISO_DAY.search(line[:200])
+    found = re.search(_ISO_DAY, line[:200])
     try:
         return f"{date.fromisoformat(found[1]):%d %b %Y}" if found else ""
     except ValueError:  # a date that does not exist, such as 2026-02-30
