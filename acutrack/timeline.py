@@ -6,16 +6,70 @@ imported ratings) for ``acutrack show``, where a person looks up an id to correc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .journal import Journal
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Entry", "entries_of", "every_entry", "latest_entries", "newest", "other_entries"]
+__all__ = [
+    "Entry",
+    "entries_of",
+    "every_entry",
+    "latest_entries",
+    "newest",
+    "other_entries",
+    "session_words",
+]
+
+
+def session_words(session: Mapping[str, Any], *, short: bool = False) -> str:
+    """A session in words for a person: the one wording of the timeline, the report and
+    ``acutrack rate --after-last``.
+
+    Parameters
+    ----------
+    session : Mapping
+        A row of `Journal.sessions` (a dict or a pandas Series): ``routine`` and
+        ``condition``; unless ``short``, also ``local_time``, ``pain_before`` and
+        ``pain_after``.
+    short : bool
+        Only what was done, ``back (real)``: for lists that give the time and pain in
+        columns of their own (the timeline) or leave them out (the report's notes).
+
+    Returns
+    -------
+    str
+        ``2026-11-25 09:30 back (real) pain 6 → 3``, or with ``short`` ``back (real)``.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> row = {"local_time": datetime(2026, 11, 25, 9, 30), "routine": "back",
+    ...        "condition": "real", "pain_before": 6, "pain_after": 3}
+    >>> session_words(row)
+    '2026-11-25 09:30 back (real) pain 6 → 3'
+    >>> session_words(row, short=True)
+    'back (real)'
+    """
+    what = f"{session['routine']} ({session['condition']})"
+    if short:
+        return what
+    return _dated(session["local_time"], what, _pain_change(session))
+
+
+def _pain_change(session: Mapping[str, Any]) -> str:
+    """``6 → 3``: a session's pain before and after it."""
+    return f"{session['pain_before']} → {session['pain_after']}"
+
+
+def _dated(when: datetime, what: str, pain: str) -> str:
+    """``2026-11-25 09:30 back (real) pain 6 → 3``."""
+    return f"{when:%Y-%m-%d %H:%M} {what} pain {pain}"
 
 
 @dataclass(frozen=True)
@@ -57,9 +111,9 @@ class Entry:
         """``2026-11-25 09:30 back (real) pain 6 → 3``, or for a check-in
         ``2026-11-25 11:30 check-in pain 4 after s-…``."""
         if self.kind == "session":
-            return f"{self.when:%Y-%m-%d %H:%M} {self.what} pain {self.pain}"
+            return _dated(self.when, self.what, self.pain)
         follows = f" {self.what}" if self.what else ""
-        return f"{self.when:%Y-%m-%d %H:%M} check-in pain {self.pain}{follows}"
+        return _dated(self.when, "check-in", f"{self.pain}{follows}")
 
 
 def newest(entries: list[Entry], count: int | None) -> list[Entry]:
@@ -71,6 +125,19 @@ def newest(entries: list[Entry], count: int | None) -> list[Entry]:
     if count is None:
         return entries
     return entries[max(len(entries) - count, 0) :] if count > 0 else []
+
+
+#: The columns of `Journal.sessions` an `Entry` is made of.
+_SESSION_COLUMNS = (
+    "local_time",
+    "id",
+    "routine",
+    "condition",
+    "pain_before",
+    "pain_after",
+    "notes",
+    "location",
+)
 
 
 def entries_of(
@@ -85,18 +152,16 @@ def entries_of(
         sessions = sessions.sort_values("local_time", kind="stable").tail(count)
         ratings = ratings.sort_values("local_time", kind="stable").tail(count)
     entries = [
-        Entry(t.to_pydatetime(), "session", i, f"{r} ({c})", f"{b} → {a}", n, w)
-        for t, i, r, c, b, a, n, w in zip(
-            sessions["local_time"],
-            sessions["id"],
-            sessions["routine"],
-            sessions["condition"],
-            sessions["pain_before"],
-            sessions["pain_after"],
-            sessions["notes"],
-            sessions["location"],
-            strict=True,
+        Entry(
+            s["local_time"].to_pydatetime(),
+            "session",
+            s["id"],
+            session_words(s, short=True),
+            _pain_change(s),
+            s["notes"],
+            s["location"],
         )
+        for s in sessions[list(_SESSION_COLUMNS)].to_dict("records")
     ] + [
         Entry(t.to_pydatetime(), "check-in", i, f"after {s}" if s else "", str(p), n, w)
         for t, i, s, p, n, w in zip(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import analysis, stats
+from .. import analysis, stats, timeline
 from ..analysis.measures import PegChange, PgicSummary, RescueDoses
 from ..analysis.trend import Episode, PainChange
 from ..answers import Screen
@@ -158,10 +158,18 @@ def _gathered(journal: Journal, since: date | None) -> ReportTables:
 
 def _notes(sessions, ratings, peg, pgic, medications, screens) -> pd.DataFrame:
     """Every non-empty note, oldest first, with what it belongs to in words."""
-    session_words = "session (" + sessions["routine"] + ", " + sessions["condition"].astype(str)
+    # "back (real) session", in the timeline's words (as a medicine goes by its name).
+    session_words = pd.Series(
+        [
+            f"{timeline.session_words(s, short=True)} session"
+            for s in sessions[["routine", "condition"]].to_dict("records")
+        ],
+        index=sessions.index,
+        dtype=object,
+    )
     rating_words = ratings["session_id"].isna().map({True: "check-in", False: "follow-up"})
     parts = [
-        (sessions, session_words + ")"),
+        (sessions, session_words),
         (ratings, rating_words),
         (peg, "PEG-3"),
         (pgic, "impression of change"),
