@@ -63,7 +63,8 @@ CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,19}"
 
 # Fields are values that nothing changes once made, compared by identity: a dataclass
 # without the generated __eq__, __hash__, __repr__ and frozen __setattr__ is created
-# several times faster at import, which every `acutrack log` pays.
+# several times faster at import, which every `acutrack log` pays. Each has a docstring,
+# also for that: dataclass writes one from the signature (inspect, slow) when it lacks one.
 _field_class = dataclass(eq=False, repr=False)
 
 
@@ -168,6 +169,8 @@ class Field:
 
 @_field_class
 class IdField(Field):
+    """An entry's id: letters, digits, ``.``, ``_`` or ``-``, spaces around it dropped."""
+
     allowed: str = "expected letters, digits, '.', '_' or '-' (at most 64, no spaces)"
     pattern: str = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
@@ -196,7 +199,7 @@ class IdField(Field):
 # for decimals, spaces around. Not Python's own spellings (1_0, 1e5, 0x10, inf, nan), nor a
 # decimal comma (is 1,000 a thousand or one?).
 _WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
-_DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_DECIMAL = r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*"  # compiled when first needed
 _SIGNIFICANT = "g"  # a decimal keeps the six significant digits its CSV cell holds
 
 
@@ -267,7 +270,7 @@ class PositiveField(Field):
         object.__setattr__(self, "allowed", allowed)
 
     def _parse(self, value: object) -> float:
-        written = isinstance(value, str) and _DECIMAL.fullmatch(value)
+        written = isinstance(value, str) and re.fullmatch(_DECIMAL, value)
         if not written and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise self.reject(value)
         number = float(format(float(value), _SIGNIFICANT))  # type: ignore[arg-type]
@@ -281,6 +284,8 @@ class PositiveField(Field):
 
 @_field_class
 class ChoiceField(Field):
+    """One of a few words (``choices``), in any letter case; stored in lower case."""
+
     read_as: ClassVar[str] = "category"
     choices: tuple[str, ...] = ()
 
@@ -295,6 +300,8 @@ class ChoiceField(Field):
 
 @_field_class
 class RoutineField(Field):
+    """A routine's key, as ``catalog`` knows it."""
+
     read_as: ClassVar[str] = "category"
     catalog: Catalog = field(default_factory=Catalog)
 
@@ -304,6 +311,8 @@ class RoutineField(Field):
 
 @_field_class
 class PointsField(Field):
+    """Points that ``catalog`` knows, each once: ``BL23;BL40`` (or a list of codes)."""
+
     read_as: ClassVar[str] = "category"
     catalog: Catalog = field(default_factory=Catalog)
     allowed: str = "expected one or more known point codes separated by ';'"
@@ -533,6 +542,8 @@ class DateField(Field):
 
 @_field_class
 class TextField(Field):
+    """Free text of at most ``max_length`` characters, stored safe from spreadsheets."""
+
     required: bool = False
     default: str = ""
     max_length: int = 10_000

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 from .store import _IMPORTED_RATINGS, JournalWarning
 
 #: An imported entry's id: its source key's first 16 hexadecimal digits (`import_records`).
-_IMPORTED_ID = re.compile(r"[a-z]-[0-9a-f]{16}")
+#: A pattern's text, compiled (and cached by `re`) when `validate` first looks for one.
+_IMPORTED_ID = r"[a-z]-[0-9a-f]{16}"
 _NO_LEDGER = (
     "an imported entry whose row in imports.csv is missing (an import stopped between its "
     "two writes), so where it came from, its scale and original value are unknown: import "
@@ -199,6 +200,6 @@ class _ImportLedger:
         found = []
         for spec in (rating_spec(), _IMPORTED_RATINGS, medication_spec()):
             for entry_id, line in self._cells(spec, "id").items():
-                if _IMPORTED_ID.fullmatch(entry_id) and entry_id not in ledger:
+                if re.fullmatch(_IMPORTED_ID, entry_id) and entry_id not in ledger:
                     found.append(Problem(spec.filename, line, "id", entry_id, _NO_LEDGER))
         return found
