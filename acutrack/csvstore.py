@@ -228,7 +228,9 @@ def _mark(path: Path) -> Path:
 
 def _noted_size(path: Path) -> int | None:
     try:
-        return int(_mark(path).read_text(encoding="ascii"))
+        # int() reads ASCII digits from bytes as from text, without looking up a codec
+        # (which would import encodings.ascii on every append).
+        return int(_mark(path).read_bytes())
     except (OSError, ValueError):
         return None
 
