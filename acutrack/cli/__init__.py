@@ -89,33 +89,40 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     would pay for nothing. The whole parser asks each command's module for that command
     alone, in `_COMMANDS` order, so that help lists them in that order.
     """
-    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
-    common.add_argument(
-        "--journal",
-        metavar="DIR",
-        type=_path,
-        default=argparse.SUPPRESS,  # so a subcommand's default does not hide the global one
-        help="journal folder (default: $ACUTRACK_HOME, else ~/acutrack)",
-    )
     parser = argparse.ArgumentParser(
         formatter_class=_Formatter,
         prog="acutrack",
         description="Track self-acupressure for back pain and find out what helps.",
-        parents=[common],
     )
+    _journal_option(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS if only is None else (only,):
         home = _HOMES[name]
         declared: list[str] = []
         importlib.import_module(f"{__name__}.{home}").add_parsers(
-            _declarer(sub, common, name, home, declared)
+            _declarer(sub, name, home, declared)
         )
         if name not in declared:
             raise LookupError(f"acutrack.cli.{home} does not declare the command {name!r}")
     return parser
 
 
-def _declarer(sub, common, name: str, home: str, declared: list[str]):
+def _journal_option(parser: argparse.ArgumentParser) -> None:
+    """Give ``parser`` the option every command takes, before or after the command's name.
+
+    Added to each parser rather than inherited from a parent parser, which would cost
+    argparse one more parser (and its message lookups) on every run.
+    """
+    parser.add_argument(
+        "--journal",
+        metavar="DIR",
+        type=_path,
+        default=argparse.SUPPRESS,  # so a subcommand's default does not hide the global one
+        help="journal folder (default: $ACUTRACK_HOME, else ~/acutrack)",
+    )
+
+
+def _declarer(sub, name: str, home: str, declared: list[str]):
     """The ``command(name, run, help)`` a module's ``add_parsers`` declares each command
     with: the parser of ``name``, a stand-in for the module's other commands."""
 
@@ -126,9 +133,8 @@ def _declarer(sub, common, name: str, home: str, declared: list[str]):
         if wanted != name:
             return _Unused()
         declared.append(name)
-        p = sub.add_parser(
-            name, help=help_, description=help_, parents=[common], formatter_class=_Formatter
-        )
+        p = sub.add_parser(name, help=help_, description=help_, formatter_class=_Formatter)
+        _journal_option(p)
         p.set_defaults(run=run)
         return p
 
