@@ -12,22 +12,29 @@ slot appends the slot again with the session's id. Pure Python (no pandas), so t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidValue, JournalError
-from .records import Slot
+from .records import Session, Slot
 
 if TYPE_CHECKING:
     from .journal import Journal
 
 __all__ = [
+    "Due",
+    "Progress",
     "Slot",
     "active_plan",
     "check_seed",
+    "due_slot",
+    "log_planned",
     "make_plan",
     "next_slot",
     "plan_slots",
+    "planned_words",
+    "progress",
     "schedule",
     "to_ics",
 ]
@@ -239,24 +246,253 @@ def active_plan(journal: Journal) -> list[Slot]:
 
 
 def next_slot(
-    journal: Journal, routine: str | None = None, *, plan: list[Slot] | None = None
+    journal: Journal,
+    routine: str | None = None,
+    *,
+    plan: list[Slot] | None = None,
+    day: date | None = None,
 ) -> Slot | None:
-    """The first open slot of the active plan: what the next session should be.
+    """The open slot of the active plan that a session on ``day`` fills (`due_slot`).
 
-    With ``routine``, the first open slot testing that routine (real or sham arm): slots
-    are taken in their random order, so that the person never picks the condition.
-    ``plan`` passes the active plan's slots when the caller has read them already.
+    Parameters
+    ----------
+    journal : Journal
+        Whose plan.
+    routine : str, optional
+        Only slots testing this routine (its real or sham arm).
+    plan : list of Slot, optional
+        The active plan's slots, when the caller has read them already.
+    day : date, optional
+        The session's day where the person is; today by the journal's clock by default.
+
+    Returns
+    -------
+    Slot or None
+        None without an open slot, or while planned sessions are paused (`paused`).
     """
-    slots = [s for s in (active_plan(journal) if plan is None else plan) if not s.filled]
+    slots = active_plan(journal) if plan is None else plan
     if routine is not None:
         try:
             arms = {key for key, _, _ in _arms(journal, routine)}
         except InvalidValue:
             return None
         slots = [s for s in slots if s.routine in arms]
-    if slots and paused(journal):
+    due = due_slot(slots, journal.now().date() if day is None else day)
+    if due is None or paused(journal):
         return None
-    return slots[0] if slots else None
+    return due.slot
+
+
+@dataclass(frozen=True)
+class Due:
+    """The slot a session on ``day`` fills, and how its due day stands against that day."""
+
+    slot: Slot
+    day: date
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the slot was due on an earlier day."""
+        return self.slot.due.date() < self.day
+
+    @property
+    def early(self) -> bool:
+        """Whether the slot is due on a later day."""
+        return self.slot.due.date() > self.day
+
+    def words(self) -> str:
+        """When it is due, in words: "due today", "overdue since Sat 05 Dec", ..."""
+        if self.overdue:
+            return f"overdue since {self.slot.due:%a %d %b}"
+        return "due today" if not self.early else f"due {self.slot.due:%a %d %b}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a plan has come on a day: done, the next slot to come, the overdue ones."""
+
+    done: int
+    total: int
+    coming: Slot | None
+    overdue: tuple[Slot, ...]
+    day: date
+
+    def words(self) -> str:
+        """ "3 of 16 done · next: Thu 10 Dec · 1 overdue (Sat 05 Dec)", dates in words."""
+        parts = [f"{self.done} of {self.total} done"]
+        if self.coming is not None:
+            when = self.coming.due.date()
+            parts.append(f"next: {'today' if when == self.day else f'{when:%a %d %b}'}")
+        if self.overdue:
+            days = ", ".join(f"{s.due:%a %d %b}" for s in self.overdue[:3])
+            more = f" and {len(self.overdue) - 3} more" if len(self.overdue) > 3 else ""
+            parts.append(f"{len(self.overdue)} overdue ({days}{more})")
+        return " · ".join(parts)
+
+
+def progress(slots: list[Slot], day: date) -> Progress:
+    """Where the plan ``slots`` stand on ``day`` (the person's local day)."""
+    waiting = sorted((s for s in slots if not s.filled), key=lambda s: (s.due, s.slot))
+    overdue = tuple(s for s in waiting if s.due.date() < day)
+    coming = next((s for s in waiting if s.due.date() >= day), None)
+    return Progress(len(slots) - len(waiting), len(slots), coming, overdue, day)
+
+
+def due_slot(slots: list[Slot], day: date) -> Due | None:
+    """The open slot that a session on ``day`` fills: the calendar's, not the list's order.
+
+    The slot due that day (the earlier of two); if none, the earliest overdue one; if none,
+    the next one to come (which may be logged only on purpose, early). Days are each
+    side's own: the session's wall-clock day where the person is, the slot's day where
+    the plan was made.
+    """
+    waiting = sorted((s for s in slots if not s.filled), key=lambda s: (s.due, s.slot))
+    if not waiting:
+        return None
+    on_day = [s for s in waiting if s.due.date() == day]
+    return Due(on_day[0] if on_day else waiting[0], day)
+
+
+def log_planned(
+    journal: Journal,
+    pain_before: int,
+    pain_after: int,
+    routine: str | None = None,
+    condition: str | None = None,
+    points: list[str] | tuple[str, ...] | str | None = None,
+    duration_min: float | None = None,
+    location: str = "lower-back",
+    started_at: datetime | str | None = None,
+    notes: str = "",
+    *,
+    slot: str | None = None,
+    early: bool = False,
+) -> Session:
+    """Record a planned session: it fills the slot of the active plan due on its day.
+
+    The slot is chosen under the plan's lock by `due_slot` from the session's own day:
+    the one due that day, else the earliest overdue one; a slot due on a later day only
+    with ``early``. The routine, condition and points default to the slot's; given ones
+    that contradict it are refused in the slot's words. Nothing is logged while an urgent
+    red-flag answer stands (`paused`).
+
+    Parameters
+    ----------
+    journal : Journal
+        Where to log.
+    pain_before, pain_after, routine, condition, points, duration_min, location, started_at, notes
+        As for `Journal.log_session`; ``routine`` and ``condition`` default to the slot's.
+    slot : str, optional
+        Fill this slot (by id) instead of the one due: a form that showed a slot passes it.
+    early : bool
+        Allow a slot due on a later day than the session's.
+
+    Returns
+    -------
+    Session
+        The stored session, its ``slot`` the slot it filled.
+
+    Raises
+    ------
+    InvalidValue
+        Field ``slot`` when no slot can be filled now (none open, due later, paused), or
+        ``routine``/``condition`` when they contradict the slot.
+    """
+    when = journal.now() if started_at is None else _session_time(journal, started_at)
+    fields = dict(
+        pain_before=pain_before,
+        pain_after=pain_after,
+        duration_min=duration_min,
+        location=location,
+        started_at=when,
+        notes=notes,
+    )
+
+    def choose(slots: list[Slot]) -> tuple[Slot, dict[str, Any]]:
+        why = paused(journal)
+        if why:
+            raise InvalidValue("slot", slot, f"a planned session cannot be logged now: {why}")
+        chosen = _chosen(slots, slot, when.date(), early)
+        _check_fits(chosen, routine, condition, when.date())
+        kept = points
+        if chosen.leave_out and kept is None:
+            kept = chosen.points_of(journal.catalog.routine(chosen.routine).points)
+        return chosen, dict(fields, routine=chosen.routine, condition=chosen.condition, points=kept)
+
+    return journal.fill_slot(choose)
+
+
+def planned_words(journal: Journal, session: Session) -> str:
+    """What ``session`` did for its plan, in words ("" for a session off the plan).
+
+    For example "the planned session overdue since Sat 05 Dec · 4 of 16 done · next: Thu
+    10 Dec": the slot it filled against the session's day, then the plan's progress.
+    """
+    if not session.slot:
+        return ""
+    day = session.started_at.date()
+    slots = journal.plan_slots(session.slot.rsplit("-", 1)[0])  # slot ids: "<plan>-<n>"
+    filled = next((s for s in slots if s.slot == session.slot), None)
+    if filled is None:
+        return ""
+    due = Due(filled, day).words().replace("due today", "due that day")
+    return f"the planned session {due} · {progress(slots, day).words()}"
+
+
+def _session_time(journal: Journal, started_at: datetime | str) -> datetime:
+    """A session's time as the journal will store it (a local time gets its offset)."""
+    from .tables import session_spec
+
+    return session_spec(journal.catalog).field("started_at").parse(started_at)
+
+
+def _chosen(slots: list[Slot], slot: str | None, day: date, early: bool) -> Slot:
+    """The slot a planned session on ``day`` fills, or why none can be."""
+    if slot is not None:
+        found = [s for s in slots if s.slot == slot]
+        if not found:
+            raise InvalidValue("slot", slot, "expected the id of a slot of a plan")
+        return found[0]
+    due = due_slot(_newest_open(slots), day)
+    if due is None:
+        raise InvalidValue("slot", None, "no planned session is open: log it off the plan")
+    if due.early and not early:
+        raise InvalidValue(
+            "slot",
+            due.slot.slot,
+            f"the next planned session is due on {due.slot.due:%a %d %b}: log it on that "
+            "day, or early on purpose (--early)",
+        )
+    return due.slot
+
+
+def _newest_open(slots: list[Slot]) -> list[Slot]:
+    """The active plan's slots: the newest plan's, while any of its slots is open."""
+    if not slots:
+        return []
+    newest = slots[-1].plan  # rows come in the order written: the newest plan's last
+    mine = [s for s in slots if s.plan == newest]
+    return mine if not all(s.filled for s in mine) else []
+
+
+def _check_fits(slot: Slot, routine: str | None, condition: str | None, day: date) -> None:
+    """Refuse a routine or condition the slot does not ask for, in the slot's own words."""
+    for name, given, wanted in (
+        ("routine", routine, slot.routine),
+        ("condition", condition, slot.condition),
+    ):
+        if given is not None and given != wanted:
+            raise InvalidValue(
+                name,
+                given,
+                f"the planned session {Due(slot, day).words()} is {_what(slot)}: press that, "
+                "or log this session off the plan",
+            )
+
+
+def _what(slot: Slot) -> str:
+    """What a slot asks to press, in words: "back (real)", "back without GB30 (real)"."""
+    return slot.describe().split(": ", 1)[1]
 
 
 def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:

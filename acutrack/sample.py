@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import InvalidValue
 from .journal import Journal
-from .plan import check_seed, make_plan
+from .plan import check_seed, log_planned, make_plan
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_DIR", "sample_journal", "write_sample"]
 
@@ -242,16 +242,18 @@ def _log_session_and_follow_up(
     before = _clip(level + 0.4 + rng.gauss(0, 0.6))
     after = _clip(before - drop)
     minutes = (routine.default_minutes or 5.0) * len(points) / len(routine.points)
-    session = journal.log_session(
-        before,
-        after,
+    fields = dict(
         routine=what,
         points=points,
         duration_min=round(minutes * rng.uniform(0.8, 1.4) * 2) / 2 or 0.5,
         location=location,
         started_at=when,
         notes=note,
-        slot=slot_id or None,
+    )
+    session = (
+        log_planned(journal, before, after, **fields, slot=slot_id)
+        if slot_id
+        else journal.log_session(before, after, **fields)
     )
     if rng.random() < 0.6:
         later = when + timedelta(hours=rng.uniform(2.0, 3.5))

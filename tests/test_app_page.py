@@ -54,12 +54,13 @@ def test_the_next_planned_slot_is_shown_and_can_be_ticked(tmp_path):
     journal = _journal(tmp_path)
     slots = at.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=4)
     page = AppPage(journal)
-    assert slots[0].slot in page.two_weeks.next.value
+    assert f"due {slots[0].due:%a %d %b} (0 of 2 done" in page.two_weeks.next.value
+    assert slots[0].slot not in page.two_weeks.next.value  # dates in words, not ids
     page.quick.planned.box.value = True
     page.quick.before.value, page.quick.after.value = 5, 4
     page.quick.save.click()
     assert journal.sessions()["routine"].tolist() == [slots[0].routine]
-    assert slots[1].slot in page.two_weeks.next.value
+    assert f"(1 of 2 done · next: {slots[1].due:%a %d %b})" in page.two_weeks.next.value
 
 
 @pytest.mark.slow

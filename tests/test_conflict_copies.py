@@ -13,7 +13,7 @@ import acutrack as at
 from acutrack.conflicts import ASIDE, conflict_note, find_copies, merge_copies
 from acutrack.journal_choice import unread_rows_note
 from acutrack.outcomes import standing_flag
-from acutrack.plan import make_plan, plan_slots
+from acutrack.plan import log_planned, make_plan, plan_slots
 from acutrack.screening import QUESTIONS
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -90,8 +90,8 @@ def test_a_slot_filled_on_both_devices_is_reported(tmp_path):
     b = at.Journal(tmp_path / "b", clock=lambda: now[0])
     first = plan_slots(a)[0]
     now[0] = T + timedelta(hours=1)
-    here = a.log_session(6, 4, routine=first.routine, slot=first.slot)
-    there = b.log_session(6, 3, routine=first.routine, slot=first.slot)
+    here = log_planned(a, 6, 4, routine=first.routine, slot=first.slot)
+    there = log_planned(b, 6, 3, routine=first.routine, slot=first.slot)
     shutil.copy(b.path / "plan.csv", a.path / "plan (conflicted copy 2026-11-02).csv")
     said = merge_copies(a)
     twice = [line for line in said if f"slot {first.slot} was filled on both devices" in line]

@@ -117,7 +117,8 @@ def test_session_form_offers_the_suggested_slot_unticked(journal):
     slot = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)[0]
     form = SessionForm(journal, suggest=lambda: slot)
     assert form.planned.box.layout.display == "" and not form.planned.box.value
-    assert slot.slot in form.planned.box.description
+    assert f"due {slot.due:%a %d %b}; 0 of 2 done" in form.planned.box.description
+    assert slot.condition not in form.planned.box.description  # shown once ticked
     assert form.routine.value == "back"  # nothing is taken from the plan unasked
     form.planned.box.value = True
     assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
@@ -133,12 +134,14 @@ def test_session_form_fills_a_slot_only_when_ticked(journal):
     form.save.click()  # not ticked: off the plan
     assert "planned session" not in form.feedback.value
     assert next_slot(journal) == slots[0]
-    for slot in slots:
+    for i, slot in enumerate(slots):
         form.planned.box.value = True
         assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
         form.before.value, form.after.value = 6, 3
         form.save.click()
-        assert slot.slot in form.feedback.value
+        assert f"the planned session due {slot.due:%a %d %b} · {i + 1} of 4 done" in (
+            form.feedback.value
+        )
     done = [s.session_id for s in plan_slots(journal, slots[0].plan)]
     assert done == list(journal.sessions()["id"])[1:]
     assert form.planned.box.layout.display == "none"  # the plan is done: nothing to offer
@@ -150,7 +153,7 @@ def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(journal):
     sham = next(s for s in slots if s.condition == "sham")
     clock = FakeClock()
     guided = GuidedSession(journal, clock=clock, timer=False)
-    for slot in slots:
+    for i, slot in enumerate(slots):
         guided.planned.box.value = True
         assert guided.planned.chosen == slot and guided.routine.value == "mine"
         guided.start_button.click()
@@ -158,7 +161,7 @@ def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(journal):
         guided.stop_button.click()
         guided.before.value, guided.after.value = 6, 4
         guided.save.click()
-        assert slot.slot in guided.feedback.value
+        assert f"{i + 1} of 2 done" in guided.feedback.value
     stored = journal.sessions().set_index("id")
     done = {s.slot: s.session_id for s in plan_slots(journal)}
     assert stored.loc[done[sham.slot], "condition"] == "sham"
@@ -256,7 +259,7 @@ def test_guided_session_follows_the_plan(journal):
     guided.stop_button.click()
     guided.after.value = 4
     guided.save.click()
-    assert first.slot in guided.feedback.value
+    assert f"the planned session due {first.due:%a %d %b} · 1 of" in guided.feedback.value
     assert plan_slots(journal)[0].session_id == guided.last_saved.id
 
 

@@ -15,7 +15,7 @@ import pytest
 import acutrack as at
 from acutrack.forms import CheckInForm, CorrectionForm, GuidedSession, SessionForm
 from acutrack.forms.guided import BEEP
-from acutrack.plan import make_plan
+from acutrack.plan import log_planned, make_plan
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+01:00")
 
@@ -108,11 +108,12 @@ def test_the_next_planned_slot_moves_on_in_every_form(journal):
     form, other = SessionForm(journal), SessionForm(journal)
     guided = GuidedSession(journal, clock=FakeClock(), timer=False)
     for f in (form, other, guided):
-        assert first.slot in f.planned.box.description
+        assert f"due {first.due:%a %d %b}; 0 of 2 done" in f.planned.box.description
     form.planned.box.value = True
     save_session(form)
     for f in (form, other, guided):
-        assert second.slot in f.planned.box.description and not f.planned.box.value
+        assert f"due {second.due:%a %d %b}; 1 of 2" in f.planned.box.description
+        assert not f.planned.box.value
 
 
 # -- catching up with another kernel -------------------------------------------------------
@@ -120,13 +121,16 @@ def test_a_slot_filled_in_another_kernel_is_not_filled_again(journal):
     first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6)
     form = SessionForm(journal)
     form.planned.box.value = True
-    journal.log_session(6, 3, routine=first.routine, condition=first.condition, slot=first.slot)
+    log_planned(journal, 6, 3, routine=first.routine, condition=first.condition, slot=first.slot)
     form.before.value, form.after.value = 6, 2
     form.save.click()
     assert "acutrack-error" in form.feedback.value
-    assert f"The planned session {first.slot} was saved elsewhere" in form.feedback.value
+    assert f"The planned session due {first.due:%a %d %b} was saved elsewhere" in (
+        form.feedback.value
+    )
     assert len(rows(journal, "sessions.csv")) == 1
-    assert second.slot in form.planned.box.description and not form.planned.box.value
+    assert f"due {second.due:%a %d %b}; 1 of 2" in form.planned.box.description
+    assert not form.planned.box.value
     assert form.before.value == 6  # what was entered stays, to save once the box is right
     form.save.click()
     assert len(journal.sessions()) == 2 and form.last_saved.slot is None  # off the plan

@@ -18,7 +18,7 @@ import acutrack as at
 from acutrack import csvstore
 from acutrack.answers import PGIC_ANSWERS
 from acutrack.outcomes import after_rescue, peg_due, pgic_due, screen_reminder, standing_flag
-from acutrack.plan import make_plan, next_slot, paused, plan_slots
+from acutrack.plan import log_planned, make_plan, next_slot, paused, plan_slots
 from acutrack.screening import QUESTIONS, TIERS, tier_of
 
 TZ = timezone(timedelta(hours=1))
@@ -253,7 +253,7 @@ def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_every_slot(tmp_
     assert next_slot(journal) is None
     for slot in plan_slots(journal)[:2]:  # one real, one sham: neither may be logged
         with pytest.raises(at.InvalidValue, match="planned session cannot be logged now"):
-            journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+            log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot)
     assert {s.condition for s in plan_slots(journal)[:2]} == {"real", "sham"}
     assert "See a doctor today" in screen_reminder(journal)
     journal.log_screen(NO)  # the same minute: the later screen still stands
@@ -299,7 +299,7 @@ def test_pgic_is_due_when_the_plan_is_done(tmp_path):
     slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, start=_at(0).date(), seed=3)
     for k, slot in enumerate(slots):
         now[0] = _at(k + 1)
-        journal.log_session(6, 3, routine=slot.routine, slot=slot.slot, started_at=now[0])
+        log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot, started_at=now[0])
     assert pgic_due(journal) == "your experiment plan is done"
 
 

@@ -82,17 +82,17 @@ def test_a_slot_is_filled_only_by_the_session_it_asks_for(journal):
     s = journal.log_session(5, 4, routine=first.routine)
     assert s.slot is None and plan.next_slot(journal) == first
     wrong = "back-sham" if first.condition == "real" else "back"
-    with pytest.raises(at.InvalidValue, match="slot"):
-        journal.log_session(5, 4, routine=wrong, slot=first.slot)
+    with pytest.raises(at.InvalidValue, match="press that, or log this session off the plan"):
+        plan.log_planned(journal, 5, 4, routine=wrong, slot=first.slot)
     before = len(journal.sessions())
     for slot in slots:
-        s = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+        s = plan.log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot)
         assert s.slot == slot.slot
     assert len(journal.sessions()) == before + len(slots)
     with pytest.raises(at.InvalidValue, match="session s-"):  # done already
-        journal.log_session(6, 3, routine=slots[0].routine, slot=slots[0].slot)
+        plan.log_planned(journal, 6, 3, routine=slots[0].routine, slot=slots[0].slot)
     with pytest.raises(at.InvalidValue, match="slot"):
-        journal.log_session(6, 3, slot="p-nosuchslot")
+        plan.log_planned(journal, 6, 3, slot="p-nosuchslot")
     assert plan.next_slot(journal) is None and plan.active_plan(journal) == []
     assert [x.session_id for x in plan.plan_slots(journal)] == list(journal.sessions()["id"][-4:])
     assert journal.problems().empty
@@ -111,7 +111,7 @@ def test_a_failed_slot_write_leaves_no_session(journal, monkeypatch):
 
     monkeypatch.setattr(journal, "_append_held", plan_write_fails)
     with pytest.raises(at.JournalError, match="No space left"):
-        journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+        plan.log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot)
     assert (journal.path / "sessions.csv").read_bytes() == sessions  # nothing half-stored
     monkeypatch.undo()
     assert plan.next_slot(journal) == slot
@@ -190,13 +190,15 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     first = plan.next_slot(at.Journal(j))
     unplanned = run("log", "--before", "6", "--after", "4", journal=j)
     assert unplanned.returncode == 0, unplanned.stderr
-    assert "off-plan" in unplanned.stdout and first.slot in unplanned.stdout
+    # The plan's first session is due on 1 Dec: a session on 24 Nov is simply off the plan.
+    assert "plan" not in unplanned.stdout
     assert "back (real)" in unplanned.stdout  # the plan's routine is not taken unasked
     early = run("log", "--before", "6", "--after", "4", "--planned", journal=j)
     assert early.returncode == 2 and "--early" in early.stderr  # due on 1 Dec, not 24 Nov
     logged = run("log", "--before", "6", "--after", "4", "--planned", "--early", journal=j)
     assert logged.returncode == 0, logged.stderr
-    assert f"slot {first.slot} (block {first.block})" in logged.stdout
+    assert "the planned session due Tue 01 Dec · 1 of 4 done · next: Fri 04 Dec" in logged.stdout
+    assert first.slot not in logged.stdout  # dates in words, not ids
     stored = at.Journal(j).sessions().iloc[-1]
     assert (stored["routine"], stored["condition"]) == (first.routine, first.condition)
     shown = run("plan", journal=j)
@@ -208,7 +210,7 @@ def test_plan_and_log_from_the_command_line(tmp_path):
         now=second.due.isoformat(),
     )
     assert on_the_day.returncode == 0, on_the_day.stderr  # due today: no --early needed
-    assert f"slot {second.slot} (block {second.block})" in on_the_day.stdout
+    assert "the planned session due that day · 2 of 4 done" in on_the_day.stdout
     bad = run("plan", "--new", "--per-week", "3", journal=j)
     assert bad.returncode == 2 and "sessions_per_week" in bad.stderr
     bad_date = run("plan", "--new", "--start", "soon", journal=j)
@@ -231,7 +233,7 @@ def test_a_leave_one_out_plan_is_stored_followed_and_judged(tmp_path):
     assert [s.leave_out for s in plan.plan_slots(j)] == [s.leave_out for s in slots]
     for slot in slots:  # every session as planned: 4 points lower pain by 3, all 5 by 4
         points = [p for p in j.catalog.routine("back").points if p != slot.leave_out]
-        session = j.log_session(7, 4 if slot.leave_out else 3, points=points, slot=slot.slot)
+        session = plan.log_planned(j, 7, 4 if slot.leave_out else 3, points=points, slot=slot.slot)
         assert session.slot == slot.slot
     result = at.stats.leave_one_out(j.sessions(), plan=plan.plan_slots(j))
     assert (result.point, result.n_with, result.n_without) == ("GB30", 6, 6)
@@ -248,7 +250,7 @@ def test_a_leave_one_out_slot_takes_only_a_session_with_the_right_points(journal
     every = list(journal.catalog.routine("back").points)
     opposite = every if first.leave_out else [p for p in every if p != "GB30"]
     with pytest.raises(at.InvalidValue, match="slot"):
-        journal.log_session(6, 3, points=opposite, slot=first.slot)
+        plan.log_planned(journal, 6, 3, points=opposite, slot=first.slot)
     assert plan.next_slot(journal) == first
 
 
@@ -290,7 +292,7 @@ def test_log_planned_needs_an_open_slot(tmp_path):
 
 def _fill_first(journal):
     slot = plan.next_slot(journal)
-    session = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+    session = plan.log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot)
     return slot, session
 
 
@@ -300,9 +302,9 @@ def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(journal):
     assert plan.next_slot(journal) != slot
     journal.delete(session.id)
     assert plan.next_slot(journal) == replace(slot, reopened=1)
-    again = journal.log_session(5, 2, routine=slot.routine, slot=slot.slot)
+    again = plan.log_planned(journal, 5, 2, routine=slot.routine, slot=slot.slot)
     other = plan.next_slot(journal)
-    journal.log_session(5, 4, routine=other.routine, slot=other.slot)
+    plan.log_planned(journal, 5, 4, routine=other.routine, slot=other.slot)
     done = plan.plan_slots(journal)
     assert [s.session_id for s in done if s.slot == slot.slot] == [again.id]
     result = at.stats.real_vs_sham(journal.sessions(), plan=done)
@@ -339,3 +341,10 @@ def test_plans_of_the_same_day_never_share_ids(journal):
     a = plan.schedule(journal, ["back"], weeks=1, sessions_per_week=2, start=start, seed=1)
     b = plan.schedule(journal, ["back"], weeks=1, sessions_per_week=2, start=start, seed=1001)
     assert a[0].plan != b[0].plan  # seeds 1 and 1001 once gave the same id
+
+
+def test_log_session_with_a_slot_still_works_for_one_release(journal):
+    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=21)[0]
+    with pytest.warns(DeprecationWarning, match="log_planned"):
+        session = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
+    assert session.slot == slot.slot and plan.plan_slots(journal)[0].filled

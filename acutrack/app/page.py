@@ -19,7 +19,7 @@ from ..forms import CheckInForm, GuidedSession, SessionForm
 from ..forms.base import Form
 from ..forms.flags import RedFlagBanner
 from ..journal import Journal
-from ..plan import next_slot
+from ..plan import Due, next_slot, progress
 
 __all__ = ["AppPage", "ReportMaker", "TwoWeeksChart"]
 
@@ -68,9 +68,11 @@ class TwoWeeksChart(Form):
         from ..plots import figure_png, plot_daily_pain
 
         slot = next_slot(self.journal)
+        day = self.journal.now().date()
         self.next.value = (
-            f"<b>Next planned session</b>: {html.escape(slot.describe())}, due "
-            f"{slot.due:%a %d %b}. Tick its box in the quick log when you do it."
+            f"<b>Planned session</b>: {Due(slot, day).words()} "
+            f"({progress(self.journal.plan_slots(slot.plan), day).words()}). "
+            "Tick its box in the quick log when you do it."
             if slot
             else ""
         )

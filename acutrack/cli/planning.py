@@ -40,7 +40,7 @@ def add_parsers(command: Declare) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from ..plan import make_plan, plan_slots, to_ics
+    from ..plan import make_plan, plan_slots, progress, to_ics
 
     journal = _journal(args)
     slots = [] if args.new else plan_slots(journal)
@@ -70,18 +70,19 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             f"(seed {slots[0].seed})"
         )
         _say(_plan_power(journal, slots))
+    _say(f"Progress: {progress(slots, journal.now().date()).words()}")
     rows = [
         (
-            s.slot,
-            s.block,
             f"{s.due:%a %d %b %H:%M}",
             f"{s.routine} without {s.leave_out}" if s.leave_out else s.routine,
             s.condition,
             s.session_id or "",
+            s.slot,
+            s.block,
         )
         for s in slots
     ]
-    _say(_table(rows, ("slot", "block", "due", "routine", "condition", "done by")))
+    _say(_table(rows, ("due", "routine", "condition", "done by", "slot", "block")))
     if args.ics:
         _line(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0

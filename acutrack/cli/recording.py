@@ -119,53 +119,47 @@ def _screen_options(screen) -> None:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from ..plan import next_slot
-
     journal = _journal(args)
-    slot = next_slot(journal)  # what an active plan asks for next
-    routine, condition = args.routine, args.condition
     points = ";".join(args.points) if args.points else None
     if args.early and not args.planned:
         raise _Usage("--early goes with --planned")
-    if args.planned:
-        if slot is None:
-            from ..plan import paused
-
-            why = paused(journal)
-            raise _Usage(why or "no planned session is open: log it without --planned")
-        if slot.due.date() > journal.now().date() and not args.early:
-            raise _Usage(
-                f"the next planned session, {slot.describe()}, is due on {slot.due:%a %d %b}; "
-                "add --early to log it before its day"
-            )
-        routine = routine or slot.routine
-        condition = condition or slot.condition
-        if slot.leave_out and points is None:
-            kept = journal.catalog.routine(routine).points
-            points = ";".join(p for p in kept if p != slot.leave_out)
-    session = journal.log_session(
+    fields = dict(
         pain_before=args.before,
         pain_after=args.after,
-        routine=routine or "back",
-        condition=condition,
+        routine=args.routine,
+        condition=args.condition,
         points=points,
         duration_min=args.minutes,
         location=args.location,
         started_at=_time(args.at, journal.now()),
         notes=args.note,
-        slot=slot.slot if args.planned else None,
     )
-    note = ""
-    if session.slot:
-        note = f" · {slot.describe()}"
-    elif slot:
-        note = (
-            f" · off-plan; the plan's next session is {slot.describe()}, due "
-            f"{slot.due:%a %d %b}: log it with --planned"
-        )
-    _line(f"stored session {session.describe()}{note}")
+    if args.planned:
+        from ..plan import log_planned
+
+        session = log_planned(journal, **fields, early=args.early)
+    else:
+        session = journal.log_session(**{**fields, "routine": args.routine or "back"})
+    _line(f"stored session {session.describe()}{_plan_note(journal, session)}")
     _remind(journal)
     return 0
+
+
+def _plan_note(journal, session) -> str:
+    """What the active plan says after ``session``: the slot it filled and the plan's
+    progress, or that a planned session waits; never a later slot's real or sham."""
+    from ..plan import Due, next_slot, planned_words
+
+    if session.slot:
+        return f" · {planned_words(journal, session)}"
+    day = session.started_at.date()
+    waiting = next_slot(journal, day=day)
+    if waiting is None or waiting.due.date() > day:
+        return ""
+    return (
+        f" · off the plan; the plan has a session {Due(waiting, day).words()}: "
+        "log it with --planned"
+    )
 
 
 def _remind(journal) -> None:
@@ -187,7 +181,9 @@ def _cmd_rate(args: argparse.Namespace) -> int:
         session = _followed_up(journal, None if args.after_last else session_id, when)
         session_id = session.id
         if args.after_last:
-            follows = f" · that session: {_session_words(session)}"
+            from ..timeline import session_words
+
+            follows = f" · that session: {session_words(session)}"
     rating = journal.log_rating(
         pain=args.pain,
         rated_at=when,
@@ -364,11 +360,3 @@ def _followed_up(journal, wanted: str | None, when: datetime | str | None):
             "after its session"
         )
     return session
-
-
-def _session_words(session) -> str:
-    """``2026-11-25 09:30 back (real), pain 6 → 3`` for a row of `Journal.sessions`."""
-    return (
-        f"{session['local_time']:%Y-%m-%d %H:%M} {session['routine']} ({session['condition']}), "
-        f"pain {session['pain_before']} → {session['pain_after']}"
-    )

@@ -19,7 +19,7 @@ import ipywidgets as w
 from ..errors import AcutrackError, InvalidValue, shown
 from ..fields import local_readings
 from ..journal import Journal
-from ..plan import next_slot
+from ..plan import Due, log_planned, next_slot, planned_words, progress
 from ..records import Session, Slot
 from ..timeline import latest_entries
 
@@ -423,12 +423,19 @@ class Form:
 
     def _log_session(self, **fields: Any) -> Session | None:
         """Log a session (into its plan slot when ``slot`` is given) and confirm it."""
-        ok, session = self._attempt(lambda: self.journal.log_session(**fields))
+        slot = fields.pop("slot", None)
+        ok, session = self._attempt(
+            lambda: (
+                log_planned(self.journal, **fields, slot=slot)
+                if slot
+                else self.journal.log_session(**fields)
+            )
+        )
         if not ok:
             return None
         self.last_saved = session
-        done = f", the planned session {session.slot}" if session.slot else ""
-        self.show_ok(f"Saved {session.describe()}{done}")
+        done = planned_words(self.journal, session)
+        self.show_ok(f"Saved {session.describe()}{f', {done}' if done else ''}")
         return session
 
     def show_error(self, message: str) -> None:
@@ -469,6 +476,7 @@ class PlannedSession:
         on_change: Callable[[], None],
         source: Callable[[], Slot | None] | None = None,
     ) -> None:
+        self.journal = journal
         self.source = source or (lambda: next_slot(journal))
         self.slot: Slot | None = None
         self.box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
@@ -484,8 +492,12 @@ class PlannedSession:
         if not same:
             self.box.value = False
         if slot is not None:
+            day = self.journal.now().date()
+            done = progress(self.journal.plan_slots(slot.plan), day)
+            # Its routine, real or sham, shows once the box is ticked.
             self.box.description = (
-                f"This is the planned session: {slot.describe()}, due {slot.due:%a %d %b}"
+                f"This is the planned session ({Due(slot, day).words()}; "
+                f"{done.done} of {done.total} done)"
             )
         self.box.layout.display = "" if slot is not None else "none"
 
@@ -499,10 +511,10 @@ class PlannedSession:
         self.refresh()
         if ticked is None or self.chosen is not None:
             return None
-        left = f"the next one is {self.slot.describe()}" if self.slot else "none is left"
+        left = f"the next one is due {self.slot.due:%a %d %b}" if self.slot else "none is left"
         return (
-            f"The planned session {ticked.slot} was saved elsewhere meanwhile; {left}. "
-            "Tick the box again if this session is that one."
+            f"The planned session due {ticked.due:%a %d %b} was saved elsewhere meanwhile; "
+            f"{left}. Tick the box again if this session is that one."
         )
 
     @property

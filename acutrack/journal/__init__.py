@@ -11,6 +11,7 @@ stays fast.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -171,10 +172,8 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
         notes : str
             Any text.
         slot : str, optional
-            The id of the plan slot this session is (see `plan_slots`): the session fills
-            it, once the journal has checked, under the plan's lock, that the slot is open
-            and asks for this session's routine and condition (and, in a leave-one-out
-            plan, the point left out or pressed). None logs a session off any plan.
+            Deprecated (kept for one release): use `acutrack.plan.log_planned`, which
+            this forwards to.
 
         Returns
         -------
@@ -186,10 +185,8 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
         InvalidValue
             A ``ValueError`` naming the field, the value and what is allowed.
         """
-        spec = session_spec(self.catalog)
-        given = dict(
-            id=self._make_id(spec.id_prefix),
-            started_at=started_at if started_at is not None else self._clock(),
+        fields = dict(
+            started_at=started_at,
             routine=routine,
             points=points,
             condition=condition,
@@ -199,11 +196,27 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
             location=location,
             notes=notes,
         )
-        values = self._validated(spec, given)
-        if slot is None:
-            self._append(spec, values, "add")
-            return Session(**values)
-        return self._log_into_slot(spec, values, slot)
+        if slot is not None:
+            warnings.warn(
+                "log_session(slot=...) is now acutrack.plan.log_planned(journal, ..., slot=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            # The one import of a rule from storage: this deprecated alias, kept one release.
+            from ..plan import log_planned
+
+            return log_planned(self, slot=slot, **fields)
+        spec = session_spec(self.catalog)
+        values = self._new_session(spec, fields)
+        self._append(spec, values, "add")
+        return Session(**values)
+
+    def _new_session(self, spec: TableSpec, fields: dict[str, Any]) -> dict[str, Any]:
+        """A new session's values, validated, with a new id; no time means now."""
+        given = dict(fields, id=self._make_id(spec.id_prefix))
+        if given.get("started_at") is None:
+            given["started_at"] = self._clock()
+        return self._validated(spec, given)
 
     def log_many(self, kind: str, entries: list[dict[str, Any]]) -> int:
         """Validate many entries of one kind and append them in one locked write.

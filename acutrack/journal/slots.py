@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..csvstore import (
-    roll_back,
-    rollback_point,
-)
+from ..csvstore import roll_back, rollback_point
 from ..errors import InvalidValue
 from ..loading import Row
 from ..records import Problem, Session, Slot, tested_point
-from ..tables import (
-    TableSpec,
-    plan_spec,
-)
+from ..tables import plan_spec, session_spec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,39 +24,39 @@ class _PlanSlots:
     A part of `Journal`, which brings the parts together; not used on its own.
     """
 
-    def _log_into_slot(self, spec: TableSpec, values: dict[str, Any], slot_id: str) -> Session:
-        """Append a session and fill its plan slot, both under their files' locks.
+    def fill_slot(self, choose: Callable[[list[Slot]], tuple[Slot, dict[str, Any]]]) -> Session:
+        """Append a session and fill a plan slot with it, both under their files' locks.
 
-        The plan's lock is taken first (always in that order), the slot is checked, the
-        session appended, then the slot's new version; if that last write fails, the
-        session's bytes are cut off again, so the two files never disagree.
+        The plan's lock is taken first (always in that order). ``choose`` is called under
+        both locks with every plan's slots as they stand and returns the slot to fill and
+        the session's fields (those of `log_session`, without ``slot``); it raises to
+        refuse. Which slot is due, and whether planned sessions may be logged at all, are
+        the plan's rules (`acutrack.plan.log_planned` chooses); the journal checks only
+        that the two files will agree: the slot is open and asks for this session. If the
+        slot's new version cannot be written, the session's bytes are cut off again.
         """
-        slots_spec = plan_spec(spec.field("routine").catalog)  # type: ignore[attr-defined]
+        spec = session_spec(self.catalog)
+        slots_spec = plan_spec(self.catalog)
         with self._writing(slots_spec), self._writing(spec):
             rows = self._slot_rows()
-            if slot_id not in rows:
-                raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
-            slot = Slot(**rows[slot_id].values)
+            slot, fields = choose([Slot(**row.values) for row in rows.values()])
+            values = self._new_session(spec, fields)
+            if slot.slot not in rows:
+                raise InvalidValue("slot", slot.slot, "expected the id of a slot of a plan")
+            slot = Slot(**rows[slot.slot].values)
             if slot.filled:
                 why = f"expected an open slot: session {slot.session_id} did this one"
-                raise InvalidValue("slot", slot_id, why)
-            session = Session(**values, slot=slot_id)
+                raise InvalidValue("slot", slot.slot, why)
+            session = Session(**values, slot=slot.slot)
             same_plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
-            tested = tested_point(same_plan)
-            if not slot.fits(session, tested):
+            if not slot.fits(session, tested_point(same_plan)):
                 why = f"expected the session this slot asks for: {slot.describe()}"
-                raise InvalidValue("slot", slot_id, why)
-            from ..plan import paused
-
-            why = paused(self)
-            if why:
-                why = f"a planned session cannot be logged now: {why}"
-                raise InvalidValue("slot", slot_id, why)
+                raise InvalidValue("slot", slot.slot, why)
             point = rollback_point(self.file(spec))
             self._append_held(spec, [values], "add")
             try:
                 done = {**vars(slot), "session_id": session.id}
-                self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot_id]))
+                self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot.slot]))
             except BaseException:
                 roll_back(self.file(spec), point)
                 raise
