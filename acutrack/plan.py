@@ -44,6 +44,9 @@ __all__ = [
 # 1970 in UTC, and a last day of a year-long plan before the year 10000.
 SEEDS = range(2**31)
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(9998, 12, 31)
+#: The least time between two planned sessions, so that one's relief has faded before the
+#: next one's "before" is rated (a carry-over guard).
+MIN_GAP = timedelta(hours=4)
 
 
 def _arms(journal: Journal, routine: str) -> tuple[tuple[str, str, None], tuple[str, str, None]]:
@@ -133,13 +136,35 @@ def schedule(
                 labels += [(block, arm) for arm in chunk]
             for i, (number, arm) in enumerate(labels):
                 day = start + timedelta(days=7 * week + i * 7 // sessions_per_week)
-                due = _local(datetime.combine(day, time(hour=(hour + k) % 24)), tz)
-                drafts.append((due, k, number, *arms[arm]))
-    drafts.sort(key=lambda d: (d[0], d[1]))
+                drafts.append((day, k, number, *arms[arm]))
+    drafts = _spaced(drafts, hour, tz)
     return [
         Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
         for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _spaced(drafts: list[tuple], hour: int, tz: tzinfo | None) -> list[tuple]:
+    """The drafts (day, routine's index, ...) given times: a day's slots at least `MIN_GAP`
+    apart, the last at ``hour``, in the order of their routines."""
+    from itertools import groupby
+
+    gap = int(MIN_GAP.total_seconds() // 3600)
+    timed = []
+    for day, group in groupby(sorted(drafts, key=lambda d: (d[0], d[1])), key=lambda d: d[0]):
+        same = list(group)
+        first = hour - (len(same) - 1) * gap
+        if first < 0:
+            raise InvalidValue(
+                "sessions_per_week",
+                len(same),
+                f"expected at most {hour // gap + 1} sessions a day when they are {gap} h "
+                f"apart and the last is at {hour}:00: fewer sessions or routines, or a later hour",
+            )
+        for position, (_, k, *rest) in enumerate(same):
+            due = _local(datetime.combine(day, time(hour=first + position * gap)), tz)
+            timed.append((due, k, *rest))
+    return timed
 
 
 def _check_plan_size(
@@ -414,6 +439,7 @@ def log_planned(
             raise InvalidValue("slot", slot, f"a planned session cannot be logged now: {why}")
         chosen = _chosen(slots, slot, when.date(), early)
         _check_fits(chosen, routine, condition, when.date())
+        _check_gap(journal, slots, chosen, when)
         kept = points
         if chosen.leave_out and kept is None:
             kept = chosen.points_of(journal.catalog.routine(chosen.routine).points)
@@ -487,6 +513,31 @@ def _check_fits(slot: Slot, routine: str | None, condition: str | None, day: dat
                 given,
                 f"the planned session {Due(slot, day).words()} is {_what(slot)}: press that, "
                 "or log this session off the plan",
+            )
+
+
+def _check_gap(journal: Journal, slots: list[Slot], chosen: Slot, when: datetime) -> None:
+    """Refuse a planned session closer than `MIN_GAP` to another session of its plan.
+
+    Only the plan's done slots due within a week of ``when`` are looked up (each by id, in
+    `Journal.find`), so that logging stays quick however long the journal is.
+    """
+    week = timedelta(days=7)
+    for slot in slots:
+        # (The chosen slot done already is the journal's to refuse.)
+        if slot.plan != chosen.plan or slot.slot == chosen.slot or not slot.filled:
+            continue
+        if abs(slot.due - when) > week:
+            continue
+        other = journal.find(slot.session_id)
+        if other is not None and abs(other.started_at - when) < MIN_GAP:
+            hours = MIN_GAP.total_seconds() / 3600
+            raise InvalidValue(
+                "started_at",
+                when,
+                f"a planned session at least {hours:g} h from the plan's others, so that one "
+                f"session's relief does not linger into the next one's ratings: one started "
+                f"{other.started_at:%a %d %b %H:%M}. Log this one later, or off the plan",
             )
 
 

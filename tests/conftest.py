@@ -6,6 +6,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,31 @@ def _private_home(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def journal(tmp_path) -> at.Journal:
     return at.Journal(tmp_path / "journal")
+
+
+class MovingClock:
+    """The time a journal takes for now, moved on by the test (planned sessions lie hours
+    apart)."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, hours: float = 5) -> None:
+        self.now += timedelta(hours=hours)
+
+
+@pytest.fixture
+def clock() -> MovingClock:
+    return MovingClock()
+
+
+@pytest.fixture
+def timed_journal(tmp_path, clock) -> at.Journal:
+    """A journal whose "now" is `clock`'s."""
+    return at.Journal(tmp_path / "journal", clock=clock)
 
 
 def venv_bin(name: str) -> str:

@@ -127,7 +127,8 @@ def test_session_form_offers_the_suggested_slot_unticked(journal):
     assert not form.routine.disabled
 
 
-def test_session_form_fills_a_slot_only_when_ticked(journal):
+def test_session_form_fills_a_slot_only_when_ticked(timed_journal, clock):
+    journal = timed_journal
     slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=3)
     form = SessionForm(journal)
     form.before.value, form.after.value = 6, 3
@@ -135,6 +136,7 @@ def test_session_form_fills_a_slot_only_when_ticked(journal):
     assert "planned session" not in form.feedback.value
     assert next_slot(journal) == slots[0]
     for i, slot in enumerate(slots):
+        clock.advance()  # planned sessions lie hours apart
         form.planned.box.value = True
         assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
         form.before.value, form.after.value = 6, 3
@@ -147,17 +149,19 @@ def test_session_form_fills_a_slot_only_when_ticked(journal):
     assert form.planned.box.layout.display == "none"  # the plan is done: nothing to offer
 
 
-def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(journal):
+def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(timed_journal, clock):
+    journal = timed_journal
     journal.add_routine("mine", ["PC6", "CV17"], seconds_per_point=20)
     slots = make_plan(journal, ["mine"], weeks=1, sessions_per_week=2, seed=5)
     sham = next(s for s in slots if s.condition == "sham")
-    clock = FakeClock()
-    guided = GuidedSession(journal, clock=clock, timer=False)
+    timer = FakeClock()
+    guided = GuidedSession(journal, clock=timer, timer=False)
     for i, slot in enumerate(slots):
+        clock.advance()
         guided.planned.box.value = True
         assert guided.planned.chosen == slot and guided.routine.value == "mine"
         guided.start_button.click()
-        clock.advance(30, guided)
+        timer.advance(30, guided)
         guided.stop_button.click()
         guided.before.value, guided.after.value = 6, 4
         guided.save.click()

@@ -73,7 +73,8 @@ def test_bad_plans_are_refused(journal, kwargs, field):
     assert not (journal.path / "plan.csv").exists()
 
 
-def test_a_slot_is_filled_only_by_the_session_it_asks_for(journal):
+def test_a_slot_is_filled_only_by_the_session_it_asks_for(timed_journal, clock):
+    journal = timed_journal
     slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=5)
     assert plan.plan_slots(journal) == slots and plan.active_plan(journal) == slots
     first = plan.next_slot(journal)
@@ -86,9 +87,11 @@ def test_a_slot_is_filled_only_by_the_session_it_asks_for(journal):
         plan.log_planned(journal, 5, 4, routine=wrong, slot=first.slot)
     before = len(journal.sessions())
     for slot in slots:
+        clock.advance()  # planned sessions lie hours apart
         s = plan.log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot)
         assert s.slot == slot.slot
     assert len(journal.sessions()) == before + len(slots)
+    clock.advance()
     with pytest.raises(at.InvalidValue, match="session s-"):  # done already
         plan.log_planned(journal, 6, 3, routine=slots[0].routine, slot=slots[0].slot)
     with pytest.raises(at.InvalidValue, match="slot"):
@@ -227,12 +230,13 @@ def test_a_leave_one_out_plan_balances_the_point_within_blocks(journal):
         plan.schedule(journal, ["back"], leave_out="PC6")  # not a point of the routine
 
 
-def test_a_leave_one_out_plan_is_stored_followed_and_judged(tmp_path):
-    j = at.Journal(tmp_path / "j")
+def test_a_leave_one_out_plan_is_stored_followed_and_judged(timed_journal, clock):
+    j = timed_journal
     slots = plan.make_plan(j, ["back"], weeks=3, sessions_per_week=4, leave_out="GB30", seed=4)
     assert [s.leave_out for s in plan.plan_slots(j)] == [s.leave_out for s in slots]
     for slot in slots:  # every session as planned: 4 points lower pain by 3, all 5 by 4
         points = [p for p in j.catalog.routine("back").points if p != slot.leave_out]
+        clock.advance()
         session = plan.log_planned(j, 7, 4 if slot.leave_out else 3, points=points, slot=slot.slot)
         assert session.slot == slot.slot
     result = at.stats.leave_one_out(j.sessions(), plan=plan.plan_slots(j))
@@ -296,14 +300,17 @@ def _fill_first(journal):
     return slot, session
 
 
-def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(journal):
+def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(timed_journal, clock):
+    journal = timed_journal
     plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=11)
     slot, session = _fill_first(journal)
     assert plan.next_slot(journal) != slot
     journal.delete(session.id)
     assert plan.next_slot(journal) == replace(slot, reopened=1)
+    clock.advance()
     again = plan.log_planned(journal, 5, 2, routine=slot.routine, slot=slot.slot)
     other = plan.next_slot(journal)
+    clock.advance()
     plan.log_planned(journal, 5, 4, routine=other.routine, slot=other.slot)
     done = plan.plan_slots(journal)
     assert [s.session_id for s in done if s.slot == slot.slot] == [again.id]
@@ -348,3 +355,25 @@ def test_log_session_with_a_slot_still_works_for_one_release(journal):
     with pytest.warns(DeprecationWarning, match="log_planned"):
         session = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
     assert session.slot == slot.slot and plan.plan_slots(journal)[0].filled
+
+
+def test_planned_sessions_keep_the_gap_and_plans_space_a_days_slots(timed_journal, clock):
+    journal = timed_journal
+    slots = plan.make_plan(journal, ["back", "stress"], weeks=1, sessions_per_week=4, seed=31)
+    by_day = Counter(s.due.date() for s in slots)
+    assert max(by_day.values()) == 2  # both routines on the same days ...
+    for day in by_day:
+        times = sorted(s.due for s in slots if s.due.date() == day)
+        assert times[1] - times[0] >= plan.MIN_GAP  # ... hours apart, the last at 19:00
+        assert times[-1].hour == 19
+    first, second = slots[0], slots[1]
+    plan.log_planned(journal, 6, 3, slot=first.slot)
+    clock.advance(hours=3.5)
+    with pytest.raises(at.InvalidValue, match="at least 4 h from the plan's others") as info:
+        plan.log_planned(journal, 6, 3, slot=second.slot)
+    assert info.value.field == "started_at"
+    assert journal.log_session(6, 3).slot is None  # off the plan, it is taken
+    clock.advance(hours=0.5)
+    assert plan.log_planned(journal, 6, 3, slot=second.slot).slot == second.slot
+    with pytest.raises(at.InvalidValue, match="sessions a day"):
+        plan.schedule(journal, ["back", "stress"], sessions_per_week=14, hour=7)
