@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -222,38 +222,56 @@ def load_table(
     problems : list of Problem
         Every line that could not be used, and why.
     """
-    import numpy as np
-    import pandas as pd
-
     if data is None and not path.exists():
         return empty_table(spec), []
     name = path.name
     whole = path.read_bytes() if data is None else data
-
-    def text() -> str:
-        return whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape")
-
     header = _header_of(whole)
-    if not header or not text().strip():
+    text = whole.removeprefix(_BOM).decode("utf-8", errors="surrogateescape") if header else ""
+    if not text.strip():
         return empty_table(spec), []
     problems, stops = _header_problems(name, spec, header, 0)
     if stops:
-        _, good, _ = read_records(text())
+        _, good, _ = read_records(text)
         return empty_table(spec), _header_problems(name, spec, header, len(good))[0]
     names = table_names(header)
+    raw, lines, broken = _raw_cells(name, spec, header, names, whole, text)
+    problems += broken
+    cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION, _RECORDED)}
+    report = _reporter(name, spec, cells, lines, problems)
+    values, local, actions, deleting, bad = _checked(spec, cells, len(raw), report)
+    latest, ties = _standing(
+        name, spec, header, values[spec.key], actions, cells, lines, bad, report, problems
+    )
+    problems.sort(key=lambda p: p.line)
+    table = _kept_frame(spec, raw, names, values, local, latest, deleting)
+    # Not a problem of reading (nothing is left out), so kept apart: `validate` shows them.
+    table.attrs["ties"] = ties
+    return table, problems
+
+
+def _raw_cells(
+    name: str, spec: TableSpec, header: list[str], names: list[str], whole: bytes, text: str
+) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+    """Cells and line numbers: fast when the file is plain, else carefully (torn rows reported)."""
+    import numpy as np
+    import pandas as pd
+
     read_as = {f.name: f.read_as for f in (*spec.fields, _ACTION) if f.read_as != "text"}
     fast = _fast_records(whole, names, read_as)
     if fast is not None:
-        raw, lines = fast
-    else:
-        _, good, broken = read_records(text())
-        problems += _broken(name, header, broken)
-        raw = pd.DataFrame([r.cells for r in good], columns=names, dtype=object)
-        lines = np.array([r.line for r in good], dtype=np.int64)
+        return *fast, []
+    _, good, broken = read_records(text)
+    raw = pd.DataFrame([r.cells for r in good], columns=names, dtype=object)
+    lines = np.array([r.line for r in good], dtype=np.int64)
+    return raw, lines, _broken(name, header, broken)
 
-    n = len(raw)
-    cells = {f.name: _cells(raw, f.name) for f in (*spec.fields, _ACTION, _RECORDED)}
-    bad = np.zeros(n, dtype=bool)
+
+def _reporter(
+    name: str, spec: TableSpec, cells: dict[str, Any], lines: np.ndarray, problems: list[Problem]
+) -> Callable[[str, np.ndarray, np.ndarray], np.ndarray]:
+    """A `report(column, whys, applies)` so every check records its cells' problems alike."""
+    import numpy as np
 
     numbers = {f.name for f in spec.fields if isinstance(f, IntField)}
 
@@ -266,6 +284,16 @@ def load_table(
             problems.append(Problem(name, int(lines[i]), column, cell, whys[i]))
         return hit
 
+    return report
+
+
+def _checked(
+    spec: TableSpec, cells: dict[str, Any], n: int, report: Callable[..., np.ndarray]
+) -> tuple[dict[str, Any], Any, np.ndarray, np.ndarray, np.ndarray]:
+    """Each column typed and its bad cells reported, so only usable rows compete to stand."""
+    import numpy as np
+
+    bad = np.zeros(n, dtype=bool)
     everyone = np.ones(n, dtype=bool)
     actions, whys = _ACTION.column(cells["action"])
     bad |= report("action", whys, everyone)
@@ -279,40 +307,72 @@ def load_table(
             values[f.name], whys = f.column(cells[f.name])
         bad |= report(f.name, whys, everyone if f.name == spec.key else ~deleting)
     bad |= report("condition", _contradictions(spec, cells, n), ~deleting & ~bad)
+    return values, local, actions, deleting, bad
 
-    ids = values[spec.key]
+
+def _standing(
+    name: str,
+    spec: TableSpec,
+    header: list[str],
+    ids: Any,
+    actions: np.ndarray,
+    cells: dict[str, Any],
+    lines: np.ndarray,
+    bad: np.ndarray,
+    report: Callable[..., np.ndarray],
+    problems: list[Problem],
+) -> tuple[np.ndarray, list[Problem]]:
+    """Which usable row stands for each entry once versions replace each other; and the ties."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(bad)
     usable = np.flatnonzero(~bad)
-    latest, ties = usable, []
     codes = pd.factorize(ids)[0]
     counts = np.bincount(codes[usable], minlength=codes.max() + 1 if n else 0)
-    if (counts > 1).any():  # corrections, deletions or a reused id
-        # When a row was written matters only between versions of one entry.
-        recorded, _, whys = _RECORDED.read(cells["recorded_at"])
-        whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
-        report("recorded_at", whys, np.isin(np.arange(n), usable[counts[codes[usable]] > 1]))
-        stamps = recorded.to_numpy(dtype="datetime64[s]")
-        versions = usable[counts[codes[usable]] > 1]
-        standing, reused = latest_rows(
-            (
-                int(i),
-                ids[i],
-                actions[i] or "add",
-                None if np.isnat(stamps[i]) else int(stamps[i].astype(np.int64)),
-            )
-            for i in versions
+    if not (counts > 1).any():  # no corrections, deletions or reused ids
+        return usable, []
+    versions = usable[counts[codes[usable]] > 1]
+    # When a row was written matters only between versions of one entry.
+    recorded, _, whys = _RECORDED.read(cells["recorded_at"])
+    whys[np.asarray(cells["recorded_at"], dtype=object) == ""] = ""  # missing is fine
+    report("recorded_at", whys, np.isin(np.arange(n), versions))
+    stamps = recorded.to_numpy(dtype="datetime64[s]")
+    standing, reused = latest_rows(
+        (
+            int(i),
+            ids[i],
+            actions[i] or "add",
+            None if np.isnat(stamps[i]) else int(stamps[i].astype(np.int64)),
         )
-        ambiguous = "action" not in header
-        if ambiguous:
-            for i in versions:
-                problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _AMBIGUOUS))
-            standing = {}
-        for i in reused if not ambiguous else []:
-            problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
-        single = usable[counts[codes[usable]] == 1]
-        latest = np.sort(np.concatenate([single, np.array(list(standing.values()), dtype=int)]))
-        ties = _ties(name, versions, codes, stamps, lines, cells, actions)
-    problems.sort(key=lambda p: p.line)
+        for i in versions
+    )
+    ambiguous = "action" not in header
+    if ambiguous:
+        for i in versions:
+            problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _AMBIGUOUS))
+        standing = {}
+    for i in reused if not ambiguous else []:
+        problems.append(Problem(name, int(lines[i]), spec.key, ids[i], _REUSED))
+    single = usable[counts[codes[usable]] == 1]
+    latest = np.sort(np.concatenate([single, np.array(list(standing.values()), dtype=int)]))
+    return latest, _ties(name, versions, codes, stamps, lines, cells, actions)
 
+
+def _kept_frame(
+    spec: TableSpec,
+    raw: pd.DataFrame,
+    names: list[str],
+    values: dict[str, Any],
+    local: Any,
+    latest: np.ndarray,
+    deleting: np.ndarray,
+) -> pd.DataFrame:
+    """The table of standing rows that are not deletions (copied only when some are dropped)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(raw)
     keep = np.zeros(n, dtype=bool)
     keep[latest] = True
     keep &= ~deleting
@@ -323,10 +383,7 @@ def load_table(
         }
         local = local.iloc[rows]
     extra = {c: raw[c].to_numpy(dtype=object)[rows] for c in names if c not in spec.columns}
-    table = _frame(spec, values, local, extra)
-    # Not a problem of reading (nothing is left out), so kept apart: `validate` shows them.
-    table.attrs["ties"] = ties
-    return table, problems
+    return _frame(spec, values, local, extra)
 
 
 _TIE = (
