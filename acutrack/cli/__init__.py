@@ -44,6 +44,7 @@ _HOMES = {
     "validate": "entries",
     "sample": "kit",
     "plan": "planning",
+    "remind": "reminding",
     "report": "sharing",
     "peg": "recording",
     "pgic": "recording",
