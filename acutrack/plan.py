@@ -36,6 +36,7 @@ __all__ = [
     "planned_words",
     "progress",
     "schedule",
+    "smallest_p",
     "to_ics",
 ]
 
@@ -211,24 +212,84 @@ def check_seed(seed: object) -> int:
 
 
 def make_plan(
-    journal: Journal, routines: list[str] | tuple[str, ...] = ("back",), **settings: Any
+    journal: Journal,
+    routines: list[str] | tuple[str, ...] = ("back",),
+    *,
+    anyway: bool = False,
+    **settings: Any,
 ) -> list[Slot]:
     """Make a randomised real/sham plan and store it in the journal (``plan.csv``).
 
     Takes the same settings as `schedule`. The newest plan with open slots is the active
     one: the session form and ``acutrack log`` follow it.
 
+    Parameters
+    ----------
+    journal : Journal
+        Where to store it.
+    routines : list of str
+        The routines to test (see `schedule`).
+    anyway : bool
+        Make it although it starts before today (its first slots begin overdue) or can
+        never reach a verdict (too few blocks for the smallest p-value to reach 0.05).
+    **settings
+        Those of `schedule`.
+
     Returns
     -------
     list of Slot
         In the order they are meant to be done.
+
+    Raises
+    ------
+    InvalidValue
+        Field ``start`` for a plan starting before today, ``weeks`` for one that can
+        never reach a verdict, unless ``anyway``.
+    JournalError
+        While an urgent red-flag answer stands (`paused`).
     """
     why = paused(journal)
     if why:
         raise JournalError(f"no new plan: {why}")
     slots = schedule(journal, routines, **settings)
+    if not anyway:
+        _check_new_plan(journal, slots, settings.get("weeks", 4))
     journal.store_plan(slots)
     return slots
+
+
+def _check_new_plan(journal: Journal, slots: list[Slot], weeks: int) -> None:
+    """Refuse a plan whose first slots would begin overdue, or that can never decide."""
+    today = journal.now().date()
+    late = sum(s.due.date() < today for s in slots)
+    if late:
+        raise InvalidValue(
+            "start",
+            f"{slots[0].due:%Y-%m-%d}",
+            f"a first day from today on: {late} of its {len(slots)} sessions would begin "
+            "overdue (make it anyway on purpose: --anyway)",
+        )
+    smallest = smallest_p(slots)
+    if smallest > 0.05:
+        raise InvalidValue(
+            "weeks",
+            weeks,
+            f"a plan that can reach a verdict: with {len({s.block for s in slots})} blocks its "
+            f"smallest possible p-value is {smallest:.3g}, above 0.05. Make it longer (more "
+            "weeks or sessions a week), or make it anyway on purpose (--anyway)",
+        )
+
+
+def smallest_p(slots: list[Slot]) -> float:
+    """The smallest two-sided p-value a plan's randomisation test can give.
+
+    As `acutrack.stats.smallest_p` computes it from the plan's first arm (real, or the
+    whole routine in a leave-one-out plan) and its blocks.
+    """
+    from .stats import smallest_p as design_p
+
+    first_arm = [s.condition == "real" and s.leave_out is None for s in slots]
+    return design_p(first_arm, [s.block for s in slots])
 
 
 def paused(journal: Journal) -> str | None:

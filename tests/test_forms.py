@@ -114,7 +114,7 @@ def test_session_form_shows_a_failed_write(journal, monkeypatch):
 
 
 def test_session_form_offers_the_suggested_slot_unticked(journal):
-    slot = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)[0]
+    slot = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1, anyway=True)[0]
     form = SessionForm(journal, suggest=lambda: slot)
     assert form.planned.box.layout.display == "" and not form.planned.box.value
     assert f"due {slot.due:%a %d %b}; 0 of 2 done" in form.planned.box.description
@@ -129,7 +129,7 @@ def test_session_form_offers_the_suggested_slot_unticked(journal):
 
 def test_session_form_fills_a_slot_only_when_ticked(timed_journal, clock):
     journal = timed_journal
-    slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=3)
+    slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=3, anyway=True)
     form = SessionForm(journal)
     form.before.value, form.after.value = 6, 3
     form.save.click()  # not ticked: off the plan
@@ -152,7 +152,7 @@ def test_session_form_fills_a_slot_only_when_ticked(timed_journal, clock):
 def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(timed_journal, clock):
     journal = timed_journal
     journal.add_routine("mine", ["PC6", "CV17"], seconds_per_point=20)
-    slots = make_plan(journal, ["mine"], weeks=1, sessions_per_week=2, seed=5)
+    slots = make_plan(journal, ["mine"], weeks=1, sessions_per_week=2, seed=5, anyway=True)
     sham = next(s for s in slots if s.condition == "sham")
     timer = FakeClock()
     guided = GuidedSession(journal, clock=timer, timer=False)
@@ -252,7 +252,7 @@ def test_guided_pause_skip_and_stop(journal):
 
 
 def test_guided_session_follows_the_plan(journal):
-    first = make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=4)[0]
+    first = make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=4, anyway=True)[0]
     clock = FakeClock()
     guided = GuidedSession(journal, clock=clock, timer=False)
     guided.planned.box.value = True

@@ -104,7 +104,7 @@ def test_forms_of_another_journal_and_closed_forms_are_left_alone(journal, tmp_p
 
 
 def test_the_next_planned_slot_moves_on_in_every_form(journal):
-    first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=2)
+    first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=2, anyway=True)
     form, other = SessionForm(journal), SessionForm(journal)
     guided = GuidedSession(journal, clock=FakeClock(), timer=False)
     for f in (form, other, guided):
@@ -118,7 +118,7 @@ def test_the_next_planned_slot_moves_on_in_every_form(journal):
 
 # -- catching up with another kernel -------------------------------------------------------
 def test_a_slot_filled_in_another_kernel_is_not_filled_again(journal):
-    first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6)
+    first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6, anyway=True)
     form = SessionForm(journal)
     form.planned.box.value = True
     log_planned(journal, 6, 3, routine=first.routine, condition=first.condition, slot=first.slot)

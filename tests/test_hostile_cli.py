@@ -156,7 +156,11 @@ def test_ics_is_private_under_umask_000(tmp_path):
 def test_plan_slots_keep_their_hour_across_a_daylight_saving_change(tmp_path):
     journal = tmp_path / "j"
     env = dict(os.environ, TZ="Europe/Berlin")
-    made = run("plan", "--new", "--start", "2026-03-23", "--weeks", "2", journal=journal, env=env)
+    made = run(
+        *("plan", "--new", "--start", "2026-03-23", "--weeks", "2", "--anyway"),
+        journal=journal,
+        env=env,
+    )
     assert made.returncode == 0, made.stderr
     dues = {s.due.isoformat() for s in at.plan_slots(at.Journal(journal))}
     assert {d[10:] for d in dues} == {"T19:00:00+01:00", "T19:00:00+02:00"}
@@ -166,7 +170,7 @@ def test_plan_slots_keep_their_hour_across_a_daylight_saving_change(tmp_path):
 @pytest.mark.parametrize("name", ["sessions.csv", "plan.csv", "journal.json"])
 def test_reports_and_calendars_never_replace_a_journal_file(tmp_path, name):
     journal = tiny_journal(tmp_path / "j")
-    at.make_plan(journal, weeks=1, sessions_per_week=2)
+    at.make_plan(journal, weeks=1, sessions_per_week=2, anyway=True)
     before = snapshot(tmp_path)
     target = str(journal.path / name)
     refused(run("report", "--out", target, journal=journal.path), 2, name)

@@ -243,13 +243,15 @@ def test_screen_tiers_go_by_the_most_urgent_yes():
 
 def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_every_slot(tmp_path):
     journal, _ = _clocked(tmp_path)
-    make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=_at(0).date(), seed=7)
+    make_plan(
+        journal, ["back"], weeks=2, sessions_per_week=2, start=_at(0).date(), seed=7, anyway=True
+    )
     first = next_slot(journal)
     journal.log_screen({**NO, "fever": "yes"})
     assert standing_flag(journal).tier is TIERS["same-day"]
     assert paused(journal) and "see a doctor today" in paused(journal)
     with pytest.raises(at.JournalError, match="no new plan"):
-        make_plan(journal, ["back"], weeks=2, sessions_per_week=2, seed=8)
+        make_plan(journal, ["back"], weeks=2, sessions_per_week=2, seed=8, anyway=True)
     assert next_slot(journal) is None
     for slot in plan_slots(journal)[:2]:  # one real, one sham: neither may be logged
         with pytest.raises(at.InvalidValue, match="planned session cannot be logged now"):
@@ -296,7 +298,9 @@ def test_peg_is_due_weekly_and_pgic_every_four_weeks(tmp_path):
 
 def test_pgic_is_due_when_the_plan_is_done(tmp_path):
     journal, now = _clocked(tmp_path)
-    slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, start=_at(0).date(), seed=3)
+    slots = make_plan(
+        journal, ["back"], weeks=1, sessions_per_week=2, start=_at(0).date(), seed=3, anyway=True
+    )
     for k, slot in enumerate(slots):
         now[0] = _at(k + 1)
         log_planned(journal, 6, 3, routine=slot.routine, slot=slot.slot, started_at=now[0])

@@ -68,14 +68,14 @@ def test_a_users_routine_is_tested_against_itself_pressed_lightly(journal):
 )
 def test_bad_plans_are_refused(journal, kwargs, field):
     with pytest.raises(at.InvalidValue) as info:
-        plan.make_plan(journal, **({"routines": ["back"]} | kwargs))
+        plan.make_plan(journal, **({"routines": ["back"]} | kwargs), anyway=True)
     assert info.value.field == field
     assert not (journal.path / "plan.csv").exists()
 
 
 def test_a_slot_is_filled_only_by_the_session_it_asks_for(timed_journal, clock):
     journal = timed_journal
-    slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=5)
+    slots = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=4, seed=5, anyway=True)
     assert plan.plan_slots(journal) == slots and plan.active_plan(journal) == slots
     first = plan.next_slot(journal)
     assert first == slots[0]
@@ -102,7 +102,7 @@ def test_a_slot_is_filled_only_by_the_session_it_asks_for(timed_journal, clock):
 
 
 def test_a_failed_slot_write_leaves_no_session(journal, monkeypatch):
-    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6)[0]
+    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6, anyway=True)[0]
     journal.log_session(5, 4)
     sessions = (journal.path / "sessions.csv").read_bytes()
     real = journal._append_held
@@ -121,23 +121,37 @@ def test_a_failed_slot_write_leaves_no_session(journal, monkeypatch):
 
 
 def test_the_same_plan_made_twice_is_refused(journal):
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=7, start=date(2026, 12, 1))
+    plan.make_plan(
+        journal,
+        ["back"],
+        weeks=1,
+        sessions_per_week=2,
+        seed=7,
+        start=date(2026, 12, 1),
+        anyway=True,
+    )
     with pytest.raises(at.InvalidValue, match="same seed and start"):
         plan.make_plan(
-            journal, ["back"], weeks=1, sessions_per_week=2, seed=7, start=date(2026, 12, 1)
+            journal,
+            ["back"],
+            weeks=1,
+            sessions_per_week=2,
+            seed=7,
+            start=date(2026, 12, 1),
+            anyway=True,
         )
     assert len(plan.plan_slots(journal)) == 2
 
 
 def test_a_new_plan_becomes_the_active_one(journal):
-    old = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1)
-    new = plan.make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=2)
+    old = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1, anyway=True)
+    new = plan.make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=2, anyway=True)
     assert plan.active_plan(journal) == new
     assert plan.plan_slots(journal, old[0].plan) == old
 
 
 def test_ics_has_one_event_per_slot(journal):
-    slots = plan.make_plan(journal, ["back"], weeks=2, sessions_per_week=4, seed=3)
+    slots = plan.make_plan(journal, ["back"], weeks=2, sessions_per_week=4, seed=3, anyway=True)
     text = plan.to_ics(slots)
     events = Calendar.from_ical(text).walk("VEVENT")
     assert len(events) == len(slots)
@@ -183,7 +197,7 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     j = tmp_path / "j"
     assert "no plan yet" in run("plan", journal=j).stdout
     made = run(
-        *("plan", "--new", "--weeks", "2", "--per-week", "2", "--seed", "8"),
+        *("plan", "--new", "--weeks", "2", "--per-week", "2", "--seed", "8", "--anyway"),
         *("--start", "2026-12-01", "--ics", str(tmp_path / "plan.ics")),
         journal=j,
     )
@@ -232,7 +246,9 @@ def test_a_leave_one_out_plan_balances_the_point_within_blocks(journal):
 
 def test_a_leave_one_out_plan_is_stored_followed_and_judged(timed_journal, clock):
     j = timed_journal
-    slots = plan.make_plan(j, ["back"], weeks=3, sessions_per_week=4, leave_out="GB30", seed=4)
+    slots = plan.make_plan(
+        j, ["back"], weeks=3, sessions_per_week=4, leave_out="GB30", seed=4, anyway=True
+    )
     assert [s.leave_out for s in plan.plan_slots(j)] == [s.leave_out for s in slots]
     for slot in slots:  # every session as planned: 4 points lower pain by 3, all 5 by 4
         points = [p for p in j.catalog.routine("back").points if p != slot.leave_out]
@@ -249,7 +265,7 @@ def test_a_leave_one_out_plan_is_stored_followed_and_judged(timed_journal, clock
 
 
 def test_a_leave_one_out_slot_takes_only_a_session_with_the_right_points(journal):
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, leave_out="GB30")
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, leave_out="GB30", anyway=True)
     first = plan.next_slot(journal)
     every = list(journal.catalog.routine("back").points)
     opposite = every if first.leave_out else [p for p in every if p != "GB30"]
@@ -264,7 +280,10 @@ def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
         command = [sys.executable, "-m", "acutrack", "--journal", str(tmp_path / "j"), "plan"]
         return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
 
-    short = run("--new", "--weeks", "2", "--per-week", "2")
+    refused = run("--new", "--weeks", "2", "--per-week", "2")
+    assert refused.returncode == 2 and "smallest possible p-value is 0.5" in refused.stderr
+    assert "--anyway" in refused.stderr and not (tmp_path / "j" / "plan.csv").exists()
+    short = run("--new", "--weeks", "2", "--per-week", "2", "--anyway")
     assert short.returncode == 0
     assert (
         "can never reach a verdict" in short.stdout and "smallest possible p-value" in short.stdout
@@ -276,7 +295,7 @@ def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
 
 
 def test_a_damaged_plan_file_is_reported(journal):
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=2)
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=2, anyway=True)
     path = journal.path / "plan.csv"
     lines = path.read_text().splitlines(keepends=True)
     lines[1] = lines[1].replace(",real,", ",REAL-ish,").replace(",sham,", ",REAL-ish,")
@@ -302,7 +321,7 @@ def _fill_first(journal):
 
 def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(timed_journal, clock):
     journal = timed_journal
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=11)
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=11, anyway=True)
     slot, session = _fill_first(journal)
     assert plan.next_slot(journal) != slot
     journal.delete(session.id)
@@ -320,7 +339,7 @@ def test_deleting_a_session_opens_its_slot_again_and_a_redo_is_counted(timed_jou
 
 
 def test_correcting_a_session_into_another_kind_opens_its_slot(journal):
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=12)
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=12, anyway=True)
     slot, session = _fill_first(journal)
     journal.correct(session.id, pain_after=2)  # still the session the slot asks for
     assert plan.next_slot(journal) != slot
@@ -331,7 +350,7 @@ def test_correcting_a_session_into_another_kind_opens_its_slot(journal):
 
 
 def test_validate_reports_a_slot_whose_session_is_gone_or_another(journal):
-    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=13)
+    plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=13, anyway=True)
     _fill_first(journal)
     path = journal.path / "sessions.csv"
     header, row = path.read_text().splitlines(keepends=True)
@@ -351,7 +370,7 @@ def test_plans_of_the_same_day_never_share_ids(journal):
 
 
 def test_log_session_with_a_slot_still_works_for_one_release(journal):
-    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=21)[0]
+    slot = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=21, anyway=True)[0]
     with pytest.warns(DeprecationWarning, match="log_planned"):
         session = journal.log_session(6, 3, routine=slot.routine, slot=slot.slot)
     assert session.slot == slot.slot and plan.plan_slots(journal)[0].filled
@@ -359,7 +378,9 @@ def test_log_session_with_a_slot_still_works_for_one_release(journal):
 
 def test_planned_sessions_keep_the_gap_and_plans_space_a_days_slots(timed_journal, clock):
     journal = timed_journal
-    slots = plan.make_plan(journal, ["back", "stress"], weeks=1, sessions_per_week=4, seed=31)
+    slots = plan.make_plan(
+        journal, ["back", "stress"], weeks=1, sessions_per_week=4, seed=31, anyway=True
+    )
     by_day = Counter(s.due.date() for s in slots)
     assert max(by_day.values()) == 2  # both routines on the same days ...
     for day in by_day:
@@ -377,3 +398,19 @@ def test_planned_sessions_keep_the_gap_and_plans_space_a_days_slots(timed_journa
     assert plan.log_planned(journal, 6, 3, slot=second.slot).slot == second.slot
     with pytest.raises(at.InvalidValue, match="sessions a day"):
         plan.schedule(journal, ["back", "stress"], sessions_per_week=14, hour=7)
+
+
+def test_a_plan_starting_before_today_is_made_only_on_purpose(timed_journal, clock):
+    journal = timed_journal  # 24 Nov 2026, 09:00 UTC
+    start = date(2026, 11, 18)
+    with pytest.raises(at.InvalidValue, match="4 of its 16 sessions would begin overdue") as info:
+        plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, start=start, seed=1)
+    assert info.value.field == "start" and not (journal.path / "plan.csv").exists()
+    made = plan.make_plan(
+        journal, ["back"], weeks=4, sessions_per_week=4, start=start, seed=1, anyway=True
+    )
+    assert (
+        plan.progress(made, clock().date())
+        .words()
+        .endswith("4 overdue (Wed 18 Nov, Thu 19 Nov, Sat 21 Nov and 1 more)")
+    )

@@ -29,6 +29,7 @@ def planned(tmp_path):
         start=date(2026, 11, 30),
         seed=3,
         tz=UTC,
+        anyway=True,
     )
     assert [s.due.date().day for s in slots[:4]] == [30, 1, 3, 5]
     return tmp_path / "j", slots

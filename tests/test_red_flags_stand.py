@@ -39,7 +39,7 @@ def test_a_no_answered_with_the_clock_ahead_does_not_hide_a_later_emergency(cloc
     assert "emergency" in paused(journal).lower()
     assert "emergency number" in screen_reminder(journal)
     with pytest.raises(at.JournalError, match="no new plan"):
-        make_plan(journal, ["back"], weeks=2, sessions_per_week=2, seed=1)
+        make_plan(journal, ["back"], weeks=2, sessions_per_week=2, seed=1, anyway=True)
 
 
 def test_a_no_with_an_earlier_time_does_not_clear_an_urgent_answer(clocked):
@@ -68,7 +68,7 @@ def test_a_correction_of_an_older_screen_does_not_clear_a_later_urgent_one(clock
 
 def test_a_sign_seen_by_a_clinician_ends_the_pause_whatever_the_clock(clocked):
     journal, now = clocked
-    make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=T.date(), seed=7)
+    make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=T.date(), seed=7, anyway=True)
     journal.log_screen(EMERGENCY)
     assert next_slot(journal) is None
     now[0] = T - timedelta(hours=3)
@@ -84,7 +84,7 @@ def test_a_sign_seen_by_a_clinician_ends_the_pause_whatever_the_clock(clocked):
 @pytest.mark.parametrize("edited", ["y", "TRUE", "'yes"])
 def test_a_screen_row_that_cannot_be_read_stands_as_urgent(clocked, edited):
     journal, now = clocked
-    make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=T.date(), seed=7)
+    make_plan(journal, ["back"], weeks=2, sessions_per_week=2, start=T.date(), seed=7, anyway=True)
     journal.log_screen(NO)
     now[0] = T + timedelta(days=1)
     journal.log_screen(EMERGENCY)

@@ -31,6 +31,11 @@ def add_parsers(command: Declare) -> None:
     )
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
     plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
+    plan.add_argument(
+        "--anyway",
+        action="store_true",
+        help="make the plan although it starts before today or can never reach a verdict",
+    )
     plan.add_argument("--ics", type=_path, metavar="FILE", help="also write an .ics calendar file")
     plan.add_argument(
         "--leave-out",
@@ -59,6 +64,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 start=_date("start", args.start),
                 seed=args.seed,
                 leave_out=args.leave_out,
+                anyway=args.anyway,
             )
         if calendar:
             calendar.write(to_ics(slots).encode("utf-8"))
@@ -90,20 +96,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _plan_power(journal, slots) -> str:
     """What a new plan can find, planned ahead from the person's own spread of drops."""
-    from ..stats import drop_spread, planned_power, sessions_needed, smallest_p
+    from ..plan import MIN_GAP, smallest_p
+    from ..stats import drop_spread, planned_power, sessions_needed
 
     blocks = [s.block for s in slots]
     size = blocks.count(blocks[0])
-    first_arm = [s.condition == "real" and s.leave_out is None for s in slots]
     sd, source = drop_spread(journal.sessions())
-    if smallest_p(first_arm, blocks) > 0.05:
-        return (
+    gap = f"Planned sessions lie at least {MIN_GAP.total_seconds() / 3600:g} h apart. "
+    if smallest_p(slots) > 0.05:
+        return gap + (
             f"WARNING: this plan can never reach a verdict: with {len(set(blocks))} blocks of "
-            f"{size} its smallest possible p-value is {smallest_p(first_arm, blocks):.3g}. "
+            f"{size} its smallest possible p-value is {smallest_p(slots):.3g}. "
             "Make it longer (more weeks or sessions a week)."
         )
     power = planned_power(size, len(set(blocks)), drop_sd=sd)
-    return (
+    return gap + (
         f"Chance to find a difference of 1 point if there is one: about {power:.0%}, given "
         f"{source}; about {sessions_needed(drop_sd=sd)} sessions of each kind would give 80 %. "
         "The verdict comes when the plan is done."
