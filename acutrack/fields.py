@@ -474,6 +474,8 @@ class TimeField(Field):
     def from_text(self, text: str) -> datetime:
         # A file must say its offset: a cell without one was changed by hand, and guessing
         # would move the entry silently.
+        if _missing(text):
+            return self.parse(text)  # None where optional
         if not _ISO.fullmatch(text.strip()):
             raise self.reject(text, self.allowed + ", with its UTC offset")
         return self.parse(text)
@@ -505,6 +507,8 @@ class TimeField(Field):
                 value = self.from_text(cells[i])
             except InvalidValue as err:
                 whys[i] = err.allowed
+                continue
+            if value is None:  # an optional time left empty
                 continue
             local[i] = np.datetime64(value.replace(tzinfo=None), "s")
             offset[i] = value.utcoffset() // timedelta(minutes=1)

@@ -216,6 +216,7 @@ def make_plan(
     routines: list[str] | tuple[str, ...] = ("back",),
     *,
     anyway: bool = False,
+    replace: bool = False,
     **settings: Any,
 ) -> list[Slot]:
     """Make a randomised real/sham plan and store it in the journal (``plan.csv``).
@@ -232,6 +233,9 @@ def make_plan(
     anyway : bool
         Make it although it starts before today (its first slots begin overdue) or can
         never reach a verdict (too few blocks for the smallest p-value to reach 0.05).
+    replace : bool
+        End the active plan, if there is one, and make this one: the old plan's open
+        slots are closed, its sessions kept, and its verdict counts it as ended early.
     **settings
         Those of `schedule`.
 
@@ -244,7 +248,8 @@ def make_plan(
     ------
     InvalidValue
         Field ``start`` for a plan starting before today, ``weeks`` for one that can
-        never reach a verdict, unless ``anyway``.
+        never reach a verdict, unless ``anyway``; field ``plan`` while another plan is
+        open, unless ``replace``.
     JournalError
         While an urgent red-flag answer stands (`paused`).
     """
@@ -254,7 +259,19 @@ def make_plan(
     slots = schedule(journal, routines, **settings)
     if not anyway:
         _check_new_plan(journal, slots, settings.get("weeks", 4))
+    active = active_plan(journal)
+    if active and not replace:
+        done = progress(active, journal.now().date())
+        raise InvalidValue(
+            "plan",
+            active[0].plan,
+            f"one plan at a time: the plan begun {active[0].due:%a %d %b} is still open "
+            f"({done.done} of {done.total} done). Finish it, or replace it on purpose "
+            "(--replace): its sessions are kept and its verdict counts it as ended early",
+        )
     journal.store_plan(slots)
+    if active:
+        journal.close_plan(active[0].plan)
     return slots
 
 
@@ -328,7 +345,7 @@ def plan_slots(
 def active_plan(journal: Journal) -> list[Slot]:
     """The newest plan's slots while any is still open; empty when there is none."""
     slots = plan_slots(journal)
-    return slots if not all(s.filled for s in slots) else []
+    return slots if any(s.open for s in slots) else []
 
 
 def next_slot(
@@ -418,10 +435,10 @@ class Progress:
 
 def progress(slots: list[Slot], day: date) -> Progress:
     """Where the plan ``slots`` stand on ``day`` (the person's local day)."""
-    waiting = sorted((s for s in slots if not s.filled), key=lambda s: (s.due, s.slot))
+    waiting = sorted((s for s in slots if s.open), key=lambda s: (s.due, s.slot))
     overdue = tuple(s for s in waiting if s.due.date() < day)
     coming = next((s for s in waiting if s.due.date() >= day), None)
-    return Progress(len(slots) - len(waiting), len(slots), coming, overdue, day)
+    return Progress(sum(s.filled for s in slots), len(slots), coming, overdue, day)
 
 
 def due_slot(slots: list[Slot], day: date) -> Due | None:
@@ -432,7 +449,7 @@ def due_slot(slots: list[Slot], day: date) -> Due | None:
     side's own: the session's wall-clock day where the person is, the slot's day where
     the plan was made.
     """
-    waiting = sorted((s for s in slots if not s.filled), key=lambda s: (s.due, s.slot))
+    waiting = sorted((s for s in slots if s.open), key=lambda s: (s.due, s.slot))
     if not waiting:
         return None
     on_day = [s for s in waiting if s.due.date() == day]
@@ -559,7 +576,7 @@ def _newest_open(slots: list[Slot]) -> list[Slot]:
         return []
     newest = slots[-1].plan  # rows come in the order written: the newest plan's last
     mine = [s for s in slots if s.plan == newest]
-    return mine if not all(s.filled for s in mine) else []
+    return mine if any(s.open for s in mine) else []
 
 
 def _check_fits(slot: Slot, routine: str | None, condition: str | None, day: date) -> None:
@@ -607,42 +624,20 @@ def _what(slot: Slot) -> str:
     return slot.describe().split(": ", 1)[1]
 
 
-def to_ics(slots: list[Slot], *, minutes: int = 15) -> str:
-    """The slots as an iCalendar file (RFC 5545), one event per slot, for a calendar's reminders.
+def to_ics(
+    slots: list[Slot],
+    *,
+    minutes: int = 15,
+    stamp: datetime | None = None,
+    cancelled: list[Slot] | tuple[Slot, ...] = (),
+) -> str:
+    """The slots as an iCalendar file (RFC 5545): `acutrack.reminders.plan_calendar`.
 
-    Written by the ``icalendar`` package, which escapes the text (commas, semicolons, line
-    breaks in a routine's name) and folds lines at 75 octets, as calendars expect.
-
-    Parameters
-    ----------
-    slots : list of Slot
-        The slots, e.g. from `plan_slots`.
-    minutes : int
-        How long each event lasts.
-
-    Returns
-    -------
-    str
-        The calendar, lines ending in ``\\r\\n``; write it encoded as UTF-8.
+    Every event is titled without its routine or condition, has an alarm, and keeps its
+    slot's UID, so a file written again (``stamp``: when; now by default) updates the same
+    events; ``cancelled`` slots (of a plan replaced) are written as cancelled.
     """
-    # Imported here: `acutrack log` imports this module and should not pay for icalendar.
-    from icalendar import Calendar, Event
+    from .reminders import plan_calendar
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//acutrack//experiment plan//EN")
-    calendar.add("version", "2.0")
-    stamp = datetime.now(UTC)
-    for s in slots:
-        event = Event()
-        event.add("uid", f"{s.slot}@acutrack")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", s.due.astimezone(UTC))
-        event.add("duration", timedelta(minutes=minutes))
-        event.add("summary", f"acutrack: {s.describe()}")
-        event.add(
-            "description",
-            f"Plan {s.plan}, slot {s.slot}, block {s.block}. "
-            "Log it in the session form or with acutrack log.",
-        )
-        calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    when = stamp or datetime.now(UTC)
+    return plan_calendar(slots, stamp=when, minutes=minutes, cancelled=cancelled)

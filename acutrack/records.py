@@ -89,6 +89,9 @@ class Slot:
     reopened : int
         How many times the slot was opened again because its session was deleted or
         corrected into another session than the slot asks for (then done again).
+    closed_at : datetime or None
+        When its plan was ended (replaced by a new plan) with this slot not done: it is
+        never done, and the plan counts as ended early.
     """
 
     slot: str
@@ -101,11 +104,17 @@ class Slot:
     session_id: str | None = None
     leave_out: str | None = None
     reopened: int = 0
+    closed_at: datetime | None = None
 
     @property
     def filled(self) -> bool:
         """Whether a session has done this slot."""
         return self.session_id is not None
+
+    @property
+    def open(self) -> bool:
+        """Whether a session may still do this slot: not done, and its plan not ended."""
+        return self.session_id is None and self.closed_at is None
 
     def points_of(self, points: Iterable[str]) -> tuple[str, ...]:
         """The points to press for this slot, of its routine's ``points``: all of them, or

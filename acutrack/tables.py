@@ -202,9 +202,10 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             IdField("session_id", required=False),
             IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
             IntField("reopened", low=0, high=1000, required=False),
+            TimeField("closed_at", required=False),
         ),
         key="slot",
-        added_later=("leave_out", "reopened"),
+        added_later=("leave_out", "reopened", "closed_at"),
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from .plan import progress
 from .records import Slot
 from .stats.results import fmt
 
@@ -151,33 +152,30 @@ def _monday(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def plan_summary(slots: Sequence[Slot]) -> tuple[str, pd.DataFrame]:
+def plan_summary(slots: Sequence[Slot], today: date) -> tuple[str, pd.DataFrame]:
     """A plan in short: a sentence on where it stands, and done / to do week by week.
 
     Parameters
     ----------
     slots : sequence of Slot
         One plan's slots, in order (`acutrack.plan_slots`).
+    today : date
+        The person's day (``journal.now().date()``): what is overdue, what comes next.
 
     Returns
     -------
     headline : str
-        Sessions done out of planned, and the next one (routine, real or sham, due day).
+        Sessions done out of planned, the next one's day and any overdue (`plan.progress`);
+        never which routine or condition comes next.
     weeks : DataFrame
         One row per week of the plan: ``Week starting`` (date), ``Planned``, ``Done``
         and ``To do`` (sessions).
     """
     if not slots:
         return "No plan yet.", pd.DataFrame(columns=["Week starting", "Planned", "Done", "To do"])
-    done = sum(s.filled for s in slots)
-    upcoming = next((s for s in slots if not s.filled), None)
-    headline = f"{done} of {len(slots)} planned sessions done"
-    if upcoming is None:
-        headline += ": the plan is complete."
-    else:
-        headline += (
-            f"; next: {upcoming.routine} ({upcoming.condition}), due {upcoming.due:%a %d %b}."
-        )
+    state = progress(list(slots), today)
+    headline = f"Planned sessions: {state.words()}"
+    headline += ": the plan is complete." if state.done == state.total else "."
     weeks = pd.DataFrame(
         {"week": [_monday(s.due) for s in slots], "done": [s.filled for s in slots]}
     )

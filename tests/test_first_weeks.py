@@ -97,8 +97,9 @@ def test_a_plan_is_summed_up_by_week(tmp_path):
     slots = at.make_plan(
         journal, ["back"], weeks=2, sessions_per_week=4, start=START.date(), anyway=True
     )
-    headline, weeks = plan_summary(slots)
-    assert headline.startswith("0 of 8 planned sessions done; next: ")
+    headline, weeks = plan_summary(slots, START.date())
+    assert headline == "Planned sessions: 0 of 8 done · next: today."  # it starts on START
+    assert "real" not in headline and "sham" not in headline
     assert weeks.columns.tolist() == ["Week starting", "Planned", "Done", "To do"]
     assert weeks["Planned"].sum() == 8 and weeks["To do"].sum() == 8
     full = plan_table(slots)

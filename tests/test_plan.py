@@ -139,15 +139,18 @@ def test_the_same_plan_made_twice_is_refused(journal):
             seed=7,
             start=date(2026, 12, 1),
             anyway=True,
+            replace=True,
         )
     assert len(plan.plan_slots(journal)) == 2
 
 
 def test_a_new_plan_becomes_the_active_one(journal):
     old = plan.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=1, anyway=True)
-    new = plan.make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=2, anyway=True)
+    new = plan.make_plan(
+        journal, ["stress"], weeks=1, sessions_per_week=2, seed=2, anyway=True, replace=True
+    )
     assert plan.active_plan(journal) == new
-    assert plan.plan_slots(journal, old[0].plan) == old
+    assert [s.slot for s in plan.plan_slots(journal, old[0].plan)] == [s.slot for s in old]
 
 
 def test_ics_has_one_event_per_slot(journal):
@@ -160,29 +163,27 @@ def test_ics_has_one_event_per_slot(journal):
         start = event.decoded("DTSTART")
         assert start == slot.due and start.utcoffset() == timedelta(0)  # stored in UTC
         assert event.decoded("DURATION") == timedelta(minutes=15)
-        assert str(event["SUMMARY"]) == f"acutrack: {slot.describe()}"
-        assert f"Plan {slot.plan}, slot {slot.slot}" in str(event["DESCRIPTION"])
-        assert "DTSTAMP" in event
+        assert str(event["SUMMARY"]) == "acupressure session — open acutrack to see which"
+        assert "DTSTAMP" in event and event.walk("VALARM")
+    assert not {"real", "sham", "back"} & set(text.lower().replace("-", " ").split())
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
 
 
-def test_ics_folds_long_lines_and_escapes_odd_names(journal):
+def test_ics_never_names_the_routine_and_keeps_lines_short(journal):
     # A name the journal would refuse, to show the calendar does not rely on that.
     odd = "Rücken; Nacken, Schultern \\ «sanft» 指圧 " * 3
     slot = replace(plan.schedule(journal, ["back"], weeks=1, seed=4)[0], routine=odd)
     text = plan.to_ics([slot], minutes=20)
     octets = text.encode("utf-8")
     assert all(len(line) <= 75 for line in octets.split(b"\r\n"))
-    assert b"\r\n " in octets  # the long summary was folded
     (event,) = Calendar.from_ical(text).walk("VEVENT")
-    assert str(event["SUMMARY"]) == f"acutrack: {slot.describe()}"
-    assert odd in str(event["SUMMARY"])
+    assert "Rücken" not in text and "sanft" not in text  # the routine is never named
     assert event.decoded("DURATION") == timedelta(minutes=20)
 
 
-def test_ics_of_no_slots_is_an_empty_calendar():
-    calendar = Calendar.from_ical(plan.to_ics([]))
-    assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT") == []
+def test_ics_of_no_slots_is_refused():
+    with pytest.raises(at.InvalidValue, match="expected a slot to write"):
+        plan.to_ics([])  # RFC 5545: a calendar holds at least one event
 
 
 # "Now" for the command line in these tests: a week before the plans they make start.
@@ -288,7 +289,7 @@ def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
     assert (
         "can never reach a verdict" in short.stdout and "smallest possible p-value" in short.stdout
     )
-    longer = run("--new", "--weeks", "10", "--per-week", "4")
+    longer = run("--new", "--weeks", "10", "--per-week", "4", "--replace")
     assert "Chance to find a difference of 1 point" in longer.stdout
     assert "typical diary's variation" in longer.stdout
     assert f"about {at.stats.sessions_needed()} sessions of each kind" in longer.stdout
@@ -414,3 +415,37 @@ def test_a_plan_starting_before_today_is_made_only_on_purpose(timed_journal, clo
         .words()
         .endswith("4 overdue (Wed 18 Nov, Thu 19 Nov, Sat 21 Nov and 1 more)")
     )
+
+
+def test_a_second_plan_replaces_the_first_only_on_purpose(timed_journal, clock):
+    journal = timed_journal
+    old = plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=40)
+    done = plan.log_planned(journal, 6, 3, slot=old[0].slot, started_at=clock())
+    with pytest.raises(at.InvalidValue, match=r"one plan at a time.*\(1 of 16 done\)") as info:
+        plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=41)
+    assert info.value.field == "plan" and plan.active_plan(journal) == plan.plan_slots(journal)
+    clock.advance()
+    new = plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=41, replace=True)
+    assert plan.active_plan(journal) == plan.plan_slots(journal) == new
+    ended = plan.plan_slots(journal, old[0].plan)
+    assert [s.session_id for s in ended if s.filled] == [done.id]  # its session kept
+    assert all(s.closed_at == clock() for s in ended if not s.filled)
+    with pytest.raises(at.InvalidValue, match="its plan was ended"):
+        plan.log_planned(journal, 6, 3, slot=old[1].slot)
+    verdict = at.stats.real_vs_sham(journal.sessions(), plan=ended, today=clock())
+    assert verdict.plan_state == "ended early"
+    assert journal.problems().empty
+
+
+def test_plan_replace_from_the_command_line(tmp_path):
+    j = tmp_path / "j"
+    first = run("plan", "--new", "--weeks", "4", journal=j)
+    assert first.returncode == 0, first.stderr
+    second = run("plan", "--new", "--weeks", "4", journal=j)
+    assert second.returncode == 2 and "--replace" in second.stderr
+    ics = tmp_path / "plan.ics"
+    third = run("plan", "--new", "--weeks", "4", "--replace", "--ics", str(ics), journal=j)
+    assert third.returncode == 0, third.stderr
+    events = Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT")
+    assert [str(e["STATUS"]) for e in events].count("CANCELLED") == 16  # the old plan's
+    assert len({s.plan for s in plan.active_plan(at.Journal(j))}) == 1

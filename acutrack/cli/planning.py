@@ -32,6 +32,12 @@ def add_parsers(command: Declare) -> None:
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
     plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
     plan.add_argument(
+        "--replace",
+        action="store_true",
+        help="end the open plan (its sessions are kept; it counts as ended early) and make "
+        "this one",
+    )
+    plan.add_argument(
         "--anyway",
         action="store_true",
         help="make the plan although it starts before today or can never reach a verdict",
@@ -45,7 +51,7 @@ def add_parsers(command: Declare) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from ..plan import make_plan, plan_slots, progress, to_ics
+    from ..plan import active_plan, make_plan, plan_slots, progress, to_ics
 
     journal = _journal(args)
     slots = [] if args.new else plan_slots(journal)
@@ -54,6 +60,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         return 0
     # The calendar file is opened first, so that a place it cannot be written stops a new
     # plan from being stored; it takes its name only once the plan is stored.
+    replaced = [s for s in active_plan(journal) if s.open] if args.new and args.replace else []
     with journal.private_output(args.ics) if args.ics else nullcontext() as calendar:
         if args.new:
             slots = make_plan(
@@ -65,9 +72,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 leave_out=args.leave_out,
                 anyway=args.anyway,
+                replace=args.replace,
             )
         if calendar:
-            calendar.write(to_ics(slots).encode("utf-8"))
+            ics = to_ics(slots, stamp=journal.now(), cancelled=replaced)
+            calendar.write(ics.encode("utf-8"))
     if args.new:
         arms = f"sessions with and without {args.leave_out}" if args.leave_out else "real and sham"
         _say(

@@ -47,6 +47,9 @@ class _PlanSlots:
             if slot.filled:
                 why = f"expected an open slot: session {slot.session_id} did this one"
                 raise InvalidValue("slot", slot.slot, why)
+            if slot.closed_at is not None:
+                why = f"expected an open slot: its plan was ended on {slot.closed_at:%d %b %Y}"
+                raise InvalidValue("slot", slot.slot, why)
             session = Session(**values, slot=slot.slot)
             same_plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
             if not slot.fits(session, tested_point(same_plan)):
@@ -82,6 +85,24 @@ class _PlanSlots:
                     "expected a new plan: this one's slots exist already (same seed and start)",
                 )
             self._append_held(spec, records, "add")
+
+    def close_plan(self, plan_id: str) -> int:
+        """End a plan: its open slots are closed (never done), its done ones kept.
+
+        Returns
+        -------
+        int
+            How many slots were closed.
+        """
+        spec = plan_spec(self.catalog)
+        with self._writing(spec):
+            rows = [r for r in self._slot_rows().values() if r.values["plan"] == plan_id]
+            waiting = [r for r in rows if Slot(**r.values).open]
+            now = self._clock()
+            for row in waiting:  # each version a second after the one it replaces
+                closed = {**row.values, "closed_at": now}
+                self._append_held(spec, [closed], "correct", _recorded_at(row))
+        return len(waiting)
 
     def _slot_rows(self) -> dict[str, Row]:
         spec = plan_spec(self.catalog)

@@ -357,6 +357,8 @@ def compared_sessions(
 def _plan_state(slots: pd.DataFrame, today: datetime) -> str:
     if slots["session_id"].notna().all():
         return "done"
+    if "closed_at" in slots and slots["closed_at"].notna().any():
+        return "ended early"  # replaced by a new plan
     last_due = pd.Timestamp(slots["due"].max()) if "due" in slots else None
     if last_due is not None and pd.Timestamp(today) - last_due > ABANDONED_AFTER:
         return "ended early"
