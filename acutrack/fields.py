@@ -562,7 +562,7 @@ class TextField(Field):
             return self.default
         if not isinstance(value, str) or len(value) > self.max_length:
             raise self.reject(value)
-        if re.search(_SURROGATE, value):
+        if not value.isascii() and re.search(_SURROGATE, value):  # compiled only if needed
             raise self.reject(
                 value, "expected valid UTF-8 text (was the file saved in another encoding?)"
             )

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Row", "Version", "latest_rows", "read_entry", "read_rows", "read_versions"]
 
-_WHOLE_TEXT = re.compile(r"\s*[+-]?[0-9]{1,30}\s*")
 _ACTION = ChoiceField("action", choices=ACTIONS, required=False)
 _RECORDED = TimeField("recorded_at", required=False)
 _BOOKKEEPING = ("action", "recorded_at")
@@ -48,6 +47,15 @@ _AMBIGUOUS = (
     "this id has several rows, and without the column action acutrack cannot tell which "
     "one stands (a correction, a deletion?): restore that column"
 )
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """``_WHOLE_TEXT``, the whole numbers `frames` reads, compiled when it is first asked
+    for: a cold `acutrack log` does not use it."""
+    if name != "_WHOLE_TEXT":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pattern = globals()[name] = re.compile(r"\s*[+-]?[0-9]{1,30}\s*")
+    return pattern
 
 
 def latest_rows(

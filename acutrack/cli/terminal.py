@@ -8,6 +8,7 @@ line of its own that looks like the kit's.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -35,7 +36,14 @@ class _Formatter(argparse.HelpFormatter):
 # What a terminal would obey rather than show: C0 and C1 controls (colours, clearing the
 # screen, a window title), DEL, bidirectional overrides (text shown reversed), and the lone
 # surrogates that stand for bytes of a file that were not UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+@functools.cache
+def _unprintable() -> re.Pattern[str]:
+    """`_UNPRINTABLE` compiled on first use (it costs a cold `acutrack log` a millisecond,
+    and text that `str.isprintable` passes never needs it)."""
+    return re.compile(_UNPRINTABLE)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -47,7 +55,10 @@ def _escape(match: re.Match[str]) -> str:
 
 def _printable(text: object) -> str:
     """``text`` safe for a terminal: what it would obey is written out, e.g. ``\\x1b``."""
-    return _UNPRINTABLE.sub(_escape, str(text))
+    text = str(text)
+    # Everything `_UNPRINTABLE` matches is a control, format or surrogate character, which
+    # isprintable refuses: text it accepts has nothing to write out.
+    return text if text.isprintable() else _unprintable().sub(_escape, text)
 
 
 def _say(text: str = "") -> None:

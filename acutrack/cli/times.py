@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from ..fields import Readings
 
 
-_HH_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-_DAY_HH_MM = re.compile(r"(today|yesterday)(?:\s+([0-9]{1,2}):([0-9]{2}))?", re.IGNORECASE)
+# Patterns compiled by `re` when ``--at`` is first read: most runs have no ``--at``.
+_HH_MM = r"([0-9]{1,2}):([0-9]{2})"
+_DAY_HH_MM = r"(today|yesterday)(?:\s+([0-9]{1,2}):([0-9]{2}))?"
 _AT_RANGE = "expected a time after 1970 and no more than a day ahead"
 _GIVE_ONE = "Give one of them to --at as it is written here."
 _AT_HELP = (
@@ -38,10 +39,10 @@ def _time(text: str | None, now: datetime) -> datetime | str | None:
     """
     if text is None:
         return None
-    clock = _HH_MM.fullmatch(text.strip())
+    clock = re.fullmatch(_HH_MM, text.strip())
     if clock:
         return _most_recent(text, int(clock[1]), int(clock[2]), now)
-    day = _DAY_HH_MM.fullmatch(text.strip())
+    day = re.fullmatch(_DAY_HH_MM, text.strip(), re.IGNORECASE)
     if day:
         return _on_day(text, day, now)
     try:
