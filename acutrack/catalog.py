@@ -315,7 +315,10 @@ ROUTINES: dict[str, Routine] = {
 }
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
+# Compared by identity, never changed once made, and not shown: a dataclass without the
+# generated __eq__, __repr__ and frozen __setattr__ and __delattr__ (each compiled from
+# source at import, which every cold `acutrack log` pays) is several times quicker to make.
+@dataclass(eq=False, repr=False)
 class Catalog:
     """The points and routines one journal may use: the built-ins plus the user's own.
 
@@ -336,7 +339,7 @@ class Catalog:
         for code, point in self.points.items():
             code = first.setdefault(code.casefold(), code)
             points[code] = point if point.code == code else replace(point, code=code)
-        object.__setattr__(self, "points", points)
+        self.points = points
 
     def routine(self, key: object) -> Routine:
         """The routine named ``key`` (in any case); `InvalidValue` naming ``routine`` if none."""

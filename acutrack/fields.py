@@ -577,8 +577,7 @@ class TextField(Field):
         return escape_text(value)
 
 
-@_field_class
-class LabelField(TextField):
+class LabelField(TextField):  # no fields of its own: TextField's dataclass __init__ serves
     """Short text that repeats from row to row, such as the body area of the pain."""
 
     read_as: ClassVar[str] = "category"

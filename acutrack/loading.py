@@ -179,7 +179,10 @@ def _contradiction(spec: TableSpec) -> Callable[[str, str], str]:
     return why
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity; quicker to create at import
+# Compared by identity, never changed once made, and not shown: a dataclass without the
+# generated __eq__, __repr__ and frozen __setattr__ and __delattr__ (each compiled from
+# source at import, which every cold `acutrack log` pays) is several times quicker to make.
+@dataclass(eq=False, repr=False)
 class Row:
     """The latest usable row for one key: its line, parsed values and cells as written."""
 
@@ -213,7 +216,7 @@ def read_rows(
     return rows, sorted(problems + found, key=lambda p: p.line)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, repr=False)  # as `Row`
 class Version:
     """One readable row of a file: an entry's version as it was written."""
 

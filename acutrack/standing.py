@@ -41,7 +41,10 @@ _UNREAD_ADVICE = (
 _ISO_DAY = r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]"
 
 
-@dataclass(frozen=True)
+# Compared by identity, never changed once made, and not shown: a dataclass without the
+# generated __eq__, __repr__ and frozen __setattr__ and __delattr__ (each compiled from
+# source at import, which every cold `acutrack log` pays) is several times quicker to make.
+@dataclass(eq=False, repr=False)
 class Standing:
     """The red-flag state of a journal: what a banner, a reminder or a report shows.
 
