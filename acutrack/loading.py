@@ -30,7 +30,7 @@ from .csvstore import (
     table_names,
 )
 from .errors import InvalidValue
-from .fields import ACTIONS, ChoiceField, TimeField
+from .fields import ACTIONS, ChoiceField, Field, TimeField
 from .records import Problem
 from .tables import TableSpec
 
@@ -372,22 +372,27 @@ def _parse(
     names = table_names(header)
     contradiction = _contradiction(spec)
     parsed: list[tuple[Record, dict[str, str], dict[str, Any], str]] = []
+    # Each field's reading of each distinct cell, parsed once: most columns repeat from row
+    # to row (a plan's id, routine, condition; the action), and a field's reading of a cell
+    # is always the same value (never a mutable one) or the same refusal.
+    read: dict[tuple[Field, str], Any] = {}
     for record in good:
         cells = dict(zip(names, record.cells, strict=True))
         errors = []
-        try:
-            action = _ACTION.from_text(cells.get("action", "")) or "add"
-        except InvalidValue as err:
-            errors.append(err)
-            action = "add"
+        action = _read_cell(read, _ACTION, cells.get("action", ""))
+        if isinstance(action, InvalidValue):
+            errors.append(action)
+            action = None
+        action = action or "add"
         values = {}
         for f in spec.fields:
             if action == "delete" and f.name != spec.key:
                 continue
-            try:
-                values[f.name] = f.from_text(cells.get(f.name, ""))
-            except InvalidValue as err:
-                errors.append(err)
+            value = _read_cell(read, f, cells.get(f.name, ""))
+            if isinstance(value, InvalidValue):
+                errors.append(value)
+            else:
+                values[f.name] = value
         if not errors and action != "delete" and {"routine", "condition"} <= values.keys():
             why = contradiction(values["routine"], values["condition"])
             if why:
@@ -396,3 +401,17 @@ def _parse(
         if not errors:
             parsed.append((record, cells, values, action))
     return parsed, problems
+
+
+def _read_cell(read: dict[tuple[Field, str], Any], field: Field, cell: str) -> Any:
+    """``field``'s value of ``cell``, or the `InvalidValue` refusing it, via ``read``."""
+    try:
+        return read[field, cell]
+    except KeyError:
+        pass
+    try:
+        value = field.from_text(cell)
+    except InvalidValue as err:
+        value = err
+    read[field, cell] = value
+    return value
