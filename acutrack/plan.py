@@ -34,9 +34,12 @@ __all__ = [
     "next_slot",
     "plan_slots",
     "planned_words",
+    "press_words",
     "progress",
     "schedule",
+    "shown",
     "smallest_p",
+    "start_planned",
     "to_ics",
 ]
 
@@ -45,6 +48,8 @@ __all__ = [
 # 1970 in UTC, and a last day of a year-long plan before the year 10000.
 SEEDS = range(2**31)
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(9998, 12, 31)
+#: What stands for a slot's real or sham until its session starts.
+CONCEALED = "shown when you start"
 #: The least time between two planned sessions, so that one's relief has faded before the
 #: next one's "before" is rated (a carry-over guard).
 MIN_GAP = timedelta(hours=4)
@@ -355,7 +360,8 @@ def next_slot(
     plan: list[Slot] | None = None,
     day: date | None = None,
 ) -> Slot | None:
-    """The open slot of the active plan that a session on ``day`` fills (`due_slot`).
+    """The open slot of the active plan that a session on ``day`` fills (`due_slot`), or
+    the one whose session was started and is not logged yet.
 
     Parameters
     ----------
@@ -380,10 +386,11 @@ def next_slot(
         except InvalidValue:
             return None
         slots = [s for s in slots if s.routine in arms]
+    begun = _started(slots)  # a session started and not logged comes first
     due = due_slot(slots, journal.now().date() if day is None else day)
     if due is None or paused(journal):
         return None
-    return due.slot
+    return begun or due.slot
 
 
 @dataclass(frozen=True)
@@ -458,7 +465,7 @@ def due_slot(slots: list[Slot], day: date) -> Due | None:
 
 def log_planned(
     journal: Journal,
-    pain_before: int,
+    pain_before: int | None,
     pain_after: int,
     routine: str | None = None,
     condition: str | None = None,
@@ -470,6 +477,7 @@ def log_planned(
     *,
     slot: str | None = None,
     early: bool = False,
+    started: bool = False,
 ) -> Session:
     """Record a planned session: it fills the slot of the active plan due on its day.
 
@@ -484,11 +492,16 @@ def log_planned(
     journal : Journal
         Where to log.
     pain_before, pain_after, routine, condition, points, duration_min, location, started_at, notes
-        As for `Journal.log_session`; ``routine`` and ``condition`` default to the slot's.
+        As for `Journal.log_session`; ``routine`` and ``condition`` default to the slot's,
+        and for a started slot (`start_planned`) the pain before and the time to its start.
     slot : str, optional
         Fill this slot (by id) instead of the one due: a form that showed a slot passes it.
     early : bool
         Allow a slot due on a later day than the session's.
+    started : bool
+        Only the slot started with `start_planned`: how a person who did not see the
+        routine before the session logs it (the command line and the forms). Without it,
+        a slot may be started and filled at once, by a program that knows what was pressed.
 
     Returns
     -------
@@ -501,29 +514,142 @@ def log_planned(
         Field ``slot`` when no slot can be filled now (none open, due later, paused), or
         ``routine``/``condition`` when they contradict the slot.
     """
-    when = journal.now() if started_at is None else _session_time(journal, started_at)
-    fields = dict(
-        pain_before=pain_before,
-        pain_after=pain_after,
-        duration_min=duration_min,
-        location=location,
-        started_at=when,
-        notes=notes,
-    )
+    given = None if started_at is None else _session_time(journal, started_at)
 
     def choose(slots: list[Slot]) -> tuple[Slot, dict[str, Any]]:
-        why = paused(journal)
-        if why:
-            raise InvalidValue("slot", slot, f"a planned session cannot be logged now: {why}")
-        chosen = _chosen(slots, slot, when.date(), early)
+        _refuse_while_paused(journal, slot, "logged")
+        begun = _started(slots)
+        if begun is not None and slot is not None and slot != begun.slot:
+            raise InvalidValue("slot", slot, _one_at_a_time(begun))
+        if begun is None and started:
+            waiting = _newest_open(slots)
+            raise InvalidValue("slot", slot, _START_FIRST if waiting else _NONE_OPEN)
+        when = given or (begun.started_at if begun else None) or journal.now()
+        if begun is not None:
+            chosen = begun
+            if when < begun.started_at:
+                raise InvalidValue(
+                    "started_at",
+                    when,
+                    f"a time from when the planned session was started "
+                    f"({begun.started_at:%a %d %b %H:%M}) on: a started session is logged "
+                    "as it happened, not earlier",
+                )
+        else:
+            chosen = _chosen(slots, slot, when.date(), early)
+            _check_gap(journal, slots, chosen, when)
         _check_fits(chosen, routine, condition, when.date())
-        _check_gap(journal, slots, chosen, when)
         kept = points
         if chosen.leave_out and kept is None:
             kept = chosen.points_of(journal.catalog.routine(chosen.routine).points)
-        return chosen, dict(fields, routine=chosen.routine, condition=chosen.condition, points=kept)
+        before = chosen.pain_before if pain_before is None and begun else pain_before
+        return chosen, dict(
+            pain_before=before,
+            pain_after=pain_after,
+            duration_min=duration_min,
+            location=location,
+            started_at=when,
+            notes=notes,
+            routine=chosen.routine,
+            condition=chosen.condition,
+            points=kept,
+        )
 
     return journal.fill_slot(choose)
+
+
+def start_planned(
+    journal: Journal,
+    pain_before: int,
+    *,
+    started_at: datetime | str | None = None,
+    slot: str | None = None,
+    early: bool = False,
+) -> Slot:
+    """Start the planned session due now: record the pain before, then learn what to press.
+
+    Until a session starts, its slot's routine and condition are not shown (a person who
+    knew a sham session was next could put it off to a better moment). Starting commits:
+    the slot is recorded as started with the pain before, and only its session can fill
+    it (`log_planned`). The slot is chosen as `log_planned` chooses it.
+
+    Parameters
+    ----------
+    journal : Journal
+        Whose plan.
+    pain_before : int
+        Pain before the session, 0–10.
+    started_at : datetime or str, optional
+        When it starts; now by default.
+    slot : str, optional
+        Start this slot (by id) rather than the one due: a form that showed it passes it.
+    early : bool
+        Allow a slot due on a later day.
+
+    Returns
+    -------
+    Slot
+        The started slot: now its routine and condition may be shown (`press_words`).
+    """
+    when = journal.now() if started_at is None else _session_time(journal, started_at)
+
+    def choose(slots: list[Slot]) -> tuple[Slot, int, datetime]:
+        _refuse_while_paused(journal, slot, "started")
+        begun = _started(slots)
+        if begun is not None:
+            raise InvalidValue("slot", begun.slot, _one_at_a_time(begun))
+        chosen = _chosen(slots, slot, when.date(), early)
+        _check_gap(journal, slots, chosen, when)
+        return chosen, pain_before, when
+
+    return journal.start_slot(choose)
+
+
+def press_words(journal: Journal, slot: Slot) -> str:
+    """What a started slot asks to press, in words: routine, real or sham, points, minutes."""
+    routine = journal.catalog.routine(slot.routine)
+    points = slot.points_of(routine.points)
+    minutes = routine.default_minutes
+    timing = f", about {minutes:g} min" if minutes else ""
+    return f"{_what(slot)}: press {', '.join(points)}{timing}"
+
+
+def shown(journal: Journal, slot: Slot) -> tuple[str, str]:
+    """A slot's routine and condition as a person may see them before its session starts.
+
+    A slot not yet started shows the routine it tests (its real arm) and "shown when you
+    start" for real or sham, or for whether a leave-one-out slot leaves its point out;
+    a started or done slot shows what it asked for.
+    """
+    if slot.open and not slot.started:
+        return _arms(journal, slot.routine)[0][0], CONCEALED
+    what = f"{slot.routine} without {slot.leave_out}" if slot.leave_out else slot.routine
+    return what, slot.condition
+
+
+def _refuse_while_paused(journal: Journal, slot: str | None, what: str) -> None:
+    why = paused(journal)
+    if why:
+        raise InvalidValue("slot", slot, f"a planned session cannot be {what} now: {why}")
+
+
+def _started(slots: list[Slot]) -> Slot | None:
+    """The active plan's slot whose session was started and is not logged yet."""
+    return next((s for s in _newest_open(slots) if s.started), None)
+
+
+_NONE_OPEN = "no planned session is open: log it off the plan"
+_START_FIRST = (
+    "a planned session that was started first: rate your pain before and see what to press "
+    "with acutrack next --start --before N (real or sham stays hidden until then)"
+)
+
+
+def _one_at_a_time(begun: Slot) -> str:
+    return (
+        f"one planned session at a time: the one started {begun.started_at:%a %d %b %H:%M} "
+        "is not logged yet (log it with its pain after: acutrack log --planned --after N)"
+    )
 
 
 def planned_words(journal: Journal, session: Session) -> str:
@@ -559,7 +685,7 @@ def _chosen(slots: list[Slot], slot: str | None, day: date, early: bool) -> Slot
         return found[0]
     due = due_slot(_newest_open(slots), day)
     if due is None:
-        raise InvalidValue("slot", None, "no planned session is open: log it off the plan")
+        raise InvalidValue("slot", None, _NONE_OPEN)
     if due.early and not early:
         raise InvalidValue(
             "slot",

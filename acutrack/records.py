@@ -92,6 +92,11 @@ class Slot:
     closed_at : datetime or None
         When its plan was ended (replaced by a new plan) with this slot not done: it is
         never done, and the plan counts as ended early.
+    started_at : datetime or None
+        When its session was started: the pain before was rated, then the routine (real
+        or sham) shown. A started slot is done by that session and no other.
+    pain_before : int or None
+        The pain before, rated when the session was started.
     """
 
     slot: str
@@ -105,6 +110,8 @@ class Slot:
     leave_out: str | None = None
     reopened: int = 0
     closed_at: datetime | None = None
+    started_at: datetime | None = None
+    pain_before: int | None = None
 
     @property
     def filled(self) -> bool:
@@ -115,6 +122,11 @@ class Slot:
     def open(self) -> bool:
         """Whether a session may still do this slot: not done, and its plan not ended."""
         return self.session_id is None and self.closed_at is None
+
+    @property
+    def started(self) -> bool:
+        """Whether its session was started (its condition shown) and is not yet logged."""
+        return self.open and self.started_at is not None
 
     def points_of(self, points: Iterable[str]) -> tuple[str, ...]:
         """The points to press for this slot, of its routine's ``points``: all of them, or

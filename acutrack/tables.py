@@ -203,9 +203,11 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             IdField("leave_out", required=False, allowed=allowed, pattern=CODE_PATTERN),
             IntField("reopened", low=0, high=1000, required=False),
             TimeField("closed_at", required=False),
+            TimeField("started_at", required=False),
+            IntField("pain_before", required=False),
         ),
         key="slot",
-        added_later=("leave_out", "reopened", "closed_at"),
+        added_later=("leave_out", "reopened", "closed_at", "started_at", "pain_before"),
     )
 
 

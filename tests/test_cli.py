@@ -253,7 +253,7 @@ def test_bad_values_are_one_line_with_status_2(tmp_path, args, words):
 
 @pytest.mark.parametrize(
     "args",
-    [(), ("frobnicate",), ("log", "--after", "3"), ("rate",), ("show", "--last", "many")],
+    [(), ("frobnicate",), ("log", "--before", "3"), ("rate",), ("show", "--last", "many")],
 )
 def test_usage_errors_exit_2(args):
     result = run(*args, process=True)

@@ -120,7 +120,12 @@ def test_session_form_offers_the_suggested_slot_unticked(journal):
     assert f"due {slot.due:%a %d %b}; 0 of 2 done" in form.planned.box.description
     assert slot.condition not in form.planned.box.description  # shown once ticked
     assert form.routine.value == "back"  # nothing is taken from the plan unasked
+    form.planned.box.value = True  # without the pain before: refused, nothing shown
+    assert not form.planned.box.value and "rated first" in form.feedback.value
+    assert form.routine.value == "back" and not plan_slots(journal)[0].started
+    form.before.value = 6
     form.planned.box.value = True
+    assert plan_slots(journal)[0].started and plan_slots(journal)[0].pain_before == 6
     assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
     assert form.routine.disabled and form.condition.disabled
     form.planned.box.value = False
@@ -137,9 +142,10 @@ def test_session_form_fills_a_slot_only_when_ticked(timed_journal, clock):
     assert next_slot(journal) == slots[0]
     for i, slot in enumerate(slots):
         clock.advance()  # planned sessions lie hours apart
+        form.before.value = 6
         form.planned.box.value = True
         assert (form.routine.value, form.condition.value) == (slot.routine, slot.condition)
-        form.before.value, form.after.value = 6, 3
+        form.after.value = 3
         form.save.click()
         assert f"the planned session due {slot.due:%a %d %b} · {i + 1} of 4 done" in (
             form.feedback.value
@@ -158,8 +164,9 @@ def test_guided_session_fills_a_slot_of_ones_own_routine_as_sham(timed_journal, 
     guided = GuidedSession(journal, clock=timer, timer=False)
     for i, slot in enumerate(slots):
         clock.advance()
+        guided.before.value = 6
         guided.planned.box.value = True
-        assert guided.planned.chosen == slot and guided.routine.value == "mine"
+        assert guided.planned.chosen.slot == slot.slot and guided.routine.value == "mine"
         guided.start_button.click()
         timer.advance(30, guided)
         guided.stop_button.click()
@@ -255,9 +262,9 @@ def test_guided_session_follows_the_plan(journal):
     first = make_plan(journal, ["stress"], weeks=1, sessions_per_week=2, seed=4, anyway=True)[0]
     clock = FakeClock()
     guided = GuidedSession(journal, clock=clock, timer=False)
+    guided.before.value = 6
     guided.planned.box.value = True
     assert guided.routine.value == first.routine
-    guided.before.value = 6
     guided.start_button.click()
     clock.advance(30, guided)
     guided.stop_button.click()

@@ -15,7 +15,7 @@ import pytest
 import acutrack as at
 from acutrack.forms import CheckInForm, CorrectionForm, GuidedSession, SessionForm
 from acutrack.forms.guided import BEEP
-from acutrack.plan import log_planned, make_plan
+from acutrack.plan import log_planned, make_plan, plan_slots, start_planned
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+01:00")
 
@@ -109,6 +109,7 @@ def test_the_next_planned_slot_moves_on_in_every_form(journal):
     guided = GuidedSession(journal, clock=FakeClock(), timer=False)
     for f in (form, other, guided):
         assert f"due {first.due:%a %d %b}; 0 of 2 done" in f.planned.box.description
+    form.before.value = 6
     form.planned.box.value = True
     save_session(form)
     for f in (form, other, guided):
@@ -120,6 +121,7 @@ def test_the_next_planned_slot_moves_on_in_every_form(journal):
 def test_a_slot_filled_in_another_kernel_is_not_filled_again(journal):
     first, second = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=6, anyway=True)
     form = SessionForm(journal)
+    form.before.value = 6
     form.planned.box.value = True
     log_planned(journal, 6, 3, routine=first.routine, condition=first.condition, slot=first.slot)
     form.before.value, form.after.value = 6, 2
@@ -282,3 +284,24 @@ def test_guided_session_marks_the_point_on_a_body_figure(journal):
     again.routine.value = "mine"
     again.start_button.click()
     assert bytes(again.figure.value) == first
+
+
+def test_a_session_started_on_the_command_line_is_finished_in_the_form(timed_journal, clock):
+    journal = timed_journal
+    make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=7, anyway=True)
+    started = start_planned(journal, 7, early=True)
+    clock.advance(hours=0.25)
+    form = SessionForm(journal)
+    assert form.planned.box.value and form.planned.box.disabled  # starting commits
+    shown = (form.routine.value, form.condition.value, form.before.value)
+    assert shown == (started.routine, started.condition, 7)
+    assert "started" in form.planned.box.description
+    guided = GuidedSession(journal, clock=FakeClock(), timer=False)
+    assert guided.planned.box.value and guided.routine.value == started.routine
+    assert guided.before.value == 7
+    form.after.value = 4
+    form.save.click()
+    assert "acutrack-ok" in form.feedback.value, form.feedback.value
+    stored = journal.sessions().iloc[-1]
+    assert stored["started_at"] == started.started_at  # when it started, not when saved
+    assert plan_slots(journal)[0].session_id == stored["id"]

@@ -211,9 +211,12 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     # The plan's first session is due on 1 Dec: a session on 24 Nov is simply off the plan.
     assert "plan" not in unplanned.stdout
     assert "back (real)" in unplanned.stdout  # the plan's routine is not taken unasked
-    early = run("log", "--before", "6", "--after", "4", "--planned", journal=j)
+    early = run("next", "--start", "--before", "6", journal=j)
     assert early.returncode == 2 and "--early" in early.stderr  # due on 1 Dec, not 24 Nov
-    logged = run("log", "--before", "6", "--after", "4", "--planned", "--early", journal=j)
+    started = run("next", "--start", "--before", "6", "--early", journal=j)
+    assert started.returncode == 0, started.stderr
+    assert f"Now {first.routine} ({first.condition}): press " in started.stdout
+    logged = run("log", "--after", "4", "--planned", journal=j)
     assert logged.returncode == 0, logged.stderr
     assert "the planned session due Tue 01 Dec · 1 of 4 done · next: Fri 04 Dec" in logged.stdout
     assert first.slot not in logged.stdout  # dates in words, not ids
@@ -222,11 +225,8 @@ def test_plan_and_log_from_the_command_line(tmp_path):
     shown = run("plan", journal=j)
     assert stored["id"] in shown.stdout
     second = plan.next_slot(at.Journal(j))
-    on_the_day = run(
-        *("log", "--before", "5", "--after", "4", "--planned"),
-        journal=j,
-        now=second.due.isoformat(),
-    )
+    assert run("next", "--start", "--before", "5", journal=j, now=second.due.isoformat())
+    on_the_day = run("log", "--after", "4", "--planned", journal=j, now=second.due.isoformat())
     assert on_the_day.returncode == 0, on_the_day.stderr  # due today: no --early needed
     assert "the planned session due that day · 2 of 4 done" in on_the_day.stdout
     bad = run("plan", "--new", "--per-week", "3", journal=j)
@@ -309,8 +309,10 @@ def test_a_damaged_plan_file_is_reported(journal):
 def test_log_planned_needs_an_open_slot(tmp_path):
     no_plan = run("log", "--before", "6", "--after", "4", "--planned", journal=tmp_path / "j")
     assert no_plan.returncode == 2 and "no planned session is open" in no_plan.stderr
-    early_only = run("log", "--before", "6", "--after", "4", "--early", journal=tmp_path / "j")
-    assert early_only.returncode == 2 and "--early goes with --planned" in early_only.stderr
+    early_only = run("next", "--early", journal=tmp_path / "j")
+    assert early_only.returncode == 2 and "--early go with --start" in early_only.stderr
+    no_before = run("log", "--after", "4", journal=tmp_path / "j")
+    assert no_before.returncode == 2 and "--before is required" in no_before.stderr
     assert not (tmp_path / "j" / "sessions.csv").exists()
 
 

@@ -1,6 +1,7 @@
 """A plan followed day by day: the slot a planned session fills is the one its calendar day
-asks for, overdue slots are said, and a routine that contradicts the slot is refused in the
-slot's own words. Driven through the command line in-process, with a clock the test sets."""
+asks for, overdue slots are said, real or sham stays hidden until the session starts, and a
+routine that contradicts the slot is refused in the slot's own words. Driven through the
+command line in-process, with a clock the test sets."""
 
 from __future__ import annotations
 
@@ -43,40 +44,97 @@ def _log(journal, when, *args):
     return run("log", "--before", "6", "--after", "4", *args, journal=journal, now=when)
 
 
+def _start(journal, when, *args):
+    return run("next", "--start", "--before", "6", *args, journal=journal, now=when)
+
+
+def _planned(journal, when):
+    """Start the planned session due at ``when``, then log it: what each command said."""
+    started = _start(journal, when)
+    assert started.returncode == 0, started.stderr
+    logged = run("log", "--planned", "--after", "4", journal=journal, now=when)
+    assert logged.returncode == 0, logged.stderr
+    return started.stdout, logged.stdout
+
+
 def test_the_slot_due_that_day_is_filled_not_the_first_open_one(planned):
     journal, slots = planned
     tuesday = "2026-12-01T19:05:00+00:00"  # Monday's slot was missed
-    out = _log(journal, tuesday, "--planned")
-    assert out.returncode == 0, out.stderr
+    started, logged = _planned(journal, tuesday)
     filled = {s.slot: s.session_id for s in plan.plan_slots(at.Journal(journal))}
     assert filled[slots[1].slot] and not filled[slots[0].slot]
-    assert "the planned session due that day · 1 of 8 done" in out.stdout
-    assert "1 overdue (Mon 30 Nov)" in out.stdout
+    assert "the planned session due that day" in started
+    assert f"Now {slots[1].routine} ({slots[1].condition}): press " in started
+    assert "the planned session due that day · 1 of 8 done" in logged
+    assert "1 overdue (Mon 30 Nov)" in logged
     stored = at.Journal(journal).sessions().iloc[-1]
     assert (stored["routine"], stored["condition"]) == (slots[1].routine, slots[1].condition)
+    assert (stored["pain_before"], str(stored["started_at"])) == (6, "2026-12-01 19:05:00+00:00")
 
 
 def test_with_none_due_that_day_the_earliest_overdue_slot_is_filled_and_said(planned):
     journal, slots = planned
-    out = _log(journal, "2026-12-02T09:00:00+00:00", "--planned")  # a Wednesday: none due
-    assert out.returncode == 0, out.stderr
-    assert "the planned session overdue since Mon 30 Nov" in out.stdout
-    assert "1 overdue (Tue 01 Dec)" in out.stdout
+    started, logged = _planned(journal, "2026-12-02T09:00:00+00:00")  # a Wednesday
+    assert "the planned session overdue since Mon 30 Nov" in started
+    assert "the planned session overdue since Mon 30 Nov" in logged
+    assert "1 overdue (Tue 01 Dec)" in logged
     done = [s for s in plan.plan_slots(at.Journal(journal)) if s.filled]
     assert [s.slot for s in done] == [slots[0].slot]
 
 
 def test_a_routine_that_contradicts_the_slot_is_refused_in_its_words(planned):
     journal, slots = planned
-    saturday = slots[3]
-    wrong = "back-sham" if saturday.condition == "real" else "back"
-    out = _log(journal, "2026-12-05T19:00:00+00:00", "--planned", "--routine", wrong)
+    saturday = "2026-12-05T19:00:00+00:00"
+    for day in (
+        "2026-11-30T19:00:00+00:00",
+        "2026-12-01T19:00:00+00:00",
+        "2026-12-03T19:00:00+00:00",
+    ):
+        _planned(journal, day)
+    assert _start(journal, saturday).returncode == 0
+    wrong = "back-sham" if slots[3].condition == "real" else "back"
+    out = run("log", "--planned", "--after", "4", "--routine", wrong, journal=journal, now=saturday)
     assert out.returncode == 2
-    assert (
-        f"the planned session due today is {saturday.routine} ({saturday.condition})" in out.stderr
+    assert f"the planned session due today is {slots[3].routine} ({slots[3].condition})" in (
+        out.stderr
     )
     assert "press that, or log this session off the plan" in out.stderr
+    assert len(at.Journal(journal).sessions()) == 3
+
+
+def test_a_planned_session_is_logged_only_once_started(planned):
+    journal, _ = planned
+    tuesday = "2026-12-01T19:05:00+00:00"
+    out = run("log", "--planned", "--before", "6", "--after", "4", journal=journal, now=tuesday)
+    assert out.returncode == 2 and "acutrack next --start --before N" in out.stderr
     assert not (journal / "sessions.csv").exists()
+    assert _start(journal, tuesday).returncode == 0
+    again = _start(journal, tuesday)
+    assert again.returncode == 2 and "one planned session at a time" in again.stderr
+    earlier = run(
+        *("log", "--planned", "--after", "4", "--at", "2026-12-01 18:00"),
+        journal=journal,
+        now=tuesday,
+    )
+    assert earlier.returncode == 2 and "not earlier" in earlier.stderr  # no backdating
+
+
+def test_no_output_before_a_session_names_a_future_slots_condition(planned, tmp_path):
+    journal, _ = planned
+    sunday = "2026-11-29T12:00:00+00:00"
+    said = [
+        run("plan", journal=journal, now=sunday).stdout,
+        run("next", journal=journal, now=sunday).stdout,
+        # Off the plan on a day a session is due: what follows the session's own words.
+        _log(journal, "2026-11-30T08:00:00+00:00").stdout.split("·", 1)[1],
+        run("plan", "--ics", str(tmp_path / "p.ics"), journal=journal, now=sunday).stdout,
+        (tmp_path / "p.ics").read_text(encoding="utf-8"),
+    ]
+    for text in said:
+        words = text.lower().replace("real or sham", "")  # the column and the reminder
+        assert "sham" not in words and "(real)" not in words, text
+    table = said[0].splitlines()[2:]
+    assert len(table) == 8 and all("shown when you start" in row for row in table)
 
 
 def test_off_the_plan_a_waiting_session_is_mentioned_without_its_condition(planned):
@@ -90,21 +148,19 @@ def test_off_the_plan_a_waiting_session_is_mentioned_without_its_condition(plann
 def test_a_later_slot_needs_early_and_a_done_plan_has_none(planned):
     journal, slots = planned
     sunday = "2026-11-29T12:00:00+00:00"
-    refused = _log(journal, sunday, "--planned")
+    refused = _start(journal, sunday)
     assert refused.returncode == 2 and "due on Mon 30 Nov" in refused.stderr
     assert "--early" in refused.stderr
     for i, slot in enumerate(slots):
-        when = (slot.due + timedelta(minutes=5)).isoformat()
-        out = _log(journal, when, "--planned")
-        assert out.returncode == 0, out.stderr
-        assert f"{i + 1} of 8 done" in out.stdout
-    last = _log(journal, "2026-12-14T09:00:00+00:00", "--planned")
+        _, logged = _planned(journal, (slot.due + timedelta(minutes=5)).isoformat())
+        assert f"{i + 1} of 8 done" in logged
+    last = _start(journal, "2026-12-14T09:00:00+00:00")
     assert last.returncode == 2 and "no planned session is open" in last.stderr
 
 
 def test_plan_shows_progress_in_words_before_the_table(planned):
     journal, _ = planned
-    _log(journal, "2026-12-01T19:05:00+00:00", "--planned")
+    _planned(journal, "2026-12-01T19:05:00+00:00")
     shown = run("plan", journal=journal, now="2026-12-02T09:00:00+00:00").stdout
     first = shown.splitlines()[0]
     assert first == "Progress: 1 of 8 done · next: Thu 03 Dec · 1 overdue (Mon 30 Nov)"

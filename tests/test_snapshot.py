@@ -93,9 +93,11 @@ def test_log_planned_and_the_report_read_each_file_once(tmp_path, reads):
 
     journal = a_month(tmp_path / "j")
     env = dict(__import__("os").environ, ACUTRACK_TEST_NOW=(T + timedelta(days=30)).isoformat())
+    start = ["--journal", str(journal.path), "next", "--start", "--before", "6", "--early"]
+    assert in_process(start, env=env).returncode == 0
     reads.clear()
-    argv = ["--journal", str(journal.path), "log", "--before", "6", "--after", "4", "--planned"]
-    logged = in_process([*argv, "--early"], env=env)
+    argv = ["--journal", str(journal.path), "log", "--after", "4", "--planned"]
+    logged = in_process(argv, env=env)
     assert logged.returncode == 0, logged.stderr
     # What the write holds under its locks is read again there: the plan slot it fills,
     # and the red-flag screen that may pause it (safety is never judged on an old view).

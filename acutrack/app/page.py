@@ -72,7 +72,7 @@ class TwoWeeksChart(Form):
         self.next.value = (
             f"<b>Planned session</b>: {Due(slot, day).words()} "
             f"({progress(self.journal.plan_slots(slot.plan), day).words()}). "
-            "Tick its box in the quick log when you do it."
+            "In the quick log, rate your pain before, then tick its box: the routine shows then."
             if slot
             else ""
         )

@@ -44,6 +44,7 @@ _HOMES = {
     "validate": "entries",
     "sample": "kit",
     "plan": "planning",
+    "next": "planning",
     "remind": "reminding",
     "report": "sharing",
     "peg": "recording",

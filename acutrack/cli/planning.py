@@ -1,5 +1,6 @@
 """``acutrack plan``: the experiment plan shown, or a new randomised one made (real
-against sham, or leave-one-out), with what it can find and its calendar file."""
+against sham, or leave-one-out), with what it can find and its calendar file; ``acutrack
+next``: the next planned session, started (pain before first, then what to press)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,19 @@ import argparse
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
-from .common import _journal, _path, _whole
+from .common import _journal, _path, _Usage, _whole
 from .terminal import _line, _say, _table
-from .times import _date
+from .times import _AT_HELP, _date, _time
 
 if TYPE_CHECKING:
     from .common import Declare
 
 
 def add_parsers(command: Declare) -> None:
-    """Declare ``plan``."""
+    """Declare ``plan`` and ``next``."""
+    _next_options(
+        command("next", _cmd_next, "the next planned session: start it to see what to press")
+    )
     plan = command("plan", _cmd_plan, "show the experiment plan, or make a randomised one")
     plan.add_argument("--new", action="store_true", help="make a new plan (it becomes active)")
     plan.add_argument(
@@ -50,8 +54,59 @@ def add_parsers(command: Declare) -> None:
     )
 
 
+def _next_options(following) -> None:
+    following.add_argument(
+        "--start",
+        action="store_true",
+        help="start it: record the pain before, then see the routine (real or sham) to press",
+    )
+    following.add_argument("--before", metavar="PAIN", help="with --start: pain before, 0-10")
+    following.add_argument("--at", help=_AT_HELP.replace("when:", "when it starts:"))
+    following.add_argument(
+        "--early", action="store_true", help="with --start: a session due on a later day"
+    )
+
+
+def _cmd_next(args: argparse.Namespace) -> int:
+    from ..plan import Due, active_plan, next_slot, press_words, progress, start_planned
+
+    journal = _journal(args)
+    if (args.before is not None or args.early) and not args.start:
+        raise _Usage("--before and --early go with --start")
+    slots = active_plan(journal)
+    day = journal.now().date()
+    begun = next((s for s in slots if s.started), None)
+    if args.start:
+        if args.before is None:
+            raise _Usage("--start needs --before: your pain now, 0-10, before you press")
+        when = _time(args.at, journal.now()) if args.at else None
+        begun = start_planned(journal, args.before, started_at=when, early=args.early)
+    elif begun is None:
+        waiting = next_slot(journal, plan=slots)
+        if waiting is None:
+            _say(
+                "no planned session is open"
+                if not slots
+                else "planned sessions wait: see acutrack screen"
+            )
+            return 0
+        _say(
+            f"Next planned session: {Due(waiting, day).words()} "
+            f"({progress(slots, day).words()}). Real or sham is shown when you start it: "
+            "acutrack next --start --before N (your pain now, 0-10)."
+        )
+        return 0
+    due = Due(begun, begun.started_at.date()).words().replace("due today", "due that day")
+    _say(
+        f"Started {begun.started_at:%a %d %b %H:%M} (the planned session {due}), pain before "
+        f"{begun.pain_before}. Now {press_words(journal, begun)}. Then log it: acutrack log "
+        "--planned --after N"
+    )
+    return 0
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from ..plan import active_plan, make_plan, plan_slots, progress, to_ics
+    from ..plan import active_plan, make_plan, plan_slots, progress, shown, to_ics
 
     journal = _journal(args)
     slots = [] if args.new else plan_slots(journal)
@@ -87,20 +142,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         _say(_plan_power(journal, slots))
     _say(f"Progress: {progress(slots, journal.now().date()).words()}")
     rows = [
-        (
-            f"{s.due:%a %d %b %H:%M}",
-            f"{s.routine} without {s.leave_out}" if s.leave_out else s.routine,
-            s.condition,
-            s.session_id or "",
-            s.slot,
-            s.block,
-        )
-        for s in slots
+        (f"{s.due:%a %d %b %H:%M}", *shown(journal, s), _state(s), s.slot, s.block) for s in slots
     ]
-    _say(_table(rows, ("due", "routine", "condition", "done by", "slot", "block")))
+    _say(_table(rows, ("due", "routine", "real or sham", "done", "slot", "block")))
     if args.ics:
         _line(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0
+
+
+def _state(slot) -> str:
+    """A slot's state in words, for the plan's table."""
+    if slot.filled:
+        return f"by {slot.session_id}"
+    if slot.closed_at is not None:
+        return "plan ended"
+    return f"started {slot.started_at:%a %H:%M}" if slot.started else "not yet"
 
 
 def _plan_power(journal, slots) -> str:

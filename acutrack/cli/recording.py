@@ -67,7 +67,11 @@ def add_parsers(command: Declare) -> None:
 
 
 def _log_options(log) -> None:
-    log.add_argument("--before", required=True, metavar="PAIN", help="pain before, 0-10")
+    log.add_argument(
+        "--before",
+        metavar="PAIN",
+        help="pain before, 0-10 (with --planned after acutrack next --start: as given there)",
+    )
     log.add_argument("--after", required=True, metavar="PAIN", help="pain after, 0-10")
     log.add_argument("--routine", help="routine (default: back, or the planned one with --planned)")
     log.add_argument("--condition", help="real or sham (default: the routine's own, else real)")
@@ -81,9 +85,6 @@ def _log_options(log) -> None:
         action="store_true",
         help="this session is the plan's next one: it fills that slot (routine and "
         "condition from the plan)",
-    )
-    log.add_argument(
-        "--early", action="store_true", help="with --planned: before the slot's due day"
     )
 
 
@@ -121,8 +122,8 @@ def _screen_options(screen) -> None:
 def _cmd_log(args: argparse.Namespace) -> int:
     journal = _journal(args)
     points = ";".join(args.points) if args.points else None
-    if args.early and not args.planned:
-        raise _Usage("--early goes with --planned")
+    if args.before is None and not args.planned:
+        raise _Usage("--before is required: your pain before the session, 0-10")
     fields = dict(
         pain_before=args.before,
         pain_after=args.after,
@@ -131,13 +132,14 @@ def _cmd_log(args: argparse.Namespace) -> int:
         points=points,
         duration_min=args.minutes,
         location=args.location,
-        started_at=_time(args.at, journal.now()),
+        # A planned session started with `acutrack next --start` keeps its start time.
+        started_at=_time(args.at, journal.now()) if args.at or not args.planned else None,
         notes=args.note,
     )
     if args.planned:
         from ..plan import log_planned
 
-        session = log_planned(journal, **fields, early=args.early)
+        session = log_planned(journal, **fields, started=True)
     else:
         session = journal.log_session(**{**fields, "routine": args.routine or "back"})
     _line(f"stored session {session.describe()}{_plan_note(journal, session)}")

@@ -19,7 +19,7 @@ import ipywidgets as w
 from ..errors import AcutrackError, InvalidValue, shown
 from ..fields import local_readings
 from ..journal import Journal
-from ..plan import Due, log_planned, next_slot, planned_words, progress
+from ..plan import Due, log_planned, next_slot, planned_words, progress, start_planned
 from ..records import Session, Slot
 from ..timeline import latest_entries
 
@@ -461,13 +461,25 @@ class Form:
         )
 
 
+def _rate_first() -> None:
+    raise InvalidValue(
+        "pain_before",
+        None,
+        "your pain before, rated first: the planned routine (real or sham) is shown once "
+        "the session starts",
+    )
+
+
 class PlannedSession:
     """A tick box: "this session is the plan's next one", shown while a plan has one open.
 
-    Ticking it is how a person says which slot a session fills; unticked, a session is
-    logged off the plan, whatever its routine. ``source`` gives the next open slot
-    (default: the journal's active plan) and ``on_change`` is called when it is ticked or
-    unticked.
+    Ticking it starts the planned session: the pain before must be rated first, then the
+    slot is recorded as started (`plan.start_planned`) and only then are its routine and
+    real or sham shown (``on_change`` fills them in). Starting commits: a started slot
+    stays ticked until its session is saved. Unticked, a session is logged off the plan,
+    whatever its routine. ``source`` gives the next open slot (default: the journal's
+    active plan), ``before`` the pain before as rated so far, and ``attempt`` runs an
+    action and shows its error (the form's `Form._attempt`).
     """
 
     def __init__(
@@ -475,31 +487,71 @@ class PlannedSession:
         journal: Journal,
         on_change: Callable[[], None],
         source: Callable[[], Slot | None] | None = None,
+        *,
+        before: Callable[[], int | None] = lambda: None,
+        attempt: Callable[[Callable[[], Any]], tuple[bool, Any]] | None = None,
     ) -> None:
         self.journal = journal
         self.source = source or (lambda: next_slot(journal))
+        self.before = before
+        self.attempt = attempt or (lambda action: (True, action()))
+        self.on_change = on_change
         self.slot: Slot | None = None
         self.box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
         self.box.add_class("acutrack-planned")
-        self.box.observe(lambda _change: on_change(), names="value")
-        self.refresh()
+        self.refresh()  # before observing: the form follows a started slot once it is built
+        self.box.observe(self._ticked, names="value")
+
+    def _ticked(self, change: dict[str, Any]) -> None:
+        slot = self.slot
+        if change["new"] and slot is not None and not slot.started:
+            pain = self.before()
+            if pain is None:
+                self.attempt(_rate_first)
+                self.box.value = False
+                return
+            ok, started = self.attempt(lambda: start_planned(self.journal, pain, slot=slot.slot))
+            if not ok:
+                self.box.value = False
+                return
+            self.slot = started
+            self._describe()
+        self.on_change()
 
     def refresh(self) -> None:
         """Read the next open slot again; the tick stays only while it is the same slot."""
         slot = self.source()
         same = slot is not None and self.slot is not None and slot.slot == self.slot.slot
         self.slot = slot
-        if not same:
+        if not same and not (slot is not None and slot.started):
             self.box.value = False
-        if slot is not None:
-            day = self.journal.now().date()
-            done = progress(self.journal.plan_slots(slot.plan), day)
-            # Its routine, real or sham, shows once the box is ticked.
+        if slot is not None and slot.started and not self.box.value:
+            self.box.value = True  # started elsewhere: its routine is shown here too
+        self._describe()
+        self.box.layout.display = "" if slot is not None else "none"
+
+    def untick(self) -> None:
+        """Untick, unless the slot was started: starting commits."""
+        if not (self.slot is not None and self.slot.started):
+            self.box.value = False
+
+    def _describe(self) -> None:
+        slot = self.slot
+        self.box.disabled = slot is not None and slot.started  # starting commits
+        if slot is None:
+            return
+        day = self.journal.now().date()
+        done = progress(self.journal.plan_slots(slot.plan), day)
+        if slot.started:
+            self.box.description = (
+                f"The planned session, started {slot.started_at:%a %d %b %H:%M} "
+                f"({done.done} of {done.total} done): save it when done"
+            )
+        else:  # its routine, real or sham, shows once it starts
             self.box.description = (
                 f"This is the planned session ({Due(slot, day).words()}; "
-                f"{done.done} of {done.total} done)"
+                f"{done.done} of {done.total} done): rate your pain before, then tick"
             )
-        self.box.layout.display = "" if slot is not None else "none"
 
     def still_next(self) -> str | None:
         """Before a save: None while the ticked slot is still the next, else why not.

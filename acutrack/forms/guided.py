@@ -155,7 +155,12 @@ class GuidedSession(Form):
         self.tick_seconds = tick_seconds
         self._make_widgets(journal)
         self._connect_controls()
-        self.planned = PlannedSession(journal, self._follow_plan)
+        self.planned = PlannedSession(
+            journal,
+            self._follow_plan,
+            before=lambda: self.before.value,
+            attempt=self._attempt,
+        )
         self._arrange_boxes()
         self.last_saved: Session | None = None
         # The ticker thread and the buttons change the same state: one at a time.
@@ -205,11 +210,11 @@ class GuidedSession(Form):
     def _arrange_boxes(self) -> None:
         """Put the controls in the setup, running and end boxes, and those in the form."""
         self.setup_box = w.VBox(
-            [
-                self.planned.box,
-                self.routine,
+            [  # the pain before first: a planned routine shows once it is rated
                 scale_caption(),
                 self.before.widget,
+                self.planned.box,
+                self.routine,
                 self.start_button,
             ]
         )
@@ -258,7 +263,9 @@ class GuidedSession(Form):
         self._drawn: str | None = None  # the point the figure shows
         self._last = 0.0
         self._ticker: threading.Thread | None = None
-        self.planned.box.value = False
+        self.planned.untick()
+        if self.planned.chosen is not None:  # started, maybe elsewhere: its routine shows
+            self._follow_plan()
         self._show(setup=True)
 
     def refresh(self) -> None:
@@ -271,6 +278,8 @@ class GuidedSession(Form):
         slot = self.planned.chosen
         if slot is not None and slot.routine in [key for _, key in self.routine.options]:
             self.routine.value = slot.routine
+        if slot is not None and slot.pain_before is not None:
+            self.before.value = slot.pain_before
         self.routine.disabled = slot is not None
 
     def _show(self, *, setup: bool = False, run: bool = False, end: bool = False) -> None:

@@ -60,7 +60,13 @@ class SessionForm(Form):
         self, journal: Journal, *, suggest: Suggestion | None = None, quick: bool = False
     ) -> None:
         super().__init__(journal)
-        self.planned = PlannedSession(journal, self._follow_plan, suggest)
+        self.planned = PlannedSession(
+            journal,
+            self._follow_plan,
+            suggest,
+            before=lambda: self.before.value,
+            attempt=self._attempt,
+        )
         catalog = journal.catalog
         self.routine = w.Dropdown(
             options=[(f"{r.title} [{r.key}]", r.key) for r in catalog.routines.values()],
@@ -93,13 +99,13 @@ class SessionForm(Form):
         self.widget = w.VBox(
             [
                 w.HTML("<h4>Log a session</h4>"),
+                scale_caption(),
+                self.before.widget,  # first: a planned routine shows once it is rated
                 self.planned.box,
                 self.routine,
                 self.points,
                 self.condition,
                 self.minutes,
-                scale_caption(),
-                self.before.widget,
                 self.after.widget,
                 self.when.widget,
                 self.location,
@@ -136,6 +142,8 @@ class SessionForm(Form):
         self.condition.value = slot.condition
         self.condition.disabled = True
         self.points.value = slot.points_of(self.points.value)
+        if slot.pain_before is not None:  # rated when it started, maybe elsewhere
+            self.before.value = slot.pain_before
 
     def _choose(self, routine: str) -> None:
         if self.routine.value == routine:
@@ -144,12 +152,15 @@ class SessionForm(Form):
             self.routine.value = routine  # fills points, minutes and condition
 
     def reset(self) -> None:
-        """Back to the defaults for the next entry: no pain chosen, now, plan unticked."""
-        self.planned.box.value = False
+        """Back to the defaults for the next entry: no pain chosen, now, plan unticked
+        (unless a planned session was started and waits to be saved)."""
+        self.planned.untick()
         self.routine.disabled = False
         self._choose("back")
         for control in (self.before, self.after, self.when):
             control.reset()
+        if self.planned.chosen is not None:
+            self._follow_plan()
         self.location.value = "lower-back"
         self.notes.value = ""
 

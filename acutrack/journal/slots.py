@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..csvstore import roll_back, rollback_point
@@ -85,6 +86,34 @@ class _PlanSlots:
                     "expected a new plan: this one's slots exist already (same seed and start)",
                 )
             self._append_held(spec, records, "add")
+
+    def start_slot(self, choose: Callable[[list[Slot]], tuple[Slot, int, datetime]]) -> Slot:
+        """Record that a planned session has started, under the plan's lock.
+
+        ``choose`` gets every plan's slots as they stand and returns the slot, the pain
+        before and when the session started; it raises to refuse. The slot must be open
+        and not started already: a started slot is done by its session and no other.
+
+        Returns
+        -------
+        Slot
+            The slot as now stored, with ``started_at`` and ``pain_before``.
+        """
+        spec = plan_spec(self.catalog)
+        with self._writing(spec):
+            rows = self._slot_rows()
+            slot, pain_before, when = choose([Slot(**row.values) for row in rows.values()])
+            slot = Slot(**rows[slot.slot].values)
+            if not slot.open or slot.started_at is not None:
+                why = "expected an open slot whose session has not started yet"
+                raise InvalidValue("slot", slot.slot, why)
+            values = {
+                **vars(slot),
+                "started_at": spec.field("started_at").parse(when),
+                "pain_before": spec.field("pain_before").parse(pain_before),
+            }
+            self._append_held(spec, [values], "correct", _recorded_at(rows[slot.slot]))
+        return Slot(**values)
 
     def close_plan(self, plan_id: str) -> int:
         """End a plan: its open slots are closed (never done), its done ones kept.
