@@ -11,12 +11,16 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .plan import progress
+from .plan import CONCEALED, progress, shown
 from .records import Slot
+
+if TYPE_CHECKING:
+    from .journal import Journal
 from .stats.results import fmt
 
 __all__ = ["MISSING", "PeopleTable", "cell_text", "people_table", "plan_summary", "plan_table"]
@@ -191,8 +195,19 @@ def plan_summary(slots: Sequence[Slot], today: date) -> tuple[str, pd.DataFrame]
     return headline, table
 
 
-def plan_table(slots: Sequence[Slot]) -> pd.DataFrame:
+def plan_table(slots: Sequence[Slot], journal: Journal) -> pd.DataFrame:
     """Every slot of a plan in words: due, routine, real or sham, block, done by which session.
+
+    Real or sham (and which point a leave-one-out slot leaves out) shows only for slots
+    whose session has started or is done (`plan.shown`): knowing what comes next would
+    let a person move a session to a better or worse moment.
+
+    Parameters
+    ----------
+    slots : sequence of Slot
+        One plan's slots, in order.
+    journal : Journal
+        Whose routines name the slots.
 
     Returns
     -------
@@ -200,15 +215,19 @@ def plan_table(slots: Sequence[Slot]) -> pd.DataFrame:
         ``Due`` (the day), ``Routine``, ``Real or sham``, ``Block`` and ``Done by session``
         (``not yet`` while open), with ``Point left out`` for a leave-one-out plan.
     """
+    seen = [shown(journal, s) for s in slots]
+    hidden = [condition == CONCEALED for _, condition in seen]
     table = pd.DataFrame(
         {
             "Due": [f"{s.due:%a %d %b %Y}" for s in slots],
-            "Routine": [s.routine for s in slots],
-            "Real or sham": [s.condition for s in slots],
+            "Routine": [routine for routine, _ in seen],
+            "Real or sham": [condition for _, condition in seen],
             "Block": [s.block for s in slots],
             "Done by session": [s.session_id or "not yet" for s in slots],
         }
     )
-    if any(s.leave_out for s in slots):
-        table["Point left out"] = [s.leave_out or "none" for s in slots]
+    if any(s.leave_out for s in slots):  # the point gets a column of its own
+        pairs = list(zip(slots, hidden, strict=True))
+        table["Routine"] = [s.routine for s in slots]
+        table["Point left out"] = [CONCEALED if h else (s.leave_out or "none") for s, h in pairs]
     return table

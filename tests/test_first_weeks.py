@@ -102,5 +102,6 @@ def test_a_plan_is_summed_up_by_week(tmp_path):
     assert "real" not in headline and "sham" not in headline
     assert weeks.columns.tolist() == ["Week starting", "Planned", "Done", "To do"]
     assert weeks["Planned"].sum() == 8 and weeks["To do"].sum() == 8
-    full = plan_table(slots)
+    full = plan_table(slots, journal)
+    assert set(full["Real or sham"]) == {"shown when you start"}  # none started yet
     assert len(full) == 8 and set(full["Done by session"]) == {"not yet"}

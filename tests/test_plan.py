@@ -451,3 +451,13 @@ def test_plan_replace_from_the_command_line(tmp_path):
     events = Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT")
     assert [str(e["STATUS"]) for e in events].count("CANCELLED") == 16  # the old plan's
     assert len({s.plan for s in plan.active_plan(at.Journal(j))}) == 1
+
+
+def test_a_started_session_never_logged_is_counted_in_the_verdicts_note(timed_journal, clock):
+    journal = timed_journal
+    slots = plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=50)
+    plan.start_planned(journal, 6, early=True)
+    clock.advance(hours=24 * 40)  # the plan is long over
+    result = at.stats.real_vs_sham(journal.sessions(), plan=plan.plan_slots(journal), today=clock())
+    assert "1 planned session(s) were started (real or sham shown) and never logged" in result.note
+    assert plan.plan_slots(journal)[0].started and len(slots) == 16

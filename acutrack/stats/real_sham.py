@@ -394,6 +394,13 @@ def _planned(
             f"{redone} slot(s) were done again after their first session was deleted or "
             "changed into another kind of session."
         )
+    if "started_at" in slots:  # real or sham was shown, and the session never logged
+        unfinished = int((slots["started_at"].notna() & slots["session_id"].isna()).sum())
+        if unfinished:
+            note.append(
+                f"{unfinished} planned session(s) were started (real or sham shown) and "
+                "never logged: they count as not done."
+            )
     return data[complete], blocks[complete], state, planned, note
 
 
