@@ -619,9 +619,9 @@ def shown(journal: Journal, slot: Slot) -> tuple[str, str]:
 
     A slot not yet started shows the routine it tests (its real arm) and "shown when you
     start" for real or sham, or for whether a leave-one-out slot leaves its point out;
-    a started or done slot shows what it asked for.
+    a started or done slot, or one of a plan revealed on request, shows what it asks for.
     """
-    if slot.open and not slot.started:
+    if slot.open and not slot.started and slot.revealed_at is None:
         return _arms(journal, slot.routine)[0][0], CONCEALED
     what = f"{slot.routine} without {slot.leave_out}" if slot.leave_out else slot.routine
     return what, slot.condition

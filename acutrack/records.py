@@ -97,6 +97,9 @@ class Slot:
         or sham) shown. A started slot is done by that session and no other.
     pain_before : int or None
         The pain before, rated when the session was started.
+    revealed_at : datetime or None
+        When the person asked to see every slot's real or sham before the plan ended
+        (``acutrack plan --reveal``): the verdict then says the allocation was known.
     """
 
     slot: str
@@ -112,6 +115,7 @@ class Slot:
     closed_at: datetime | None = None
     started_at: datetime | None = None
     pain_before: int | None = None
+    revealed_at: datetime | None = None
 
     @property
     def filled(self) -> bool:

@@ -205,9 +205,17 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             TimeField("closed_at", required=False),
             TimeField("started_at", required=False),
             IntField("pain_before", required=False),
+            TimeField("revealed_at", required=False),
         ),
         key="slot",
-        added_later=("leave_out", "reopened", "closed_at", "started_at", "pain_before"),
+        added_later=(
+            "leave_out",
+            "reopened",
+            "closed_at",
+            "started_at",
+            "pain_before",
+            "revealed_at",
+        ),
     )
 
 

@@ -176,3 +176,17 @@ def test_due_slot_takes_the_earlier_of_two_due_the_same_day():
     assert plan.due_slot(slots, date(2026, 12, 2)).overdue  # Tue 1 Dec's, overdue on the 2nd
     assert plan.due_slot(slots, date(2026, 11, 30)).early
     assert plan.due_slot([], date(2026, 12, 3)) is None
+
+
+def test_plan_reveal_shows_every_slot_and_the_verdict_says_so(planned):
+    journal, slots = planned
+    sunday = "2026-11-29T12:00:00+00:00"
+    shown = run("plan", "--reveal", journal=journal, now=sunday)
+    assert shown.returncode == 0, shown.stderr
+    assert "Real or sham of 8 session(s) to come is shown below, and recorded" in shown.stdout
+    assert "shown when you start" not in shown.stdout
+    rows = shown.stdout.splitlines()[3:]
+    assert [s.condition for s in slots] == [row.split()[5] for row in rows]
+    stored = plan.plan_slots(at.Journal(journal))
+    verdict = at.stats.real_vs_sham(at.Journal(journal).sessions(), plan=stored, today=MADE)
+    assert "was shown on 29 Nov 2026 (acutrack plan --reveal)" in verdict.note

@@ -36,6 +36,11 @@ def add_parsers(command: Declare) -> None:
     plan.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
     plan.add_argument("--seed", type=_whole, help="random seed (default: a new one)")
     plan.add_argument(
+        "--reveal",
+        action="store_true",
+        help="show real or sham of every slot now (recorded: the verdict will say so)",
+    )
+    plan.add_argument(
         "--replace",
         action="store_true",
         help="end the open plan (its sessions are kept; it counts as ended early) and make "
@@ -113,6 +118,15 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if not (args.new or slots):
         _say("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
         return 0
+    if args.reveal:
+        if args.new:
+            raise _Usage("--reveal shows the plan there is; make a new one without it")
+        marked = journal.reveal_plan(slots[0].plan)
+        slots = plan_slots(journal, slots[0].plan)
+        _say(
+            f"Real or sham of {marked} session(s) to come is shown below, and recorded: the "
+            "verdict will say the sessions after today were done knowing it."
+        )
     # The calendar file is opened first, so that a place it cannot be written stops a new
     # plan from being stored; it takes its name only once the plan is stored.
     replaced = [s for s in active_plan(journal) if s.open] if args.new and args.replace else []

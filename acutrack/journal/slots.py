@@ -123,14 +123,23 @@ class _PlanSlots:
         int
             How many slots were closed.
         """
+        return self._mark_open(plan_id, "closed_at")
+
+    def reveal_plan(self, plan_id: str) -> int:
+        """Record that a plan's real or sham was shown for its open slots before their
+        sessions (the person asked to see them); returns how many slots were marked."""
+        return self._mark_open(plan_id, "revealed_at")
+
+    def _mark_open(self, plan_id: str, field: str) -> int:
+        """Set ``field`` to now on each open slot of a plan (not set already), locked."""
         spec = plan_spec(self.catalog)
         with self._writing(spec):
             rows = [r for r in self._slot_rows().values() if r.values["plan"] == plan_id]
-            waiting = [r for r in rows if Slot(**r.values).open]
+            waiting = [r for r in rows if Slot(**r.values).open and r.values[field] is None]
             now = self._clock()
             for row in waiting:  # each version a second after the one it replaces
-                closed = {**row.values, "closed_at": now}
-                self._append_held(spec, [closed], "correct", _recorded_at(row))
+                marked = {**row.values, field: now}
+                self._append_held(spec, [marked], "correct", _recorded_at(row))
         return len(waiting)
 
     def _slot_rows(self) -> dict[str, Row]:

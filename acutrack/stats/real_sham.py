@@ -394,6 +394,12 @@ def _planned(
             f"{redone} slot(s) were done again after their first session was deleted or "
             "changed into another kind of session."
         )
+    if "revealed_at" in slots and slots["revealed_at"].notna().any():
+        when = pd.Timestamp(slots["revealed_at"].dropna().min())
+        note.append(
+            f"Real or sham of the plan's sessions to come was shown on {when:%d %b %Y} "
+            "(acutrack plan --reveal): sessions after that were done knowing it."
+        )
     if "started_at" in slots:  # real or sham was shown, and the session never logged
         unfinished = int((slots["started_at"].notna() & slots["session_id"].isna()).sum())
         if unfinished:
