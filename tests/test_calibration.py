@@ -50,6 +50,13 @@ def test_the_table_covers_every_verdict_and_interval(table):
     assert len(looks) == 6  # both block sizes: every look, stopped at random, stopped when tempted
 
 
+def test_concealment_keeps_foreknowledge_from_making_false_claims(table):
+    rows = table[table["check"].str.contains("with foreknowledge")].set_index("setting")
+    open_plan = rows.loc[rows.index.str.contains("open plan"), "figure"].item()
+    concealed = rows.loc[rows.index.str.contains("concealed"), "figure"].item()
+    assert concealed <= 0.05 and open_plan > 2 * concealed  # what concealment buys
+
+
 def test_the_diaries_are_as_hard_as_real_ones():
     found = check_realism(simulate_diaries(1000, 100, seed=5))
     assert found["lag1"] >= 0.3 and found["start_drop"] >= 0.3

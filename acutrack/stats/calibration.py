@@ -126,6 +126,53 @@ def _ended_early(d: Diaries, size: int, seed: int) -> Iterator[dict]:
         )
 
 
+def _foreknowledge(diaries: int, seed: int) -> Iterator[dict]:
+    """False "real" verdicts when sham sessions seen coming are put off from bad moments.
+
+    A person who knows the next session is sham, and whose pain is 7 or more, does the
+    next slot now and the sham one at the next moment (again and again while that holds).
+    An open plan allows it; a concealed one (real or sham shown once the session starts)
+    does not, so its sessions keep their random places.
+    """
+    size = 4
+    d = simulate_diaries(diaries, PLANNED * size, DiarySettings(block_size=size), seed=seed + 40)
+    real = d.real.copy()
+    block = np.tile(d.block, (diaries, 1))
+    rows = np.arange(diaries)
+    for t in range(real.shape[1] - 1):  # the slots move; the moments (and pains) stay
+        put_off = rows[~real[:, t] & (d.before[:, t] >= 7)]
+        for moved in (real, block):
+            moved[put_off, t], moved[put_off, t + 1] = moved[put_off, t + 1], moved[put_off, t]
+    for how, labels, blocks in (
+        ("open plan, sham put off from moments with pain ≥ 7", real, block),
+        (
+            "concealed plan: real or sham shown once a session starts",
+            d.real,
+            np.broadcast_to(d.block, block.shape),
+        ),
+    ):
+        hits = np.array(
+            [
+                sham_verdict(
+                    d.drops[i],
+                    labels[i],
+                    blocks[i],
+                    state="done",
+                    planned_blocks=PLANNED,
+                    interval=False,
+                )[0]
+                == "real"
+                for i in range(diaries)
+            ]
+        )
+        yield _row(
+            "real vs sham: claims real when there is no difference, with foreknowledge",
+            f"{PLANNED} blocks of {size}, {how}",
+            hits,
+            "reported" if labels is real else "≤ 5 %",
+        )
+
+
 def _coverage_and_power(diaries: int, seed: int) -> Iterator[dict]:
     for size in (2, 4):
         settings = DiarySettings(block_size=size, real_effect=1.0)
@@ -285,6 +332,7 @@ def calibrate(*, quick: bool = False, seed: int = 2026) -> pd.DataFrame:
         lambda: _realism(seed),
         lambda: _real_vs_sham(n, seed, [1, 2, 3, 6, 10] if quick else list(range(1, 11))),
         lambda: _coverage_and_power(n // 2, seed),
+        lambda: _foreknowledge(n, seed),
         lambda: _before_after(n, seed, [10, 40] if quick else [5, 10, 20, 40, 100]),
         lambda: _points(n // 4, seed, [40] if quick else [20, 40, 80]),
         lambda: _pain_change(
