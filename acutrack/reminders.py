@@ -117,11 +117,10 @@ def plan_calendar(
     Each slot is one event with UID ``<slot id>@acutrack``, titled "acupressure session —
     open acutrack to see which": neither its routine, nor its point left out, nor real or
     sham appears anywhere in the file. An open slot is CONFIRMED, with an alarm
-    ``alarm_minutes`` before it. A done slot stays an event (it is the plan's history, and
-    dropping it would leave a calendar's old copy standing) titled "acupressure session
-    (done)", CONFIRMED and without an alarm: it asks for nothing more, even when it was
-    done early. Each ``cancelled`` slot (of a plan replaced or ended) is written with
-    STATUS:CANCELLED and no alarm, so that a calendar that imported it before can drop it.
+    ``alarm_minutes`` before it. A done slot stays an event (the plan's history), titled
+    "acupressure session (done)", without an alarm. Each ``cancelled`` slot (of a plan
+    replaced or ended) is written with STATUS:CANCELLED and no alarm, so that a calendar
+    that imported it before can drop it.
 
     Parameters
     ----------
