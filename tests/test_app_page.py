@@ -54,14 +54,14 @@ def test_the_next_planned_slot_is_shown_and_can_be_ticked(tmp_path):
     journal = _journal(tmp_path)
     slots = at.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=4, anyway=True)
     page = AppPage(journal)
-    assert f"due {slots[0].due:%a %d %b} (0 of 2 done" in page.two_weeks.next.value
+    assert f"due {slots[0].due:%a %d %b}. Plan: 0 of 2 done" in page.two_weeks.next.value
     assert slots[0].slot not in page.two_weeks.next.value  # dates in words, not ids
     page.quick.before.value = 5  # first: the routine shows once the session starts
     page.quick.planned.box.value = True
     page.quick.after.value = 4
     page.quick.save.click()
     assert journal.sessions()["routine"].tolist() == [slots[0].routine]
-    assert f"(1 of 2 done · next: {slots[1].due:%a %d %b})" in page.two_weeks.next.value
+    assert f"Plan: 1 of 2 done · next: {slots[1].due:%a %d %b}." in page.two_weeks.next.value
 
 
 @pytest.mark.slow

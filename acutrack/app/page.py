@@ -70,8 +70,8 @@ class TwoWeeksChart(Form):
         slot = next_slot(self.journal)
         day = self.journal.now().date()
         self.next.value = (
-            f"<b>Planned session</b>: {Due(slot, day).words()} "
-            f"({progress(self.journal.plan_slots(slot.plan), day).words()}). "
+            f"<b>Planned session</b>: {Due(slot, day).words()}. Plan: "
+            f"{progress(self.journal.plan_slots(slot.plan), day).words()}. "
             "In the quick log, rate your pain before, then tick its box: the routine shows then."
             if slot
             else ""

@@ -96,8 +96,8 @@ def _cmd_next(args: argparse.Namespace) -> int:
             )
             return 0
         _say(
-            f"Next planned session: {Due(waiting, day).words()} "
-            f"({progress(slots, day).words()}). Real or sham is shown when you start it: "
+            f"Next planned session: {Due(waiting, day).words()}. Plan: "
+            f"{progress(slots, day).words()}. Real or sham is shown when you start it: "
             "acutrack next --start --before N (your pain now, 0-10)."
         )
         return 0
