@@ -38,6 +38,8 @@ STYLE = """
 .acutrack-app .widget-dropdown { width: auto !important; }
 .acutrack-app .widget-dropdown > select { min-width: 0; }
 .acutrack-app img { max-width: 100%; height: auto; }
+.acutrack-app .acutrack-planned, .acutrack-app .acutrack-planned * { white-space: normal;
+  overflow: visible; text-overflow: clip; height: auto; line-height: 1.3; }
 .acutrack-app h2 { margin: 18px 0 4px; font-size: 1.25em; }
 .acutrack-download { display: inline-block; margin: 4px 8px 4px 0; padding: 6px 12px;
   border-radius: 4px; background: #1f6f8b; color: white !important; text-decoration: none; }
