@@ -137,9 +137,13 @@ class Slot:
         all but the one a leave-one-out slot leaves out."""
         return tuple(p for p in points if p != self.leave_out)
 
+    @property
+    def pressed(self) -> str:
+        """What it asks to press, in words: ``back``, or ``back without GB30``."""
+        return f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
+
     def describe(self) -> str:
-        what = f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
-        return f"slot {self.slot} (block {self.block}): {what} ({self.condition})"
+        return f"slot {self.slot} (block {self.block}): {self.pressed} ({self.condition})"
 
     def fits(self, session: Session, tested: str | None = None) -> bool:
         """Whether ``session`` is what this slot asks for.

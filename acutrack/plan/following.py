@@ -285,4 +285,4 @@ def _check_gap(journal: Journal, slots: list[Slot], chosen: Slot, when: datetime
 
 def _what(slot: Slot) -> str:
     """What a slot asks to press, in words: "back (real)", "back without GB30 (real)"."""
-    return slot.describe().split(": ", 1)[1]
+    return f"{slot.pressed} ({slot.condition})"

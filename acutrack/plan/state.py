@@ -174,9 +174,14 @@ class Progress:
         return " · ".join(parts)
 
 
+def _waiting(slots: list[Slot]) -> list[Slot]:
+    """The open slots, in the calendar's order."""
+    return sorted((s for s in slots if s.open), key=lambda s: (s.due, s.slot))
+
+
 def progress(slots: list[Slot], day: date) -> Progress:
     """Where the plan ``slots`` stand on ``day`` (the person's local day)."""
-    waiting = sorted((s for s in slots if s.open), key=lambda s: (s.due, s.slot))
+    waiting = _waiting(slots)
     overdue = tuple(s for s in waiting if s.due.date() < day)
     coming = next((s for s in waiting if s.due.date() >= day), None)
     return Progress(sum(s.filled for s in slots), len(slots), coming, overdue, day)
@@ -190,7 +195,7 @@ def due_slot(slots: list[Slot], day: date) -> Due | None:
     side's own: the session's wall-clock day where the person is, the slot's day where
     the plan was made.
     """
-    waiting = sorted((s for s in slots if s.open), key=lambda s: (s.due, s.slot))
+    waiting = _waiting(slots)
     if not waiting:
         return None
     on_day = [s for s in waiting if s.due.date() == day]
@@ -206,5 +211,4 @@ def shown(journal: Journal, slot: Slot) -> tuple[str, str]:
     """
     if slot.open and not slot.started and slot.revealed_at is None:
         return _arms(journal, slot.routine)[0][0], CONCEALED
-    what = f"{slot.routine} without {slot.leave_out}" if slot.leave_out else slot.routine
-    return what, slot.condition
+    return slot.pressed, slot.condition
