@@ -13,6 +13,7 @@ from test_cli import run as run_cli
 
 import acutrack as at
 from acutrack import plan
+from acutrack.screening import QUESTIONS
 
 UTC = UTC
 MADE = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)  # a Sunday; the plan starts on Monday
@@ -190,3 +191,17 @@ def test_plan_reveal_shows_every_slot_and_the_verdict_says_so(planned):
     stored = plan.plan_slots(at.Journal(journal))
     verdict = at.stats.real_vs_sham(at.Journal(journal).sessions(), plan=stored, today=MADE)
     assert "was shown on 29 Nov 2026 (acutrack plan --reveal)" in verdict.note
+
+
+def test_next_says_why_no_session_waits(planned):
+    journal, _ = planned
+    sunday = "2026-11-29T12:00:00+00:00"
+    at.Journal(journal, clock=lambda: MADE).log_screen(
+        {q.name: "no" for q in QUESTIONS} | {"bladder_bowel": "yes"}
+    )
+    waits = run("next", journal=journal, now=sunday).stdout
+    assert waits.startswith("planned sessions wait: your red-flag screen of 29 Nov said")
+    refused = _start(journal, sunday, "--early")
+    assert refused.returncode == 2 and "paused" in refused.stderr
+    empty = run("next", journal=journal.parent / "empty", now=sunday).stdout
+    assert empty == "no plan is open\n"

@@ -73,7 +73,7 @@ def _next_options(following) -> None:
 
 
 def _cmd_next(args: argparse.Namespace) -> int:
-    from ..plan import Due, active_plan, next_slot, press_words, progress, start_planned
+    from ..plan import Due, active_plan, next_slot, paused, press_words, progress, start_planned
 
     journal = _journal(args)
     if (args.before is not None or args.early) and not args.start:
@@ -89,11 +89,7 @@ def _cmd_next(args: argparse.Namespace) -> int:
     elif begun is None:
         waiting = next_slot(journal, plan=slots)
         if waiting is None:
-            _say(
-                "no planned session is open"
-                if not slots
-                else "planned sessions wait: see acutrack screen"
-            )
+            _say(f"planned sessions wait: {paused(journal)}" if slots else "no plan is open")
             return 0
         _say(
             f"Next planned session: {Due(waiting, day).words()}. Plan: "
@@ -101,7 +97,7 @@ def _cmd_next(args: argparse.Namespace) -> int:
             "acutrack next --start --before N (your pain now, 0-10)."
         )
         return 0
-    due = Due(begun, begun.started_at.date()).words().replace("due today", "due that day")
+    due = Due(begun, begun.started_at.date()).words(now=False)
     _say(
         f"Started {begun.started_at:%a %d %b %H:%M} (the planned session {due}), pain before "
         f"{begun.pain_before}. Now {press_words(journal, begun)}. Then log it: acutrack log "

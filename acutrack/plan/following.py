@@ -212,7 +212,7 @@ def planned_words(journal: Journal, session: Session) -> str:
     filled = next((s for s in slots if s.slot == session.slot), None)
     if filled is None:
         return ""
-    due = Due(filled, day).words().replace("due today", "due that day")
+    due = Due(filled, day).words(now=False)
     return f"the planned session {due} · {progress(slots, day).words()}"
 
 

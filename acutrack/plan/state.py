@@ -144,11 +144,14 @@ class Due:
         """Whether the slot is due on a later day."""
         return self.slot.due.date() > self.day
 
-    def words(self) -> str:
-        """When it is due, in words: "due today", "overdue since Sat 05 Dec", ..."""
+    def words(self, *, now: bool = True) -> str:
+        """When it is due, in words: "due today" ("due that day" for a day past, ``now``
+        False), "overdue since Sat 05 Dec", "due Thu 10 Dec"."""
         if self.overdue:
             return f"overdue since {self.slot.due:%a %d %b}"
-        return "due today" if not self.early else f"due {self.slot.due:%a %d %b}"
+        if self.early:
+            return f"due {self.slot.due:%a %d %b}"
+        return "due today" if now else "due that day"
 
 
 @dataclass(frozen=True)
