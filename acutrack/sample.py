@@ -142,12 +142,14 @@ def _day_plan(
                     plan[day].append((rng.uniform(12.0, 13.5), "stress", False, ""))
 
     if trial_weeks:
-        # One block a week: two real and two sham back sessions in random order.
+        # One block a week: two real and two sham back sessions in random order (the
+        # sample keeps blocks of 4, the story the README and the notebooks tell of it).
         slots = make_plan(
             journal,
             ["back"],
             weeks=len(trial_weeks),
             sessions_per_week=4,
+            block_sizes=(4,),
             start=START + timedelta(weeks=trial_weeks[0]),
             seed=seed,
             tz=TZ,

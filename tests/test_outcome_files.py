@@ -244,7 +244,14 @@ def test_screen_tiers_go_by_the_most_urgent_yes():
 def test_an_urgent_answer_stands_until_a_later_screen_and_pauses_every_slot(tmp_path):
     journal, _ = _clocked(tmp_path)
     make_plan(
-        journal, ["back"], weeks=2, sessions_per_week=2, start=_at(0).date(), seed=7, anyway=True
+        journal,
+        ["back"],
+        weeks=2,
+        sessions_per_week=2,
+        start=_at(0).date(),
+        seed=7,
+        block_sizes=(2,),  # the first two slots: one real, one sham
+        anyway=True,
     )
     first = next_slot(journal)
     journal.log_screen({**NO, "fever": "yes"})

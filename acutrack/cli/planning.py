@@ -107,7 +107,15 @@ def _cmd_next(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from ..plan import active_plan, make_plan, plan_slots, progress, shown, to_ics
+    from ..plan import (
+        active_plan,
+        blocks_in_words,
+        make_plan,
+        plan_slots,
+        progress,
+        shown,
+        to_ics,
+    )
 
     journal = _journal(args)
     slots = [] if args.new else plan_slots(journal)
@@ -146,7 +154,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         arms = f"sessions with and without {args.leave_out}" if args.leave_out else "real and sham"
         _say(
             f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
-            f"in {len({s.block for s in slots})} blocks of {arms} in random order "
+            f"in {blocks_in_words(slots)} of {arms} in random order "
             f"(seed {slots[0].seed})"
         )
         _say(_plan_power(journal, slots))
@@ -171,20 +179,19 @@ def _state(slot) -> str:
 
 def _plan_power(journal, slots) -> str:
     """What a new plan can find, planned ahead from the person's own spread of drops."""
-    from ..plan import MIN_GAP, smallest_p
+    from ..plan import MIN_GAP, blocks_in_words, smallest_p
     from ..stats import drop_spread, planned_power, sessions_needed
 
-    blocks = [s.block for s in slots]
-    size = blocks.count(blocks[0])
     sd, source = drop_spread(journal.sessions())
     gap = f"Planned sessions lie at least {MIN_GAP.total_seconds() / 3600:g} h apart. "
     if smallest_p(slots) > 0.05:
         return gap + (
-            f"WARNING: this plan can never reach a verdict: with {len(set(blocks))} blocks of "
-            f"{size} its smallest possible p-value is {smallest_p(slots):.3g}. "
+            f"WARNING: this plan can never reach a verdict: with {blocks_in_words(slots)} "
+            f"its smallest possible p-value is {smallest_p(slots):.3g}. "
             "Make it longer (more weeks or sessions a week)."
         )
-    power = planned_power(size, len(set(blocks)), drop_sd=sd)
+    # The normal approximation depends on the number of sessions, not on block sizes.
+    power = planned_power(2, len(slots) // 2, drop_sd=sd)
     return gap + (
         f"Chance to find a difference of 1 point if there is one: about {power:.0%}, given "
         f"{source}; about {sessions_needed(drop_sd=sd)} sessions of each kind would give 80 %. "

@@ -34,6 +34,7 @@ def schedule(
     hour: int = 19,
     tz: tzinfo | None = None,
     leave_out: str | None = None,
+    block_sizes: tuple[int, ...] = (2, 4),
 ) -> list[Slot]:
     """Make a plan's slots without storing them (`make_plan` stores them).
 
@@ -47,8 +48,7 @@ def schedule(
     weeks : int
         How long, 1–52 weeks.
     sessions_per_week : int
-        Sessions of each routine per week: even, 2–14. Blocks hold four slots (two real,
-        two sham) when this is a multiple of four, else two.
+        Sessions of each routine per week: even, 2–14.
     start : date, optional
         The first day, from 1970-01-02 to 9998-12-31; tomorrow by default.
     seed : int, optional
@@ -63,6 +63,10 @@ def schedule(
         Make a leave-one-out plan instead: real sessions only, each block holding as many
         sessions of the whole routine as of the routine without this point, in random
         order. It answers whether that point adds to the relief.
+    block_sizes : tuple of int
+        The sizes a block may have, each even (half of each arm), drawn at random block by
+        block: by default 2 or 4, so that the last slot of a block cannot be worked out
+        from the ones before it. A block may run on into the next week.
 
     Returns
     -------
@@ -79,28 +83,41 @@ def schedule(
     if not isinstance(start, date) or not FIRST_DAY <= start <= LAST_DAY:
         raise InvalidValue("start", str(start), f"expected a day from {FIRST_DAY} to {LAST_DAY}")
     plan_id = f"p{start:%Y%m%d}-{seed:08x}"  # the whole seed: two plans never share ids
-    block_size = 4 if sessions_per_week % 4 == 0 else 2
+    _check_block_sizes(block_sizes, weeks * sessions_per_week)
     drafts = []
     block = 0
     for k, routine in enumerate(routines):
         arms = (
             _leave_out_arms(journal, routine, leave_out) if leave_out else _arms(journal, routine)
         )
-        for week in range(weeks):
-            labels: list[tuple[int, int]] = []
-            for _ in range(sessions_per_week // block_size):
-                block += 1
-                chunk = [0, 1] * (block_size // 2)  # the first arm and the second
-                rng.shuffle(chunk)
-                labels += [(block, arm) for arm in chunk]
-            for i, (number, arm) in enumerate(labels):
-                day = start + timedelta(days=7 * week + i * 7 // sessions_per_week)
-                drafts.append((day, k, number, *arms[arm]))
+        labels: list[tuple[int, int]] = []
+        left = weeks * sessions_per_week
+        while left:
+            fits = [n for n in block_sizes if n <= left] or [left]
+            size = fits[0] if len(fits) == 1 else rng.choice(fits)
+            block += 1
+            chunk = [0, 1] * (size // 2)  # the first arm and the second
+            rng.shuffle(chunk)
+            labels += [(block, arm) for arm in chunk]
+            left -= size
+        for i, (number, arm) in enumerate(labels):
+            week, place = divmod(i, sessions_per_week)
+            day = start + timedelta(days=7 * week + place * 7 // sessions_per_week)
+            drafts.append((day, k, number, *arms[arm]))
     drafts = _spaced(drafts, hour, tz)
     return [
         Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
         for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _check_block_sizes(sizes: tuple[int, ...], sessions: int) -> None:
+    """Refuse block sizes that are not even and positive, or that cannot fill the plan."""
+    if not sizes or any(not isinstance(n, int) or n < 2 or n % 2 for n in sizes):
+        raise InvalidValue("block_sizes", sizes, "expected even sizes of 2 or more, e.g. (2, 4)")
+    if sessions % min(sizes):
+        why = f"expected sizes that fill {sessions} sessions: {min(sizes)} does not divide it"
+        raise InvalidValue("block_sizes", sizes, why)
 
 
 def _spaced(drafts: list[tuple], hour: int, tz: tzinfo | None) -> list[tuple]:
@@ -249,10 +266,16 @@ def _check_new_plan(journal: Journal, slots: list[Slot], weeks: int) -> None:
         raise InvalidValue(
             "weeks",
             weeks,
-            f"a plan that can reach a verdict: with {len({s.block for s in slots})} blocks its "
+            f"a plan that can reach a verdict: with {blocks_in_words(slots)} its "
             f"smallest possible p-value is {smallest:.3g}, above 0.05. Make it longer (more "
             "weeks or sessions a week), or make it anyway on purpose (--anyway)",
         )
+
+
+def blocks_in_words(slots: list[Slot]) -> str:
+    """How many blocks a plan has, in words: "1 block", "4 blocks"."""
+    count = len({s.block for s in slots})
+    return f"{count} block{'s' if count != 1 else ''}"
 
 
 def smallest_p(slots: list[Slot]) -> float:

@@ -126,6 +126,47 @@ def _ended_early(d: Diaries, size: int, seed: int) -> Iterator[dict]:
         )
 
 
+def _mixed_blocks(diaries: int, seed: int) -> Iterator[dict]:
+    """Plans as `acutrack.plan.schedule` makes them: blocks of 2 or 4 at random.
+
+    With no true difference the drops do not depend on the labels, so each diary keeps its
+    simulated drops and gets a plan of its own: block sizes drawn at random, real and sham
+    shuffled within each block.
+    """
+    rng = np.random.default_rng(seed + 50)
+    sessions = PLANNED * 4
+    d = simulate_diaries(diaries, sessions, DiarySettings(block_size=4), seed=seed + 50)
+    real = np.zeros((diaries, sessions), dtype=bool)
+    block = np.zeros((diaries, sessions), dtype=int)
+    for i in range(diaries):
+        at = 0
+        while at < sessions:
+            size = 2 if sessions - at < 4 else int(rng.choice((2, 4)))
+            real[i, at : at + size] = rng.permutation(np.arange(size) < size // 2)
+            block[i, at : at + size] = at
+            at += size
+    hits = np.array(
+        [
+            sham_verdict(
+                d.drops[i],
+                real[i],
+                block[i],
+                state="done",
+                planned_blocks=PLANNED,
+                interval=False,
+            )[0]
+            in ("real", "sham")
+            for i in range(diaries)
+        ]
+    )
+    yield _row(
+        "real vs sham: claims a difference when there is none",
+        f"plan of {sessions} sessions in blocks of 2 or 4 at random, judged when done",
+        hits,
+        "≤ 5 %",
+    )
+
+
 def _foreknowledge(diaries: int, seed: int) -> Iterator[dict]:
     """False "real" verdicts when sham sessions seen coming are put off from bad moments.
 
@@ -332,6 +373,7 @@ def calibrate(*, quick: bool = False, seed: int = 2026) -> pd.DataFrame:
         lambda: _realism(seed),
         lambda: _real_vs_sham(n, seed, [1, 2, 3, 6, 10] if quick else list(range(1, 11))),
         lambda: _coverage_and_power(n // 2, seed),
+        lambda: _mixed_blocks(n, seed),
         lambda: _foreknowledge(n, seed),
         lambda: _before_after(n, seed, [10, 40] if quick else [5, 10, 20, 40, 100]),
         lambda: _points(n // 4, seed, [40] if quick else [20, 40, 80]),
