@@ -172,8 +172,8 @@ def plan_calendar(
             event.add("summary", SESSION_TITLE)
             event.add(
                 "description",
-                f"Planned session {number} of {len(planned)}. Open acutrack to see which "
-                "routine to press, then log it in the session form or with acutrack log.",
+                f"Planned session {number} of {len(planned)}. Start it in acutrack (the "
+                "session form, or acutrack next --start) to see what to press.",
             )
             event.add_component(_alarm(-timedelta(minutes=alarm_minutes), SESSION_TITLE))
         event.add("status", "CONFIRMED")

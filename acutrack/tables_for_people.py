@@ -212,8 +212,9 @@ def plan_table(slots: Sequence[Slot], journal: Journal) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``Due`` (the day), ``Routine``, ``Real or sham``, ``Block`` and ``Done by session``
-        (``not yet`` while open), with ``Point left out`` for a leave-one-out plan.
+        ``Due`` (the day), ``Routine``, ``Real or sham``, ``Block`` (once the plan is over)
+        and ``Done by session`` (``not yet`` while open), with ``Point left out`` for a
+        leave-one-out plan.
     """
     seen = [shown(journal, s) for s in slots]
     hidden = [condition == CONCEALED for _, condition in seen]
@@ -226,6 +227,8 @@ def plan_table(slots: Sequence[Slot], journal: Journal) -> pd.DataFrame:
             "Done by session": [s.session_id or "not yet" for s in slots],
         }
     )
+    if any(s.open for s in slots):  # block numbers beside done slots would tell what comes
+        table = table.drop(columns="Block")
     if any(s.leave_out for s in slots):  # the point gets a column of its own
         pairs = list(zip(slots, hidden, strict=True))
         table["Routine"] = [s.routine for s in slots]

@@ -101,7 +101,7 @@ BAD_SESSIONS = [
     ("started_at", {"started_at": datetime(1900, 1, 1, tzinfo=UTC)}),
     ("started_at", {"started_at": 1700000000}),
     ("routine", {"routine": "yoga"}),
-    ("routine", {"routine": None}),
+    ("routine", {"routine": ""}),
     ("points", {"points": ["BL99"]}),
     ("points", {"points": []}),
     ("points", {"points": ["BL23", "bl23"]}),

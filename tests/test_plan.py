@@ -98,7 +98,7 @@ def test_a_slot_is_filled_only_by_the_session_it_asks_for(timed_journal, clock):
     s = journal.log_session(5, 4, routine=first.routine)
     assert s.slot is None and plan.next_slot(journal) == first
     wrong = "back-sham" if first.condition == "real" else "back"
-    with pytest.raises(at.InvalidValue, match="press that, or log this session off the plan"):
+    with pytest.raises(at.InvalidValue, match="start it to see what to press"):
         plan.log_planned(journal, 5, 4, routine=wrong, slot=first.slot)
     before = len(journal.sessions())
     for slot in slots:

@@ -64,7 +64,7 @@ def test_the_slot_due_that_day_is_filled_not_the_first_open_one(planned):
     started, logged = _planned(journal, tuesday)
     filled = {s.slot: s.session_id for s in plan.plan_slots(at.Journal(journal))}
     assert filled[slots[1].slot] and not filled[slots[0].slot]
-    assert "the planned session due that day" in started
+    assert "the planned session due today" in started
     assert f"Now {slots[1].routine} ({slots[1].condition}): press " in started
     assert "the planned session due that day · 1 of 8 done" in logged
     assert "1 overdue (Mon 30 Nov)" in logged
@@ -142,7 +142,9 @@ def test_off_the_plan_a_waiting_session_is_mentioned_without_its_condition(plann
     journal, _ = planned
     out = _log(journal, "2026-12-05T08:00:00+00:00")
     assert out.returncode == 0, out.stderr
-    assert "off the plan; the plan has a session due today: log it with --planned" in out.stdout
+    assert "off the plan; the plan has a session due today: start it with acutrack next" in (
+        out.stdout
+    )
     assert "sham" not in out.stdout.split("·", 1)[1]
 
 
@@ -205,3 +207,101 @@ def test_next_says_why_no_session_waits(planned):
     assert refused.returncode == 2 and "paused" in refused.stderr
     empty = run("next", journal=journal.parent / "empty", now=sunday).stdout
     assert empty == "no plan is open\n"
+
+
+# -- what a started session holds to ------------------------------------------------------
+def _timed(tmp_path, now):
+    journal = at.Journal(tmp_path / "t", clock=lambda: now[0])
+    slots = plan.make_plan(
+        journal,
+        ["back"],
+        weeks=2,
+        sessions_per_week=4,
+        start=date(2026, 11, 30),
+        seed=3,
+        tz=UTC,
+        anyway=True,
+    )
+    return journal, slots
+
+
+def test_a_started_session_keeps_its_pain_before_and_may_be_logged_while_paused(tmp_path):
+    now = [datetime(2026, 11, 30, 19, 0, tzinfo=UTC)]
+    journal, _ = _timed(tmp_path, now)
+    started = plan.start_planned(journal, 5)
+    with pytest.raises(at.InvalidValue, match="as rated when the session started: 5"):
+        plan.log_planned(journal, 9, 3, started=True)
+    journal.log_screen({q.name: "no" for q in QUESTIONS} | {"fever": "yes"})  # pauses plans
+    now[0] += timedelta(minutes=20)
+    session = plan.log_planned(journal, None, 3, started=True)  # began before the pause
+    assert (session.slot, session.pain_before) == (started.slot, 5)
+    with pytest.raises(at.InvalidValue, match="paused"):
+        plan.start_planned(journal, 5, early=True)
+
+
+def test_the_gap_holds_when_overdue_sessions_are_caught_up(tmp_path):
+    now = [datetime(2026, 12, 14, 19, 0, tzinfo=UTC)]  # a fortnight late
+    journal, _ = _timed(tmp_path, now)
+    plan.start_planned(journal, 6)
+    plan.log_planned(journal, None, 3, started=True)
+    now[0] += timedelta(hours=1)
+    with pytest.raises(at.InvalidValue, match="at least 4 h from the plan's others"):
+        plan.start_planned(journal, 6)
+    assert plan.plan_slots(journal)[0].started_at == datetime(2026, 12, 14, 19, 0, tzinfo=UTC)
+
+
+def test_a_start_ahead_a_stale_slot_and_a_new_plan_over_a_started_one_are_refused(tmp_path):
+    now = [datetime(2026, 12, 1, 19, 0, tzinfo=UTC)]
+    journal, slots = _timed(tmp_path, now)
+    with pytest.raises(at.InvalidValue, match="no more than a day ahead"):
+        plan.start_planned(journal, 6, started_at=datetime(2030, 1, 1, tzinfo=UTC))
+    with pytest.raises(at.InvalidValue, match="the one due today; look again"):
+        plan.start_planned(journal, 6, slot=slots[0].slot)  # yesterday's, offered by a stale form
+    plan.start_planned(journal, 6, slot=slots[1].slot)
+    with pytest.raises(at.InvalidValue, match="a new plan once the session started"):
+        plan.make_plan(journal, ["back"], weeks=4, seed=4, replace=True)
+
+
+def test_a_refusal_before_a_session_starts_does_not_tell_real_from_sham(tmp_path):
+    now = [datetime(2026, 11, 30, 19, 0, tzinfo=UTC)]
+    journal, slots = _timed(tmp_path, now)
+    wrong = "back-sham" if slots[0].condition == "real" else "back"
+    with pytest.raises(at.InvalidValue) as info:
+        plan.log_planned(journal, 6, 3, routine=wrong)
+    assert "start it to see what to press" in str(info.value)
+    assert slots[0].condition not in str(info.value).split("is not allowed")[1]
+    with pytest.warns(DeprecationWarning):  # the old way, with its default routine
+        done = journal.log_session(6, 3, slot=slots[0].slot)
+    assert (done.routine, done.condition) == (slots[0].routine, slots[0].condition)
+
+
+def test_the_form_says_what_to_press_once_started_and_lightly_for_ones_own_sham(tmp_path):
+    from acutrack.forms import SessionForm
+
+    now = [datetime(2026, 11, 30, 19, 0, tzinfo=UTC)]
+    journal = at.Journal(tmp_path / "own", clock=lambda: now[0])
+    journal.add_routine("mine", ["GB30", "BL57"], seconds_per_point=20)
+    slots = plan.make_plan(
+        journal,
+        ["mine"],
+        weeks=1,
+        sessions_per_week=4,
+        start=date(2026, 11, 30),
+        seed=2,
+        tz=UTC,
+        anyway=True,
+    )
+    form = SessionForm(journal)
+    form.before.value = 6
+    form.planned.box.value = True
+    words = form.planned.box.description
+    assert f"mine ({slots[0].condition}): press" in words and "GB30, BL57" in words
+    assert ("lightly" in words) == (slots[0].condition == "sham")
+    sham = next(s for s in slots if s.condition == "sham")
+    assert "press lightly GB30" in plan.press_words(journal, sham)
+
+
+def test_the_plan_table_shows_no_blocks_while_the_plan_runs(planned):
+    journal, _ = planned
+    shown = run("plan", journal=journal, now="2026-11-29T12:00:00+00:00").stdout
+    assert "block" not in shown.splitlines()[1]

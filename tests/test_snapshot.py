@@ -99,9 +99,10 @@ def test_log_planned_and_the_report_read_each_file_once(tmp_path, reads):
     argv = ["--journal", str(journal.path), "log", "--after", "4", "--planned"]
     logged = in_process(argv, env=env)
     assert logged.returncode == 0, logged.stderr
-    # What the write holds under its locks is read again there: the plan slot it fills,
-    # and the red-flag screen that may pause it (safety is never judged on an old view).
-    assert reads.pop("plan.csv") == 2 and reads.pop("screens.csv") == 2, reads
+    # What the write holds under its locks is read again there: the plan slot it fills
+    # (safety is never judged on an old view; a session started before a pause may be
+    # logged, so the red-flag screen is read once, for the reminder).
+    assert reads.pop("plan.csv") == 2 and reads.pop("screens.csv") == 1, reads
     assert max(reads.values(), default=1) == 1, reads
     reads.clear()
     report_tables(journal)

@@ -97,7 +97,7 @@ def _cmd_next(args: argparse.Namespace) -> int:
             "acutrack next --start --before N (your pain now, 0-10)."
         )
         return 0
-    due = Due(begun, begun.started_at.date()).words(now=False)
+    due = Due(begun, begun.started_at.date()).words(now=begun.started_at.date() == day)
     _say(
         f"Started {begun.started_at:%a %d %b %H:%M} (the planned session {due}), pain before "
         f"{begun.pain_before}. Now {press_words(journal, begun)}. Then log it: acutrack log "
@@ -159,10 +159,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
         _say(_plan_power(journal, slots))
     _say(f"Progress: {progress(slots, journal.now().date()).words()}")
-    rows = [
-        (f"{s.due:%a %d %b %H:%M}", *shown(journal, s), _state(s), s.slot, s.block) for s in slots
-    ]
-    _say(_table(rows, ("due", "routine", "real or sham", "done", "slot", "block")))
+    # No block numbers: beside the conditions of done slots they would tell what comes next.
+    rows = [(f"{s.due:%a %d %b %H:%M}", *shown(journal, s), _state(s), s.slot) for s in slots]
+    _say(_table(rows, ("due", "routine", "real or sham", "done", "slot")))
     if args.ics:
         _line(f"wrote {len(slots)} calendar events to {args.ics}")
     return 0

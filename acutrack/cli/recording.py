@@ -158,9 +158,14 @@ def _plan_note(journal, session) -> str:
     waiting = next_slot(journal, day=day)
     if waiting is None or waiting.due.date() > day:
         return ""
+    if waiting.started:
+        return (
+            f" · off the plan; the planned session started {waiting.started_at:%a %H:%M} is "
+            "not logged: if this was it, log it with acutrack log --planned --after N"
+        )
     return (
-        f" · off the plan; the plan has a session {Due(waiting, day).words()}: "
-        "log it with --planned"
+        f" · off the plan; the plan has a session {Due(waiting, day).words()}: start it "
+        "with acutrack next --start --before N"
     )
 
 

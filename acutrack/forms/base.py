@@ -19,7 +19,15 @@ import ipywidgets as w
 from ..errors import AcutrackError, InvalidValue, shown
 from ..fields import local_readings
 from ..journal import Journal
-from ..plan import Due, log_planned, next_slot, planned_words, progress, start_planned
+from ..plan import (
+    Due,
+    log_planned,
+    next_slot,
+    planned_words,
+    press_words,
+    progress,
+    start_planned,
+)
 from ..records import Session, Slot
 from ..timeline import latest_entries
 
@@ -544,8 +552,8 @@ class PlannedSession:
         done = progress(self.journal.plan_slots(slot.plan), day)
         if slot.started:
             self.box.description = (
-                f"The planned session, started {slot.started_at:%a %d %b %H:%M} "
-                f"({done.done} of {done.total} done): save it when done"
+                f"The planned session, started {slot.started_at:%a %d %b %H:%M}: "
+                f"{press_words(self.journal, slot)}. Save it when done"
             )
         else:  # its routine, real or sham, shows once it starts
             self.box.description = (

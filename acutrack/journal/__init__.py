@@ -140,7 +140,7 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
         self,
         pain_before: int,
         pain_after: int,
-        routine: str = "back",
+        routine: str | None = None,
         condition: str | None = None,
         points: list[str] | tuple[str, ...] | str | None = None,
         duration_min: float | None = None,
@@ -155,9 +155,9 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
         ----------
         pain_before, pain_after : int
             Pain from 0 (none) to 10 (worst imaginable) before and after the session.
-        routine : str
+        routine : str, optional
             A built-in routine (``back``, ``stress``, their ``-sham`` twins, ``custom``) or
-            one of the user's.
+            one of the user's; ``back`` by default.
         condition : {"real", "sham"}, optional
             Defaults to the routine's own (``sham`` for a sham routine), else ``real``.
         points : list of str or str, optional
@@ -207,7 +207,9 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
 
             return log_planned(self, slot=slot, **fields)
         spec = session_spec(self.catalog)
-        values = self._new_session(spec, fields)
+        values = self._new_session(
+            spec, {**fields, "routine": "back" if routine is None else routine}
+        )
         self._append(spec, values, "add")
         return Session(**values)
 

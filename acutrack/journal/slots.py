@@ -59,7 +59,12 @@ class _PlanSlots:
             point = rollback_point(self.file(spec))
             self._append_held(spec, [values], "add")
             try:
-                done = {**vars(slot), "session_id": session.id}
+                # When its session started, kept: the plan's gap is checked from plan.csv.
+                done = {
+                    **vars(slot),
+                    "session_id": session.id,
+                    "started_at": slot.started_at or values["started_at"],
+                }
                 self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot.slot]))
             except BaseException:
                 roll_back(self.file(spec), point)
@@ -180,7 +185,14 @@ class _PlanSlots:
             tested = tested_point(plan)
             if session is not None and slot.fits(session, tested):
                 continue
-            reopened = {**vars(slot), "session_id": None, "reopened": slot.reopened + 1}
+            # Open again from the start: a new session is started (and shown) anew.
+            reopened = {
+                **vars(slot),
+                "session_id": None,
+                "started_at": None,
+                "pain_before": None,
+                "reopened": slot.reopened + 1,
+            }
             spec = plan_spec(self.catalog)
             self._append_held(spec, [reopened], "correct", _recorded_at(row))
 

@@ -3,7 +3,7 @@ into its slot, under the plan's lock, with the carry-over gap kept and progress 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidValue
@@ -69,13 +69,22 @@ def log_planned(
     given = None if started_at is None else _session_time(journal, started_at)
 
     def choose(slots: list[Slot]) -> tuple[Slot, dict[str, Any]]:
-        _refuse_while_paused(journal, slot, "logged")
         chosen, when = _slot_to_log(journal, slots, slot, given, early=early, started=started)
+        if not chosen.started:  # a session started before a pause may still be logged
+            _refuse_while_paused(journal, slot, "logged")
         _check_fits(chosen, routine, condition, when.date())
         kept = points
         if chosen.leave_out and kept is None:
             kept = chosen.points_of(journal.catalog.routine(chosen.routine).points)
-        before = chosen.pain_before if pain_before is None and chosen.started else pain_before
+        before = pain_before
+        if chosen.started:  # rated before real or sham was shown: it stands
+            if before is not None and before != chosen.pain_before:
+                raise InvalidValue(
+                    "pain_before",
+                    before,
+                    f"the pain before as rated when the session started: {chosen.pain_before}",
+                )
+            before = chosen.pain_before
         return chosen, dict(
             pain_before=before,
             pain_after=pain_after,
@@ -157,6 +166,10 @@ def start_planned(
         The started slot: now its routine and condition may be shown (`press_words`).
     """
     when = journal.now() if started_at is None else _session_time(journal, started_at)
+    from ..tables import session_spec
+
+    # A start ahead would hold the plan: nothing else could start until it came.
+    session_spec(journal.catalog).field("started_at").check_not_future(when, journal.now())
 
     def choose(slots: list[Slot]) -> tuple[Slot, int, datetime]:
         _refuse_while_paused(journal, slot, "started")
@@ -164,6 +177,13 @@ def start_planned(
         if begun is not None:
             raise InvalidValue("slot", begun.slot, _one_at_a_time(begun))
         chosen = _chosen(slots, slot, when.date(), early)
+        due = due_slot(_newest_open(slots), when.date())
+        if slot is not None and not early and due is not None and due.slot.slot != slot:
+            raise InvalidValue(  # a form left open since another day offers a stale slot
+                "slot",
+                slot,
+                f"the planned session due now: it is the one {due.words()}; look again",
+            )
         _check_gap(journal, slots, chosen, when)
         return chosen, pain_before, when
 
@@ -176,7 +196,9 @@ def press_words(journal: Journal, slot: Slot) -> str:
     points = slot.points_of(routine.points)
     minutes = routine.default_minutes
     timing = f", about {minutes:g} min" if minutes else ""
-    return f"{_what(slot)}: press {', '.join(points)}{timing}"
+    # A routine of one's own is its own sham, pressed lightly on the same points.
+    how = " lightly" if slot.condition == "sham" and routine.condition is None else ""
+    return f"{_what(slot)}: press{how} {', '.join(points)}{timing}"
 
 
 def _refuse_while_paused(journal: Journal, slot: str | None, what: str) -> None:
@@ -244,34 +266,37 @@ def _chosen(slots: list[Slot], slot: str | None, day: date, early: bool) -> Slot
 
 
 def _check_fits(slot: Slot, routine: str | None, condition: str | None, day: date) -> None:
-    """Refuse a routine or condition the slot does not ask for, in the slot's own words."""
+    """Refuse a routine or condition the slot does not ask for, in the slot's own words
+    once real or sham may be shown (the session started, or the plan revealed)."""
     for name, given, wanted in (
         ("routine", routine, slot.routine),
         ("condition", condition, slot.condition),
     ):
-        if given is not None and given != wanted:
-            raise InvalidValue(
-                name,
-                given,
-                f"the planned session {Due(slot, day).words()} is {_what(slot)}: press that, "
-                "or log this session off the plan",
-            )
+        if given is None or given == wanted:
+            continue
+        if slot.started or slot.revealed_at is not None:
+            what = f"is {_what(slot)}: press that"
+        else:  # not shown yet, and a refusal must not show it either
+            what = "asks for another session: start it to see what to press"
+        raise InvalidValue(
+            name,
+            given,
+            f"the planned session {Due(slot, day).words()} {what}, or log this session off "
+            "the plan",
+        )
 
 
 def _check_gap(journal: Journal, slots: list[Slot], chosen: Slot, when: datetime) -> None:
     """Refuse a planned session closer than `MIN_GAP` to another session of its plan.
 
-    Only the plan's done slots due within a week of ``when`` are looked up (each by id, in
-    `Journal.find`), so that logging stays quick however long the journal is.
+    A done slot keeps when its session started (`Journal.fill_slot`), so ``plan.csv``
+    alone answers; a slot done before slots kept it is looked up by its session's id.
     """
-    week = timedelta(days=7)
     for slot in slots:
         # (The chosen slot done already is the journal's to refuse.)
         if slot.plan != chosen.plan or slot.slot == chosen.slot or not slot.filled:
             continue
-        if abs(slot.due - when) > week:
-            continue
-        other = journal.find(slot.session_id)
+        other = slot if slot.started_at is not None else journal.find(slot.session_id)
         if other is not None and abs(other.started_at - when) < MIN_GAP:
             hours = MIN_GAP.total_seconds() / 3600
             raise InvalidValue(

@@ -235,6 +235,15 @@ def make_plan(
     if not anyway:
         _check_new_plan(journal, slots, settings.get("weeks", 4))
     active = active_plan(journal)
+    begun = next((s for s in active if s.started), None)
+    if begun is not None:
+        raise InvalidValue(
+            "plan",
+            begun.plan,
+            f"a new plan once the session started {begun.started_at:%a %d %b %H:%M} is "
+            "logged (acutrack log --planned --after N): its pain before and what was "
+            "shown would be lost",
+        )
     if active and not replace:
         done = progress(active, journal.now().date())
         raise InvalidValue(
