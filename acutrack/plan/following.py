@@ -33,27 +33,24 @@ def log_planned(
 ) -> Session:
     """Record a planned session: it fills the slot of the active plan due on its day.
 
-    The slot is chosen under the plan's lock by `due_slot` from the session's own day:
-    the one due that day, else the earliest overdue one; a slot due on a later day only
-    with ``early``. The routine, condition and points default to the slot's; given ones
-    that contradict it are refused in the slot's words. Nothing is logged while an urgent
-    red-flag answer stands (`paused`).
+    The slot, chosen under the plan's lock, is the one started (`start_planned`), else the
+    one `due_slot` gives for the session's own day (a later day's only with ``early``).
+    Nothing not yet started is logged while an urgent red-flag answer stands (`paused`).
 
     Parameters
     ----------
     journal : Journal
         Where to log.
     pain_before, pain_after, routine, condition, points, duration_min, location, started_at, notes
-        As for `Journal.log_session`; ``routine`` and ``condition`` default to the slot's,
-        and for a started slot (`start_planned`) the pain before and the time to its start.
+        As for `Journal.log_session`; the routine and condition default to the slot's, and
+        for a started slot the pain before and the time to those of its start.
     slot : str, optional
         Fill this slot (by id) instead of the one due: a form that showed a slot passes it.
     early : bool
         Allow a slot due on a later day than the session's.
     started : bool
-        Only the slot started with `start_planned`: how a person who did not see the
-        routine before the session logs it (the command line and the forms). Without it,
-        a slot may be started and filled at once, by a program that knows what was pressed.
+        Only the slot started with `start_planned` (the command line, the forms); without
+        it a program that knows what was pressed may start and fill a slot at once.
 
     Returns
     -------

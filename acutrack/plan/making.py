@@ -11,6 +11,8 @@ from ..records import Slot
 from .state import _arms, active_plan, paused, progress
 
 if TYPE_CHECKING:
+    import random
+
     from ..journal import Journal
 
 
@@ -90,16 +92,8 @@ def schedule(
         arms = (
             _leave_out_arms(journal, routine, leave_out) if leave_out else _arms(journal, routine)
         )
-        labels: list[tuple[int, int]] = []
-        left = weeks * sessions_per_week
-        while left:
-            fits = [n for n in block_sizes if n <= left] or [left]
-            size = fits[0] if len(fits) == 1 else rng.choice(fits)
-            block += 1
-            chunk = [0, 1] * (size // 2)  # the first arm and the second
-            rng.shuffle(chunk)
-            labels += [(block, arm) for arm in chunk]
-            left -= size
+        labels = _blocks_of(rng, weeks * sessions_per_week, block_sizes, first=block + 1)
+        block = labels[-1][0]
         for i, (number, arm) in enumerate(labels):
             week, place = divmod(i, sessions_per_week)
             day = start + timedelta(days=7 * week + place * 7 // sessions_per_week)
@@ -109,6 +103,24 @@ def schedule(
         Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
         for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _blocks_of(
+    rng: random.Random, sessions: int, sizes: tuple[int, ...], *, first: int
+) -> list[tuple[int, int]]:
+    """(block number, arm) of each of ``sessions`` slots: blocks of ``sizes`` drawn at
+    random, numbered from ``first``, each half of one arm and half of the other, shuffled."""
+    labels: list[tuple[int, int]] = []
+    block = first
+    while len(labels) < sessions:
+        left = sessions - len(labels)
+        fits = [n for n in sizes if n <= left] or [left]
+        size = fits[0] if len(fits) == 1 else rng.choice(fits)
+        chunk = [0, 1] * (size // 2)  # the first arm and the second
+        rng.shuffle(chunk)
+        labels += [(block, arm) for arm in chunk]
+        block += 1
+    return labels
 
 
 def _check_block_sizes(sizes: tuple[int, ...], sessions: int) -> None:
