@@ -476,3 +476,22 @@ def test_a_started_session_never_logged_is_counted_in_the_verdicts_note(timed_jo
     result = at.stats.real_vs_sham(journal.sessions(), plan=plan.plan_slots(journal), today=clock())
     assert "1 planned session(s) were started (real or sham shown) and never logged" in result.note
     assert plan.plan_slots(journal)[0].started and len(slots) == 16
+
+
+def test_a_replacing_plan_is_stored_whole_or_not_at_all(timed_journal, monkeypatch):
+    journal = timed_journal
+    old = plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=60)
+    before = (journal.path / "plan.csv").read_bytes()
+    real = journal._append_held
+
+    def closing_fails(spec, records, action, not_before=None):
+        if spec.name == "plan" and action == "correct":
+            raise OSError(28, "No space left on device")
+        return real(spec, records, action, not_before)
+
+    monkeypatch.setattr(journal, "_append_held", closing_fails)
+    with pytest.raises(at.JournalError, match="No space left"):
+        plan.make_plan(journal, ["back"], weeks=4, sessions_per_week=4, seed=61, replace=True)
+    assert (journal.path / "plan.csv").read_bytes() == before  # neither plan changed
+    monkeypatch.undo()
+    assert plan.active_plan(journal) == old

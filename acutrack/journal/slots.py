@@ -10,7 +10,7 @@ from ..csvstore import roll_back, rollback_point
 from ..errors import InvalidValue
 from ..loading import Row
 from ..records import Problem, Session, Slot, tested_point
-from ..tables import plan_spec, session_spec
+from ..tables import TableSpec, plan_spec, session_spec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,8 +71,15 @@ class _PlanSlots:
                 raise
         return session
 
-    def store_plan(self, slots: list[Slot]) -> None:
+    def store_plan(
+        self, slots: list[Slot], ends: Callable[[list[Slot]], str | None] | None = None
+    ) -> None:
         """Store a new plan's slots in ``plan.csv``, whole or not at all.
+
+        ``ends``, called under the plan's lock with every plan's slots as they stand,
+        names a plan the new one replaces (its open slots are closed in the same locked
+        write), or None; it raises to refuse the new plan. If closing fails, the new
+        plan's bytes are cut off again.
 
         Raises
         ------
@@ -83,14 +90,23 @@ class _PlanSlots:
         spec = plan_spec(self.catalog)
         records = [{f.name: f.parse(getattr(s, f.name)) for f in spec.fields} for s in slots]
         with self._writing(spec):
-            taken = set(self._slot_rows()) & {r["slot"] for r in records}
+            rows = self._slot_rows()
+            ended = ends([Slot(**row.values) for row in rows.values()]) if ends else None
+            taken = set(rows) & {r["slot"] for r in records}
             if taken:
                 raise InvalidValue(
                     "slot",
                     sorted(taken)[0],
                     "expected a new plan: this one's slots exist already (same seed and start)",
                 )
+            point = rollback_point(self.file(spec))
             self._append_held(spec, records, "add")
+            try:
+                if ended is not None:
+                    self._mark_open_held(spec, rows, ended, "closed_at")
+            except BaseException:
+                roll_back(self.file(spec), point)
+                raise
 
     def start_slot(self, choose: Callable[[list[Slot]], tuple[Slot, int, datetime]]) -> Slot:
         """Record that a planned session has started, under the plan's lock.
@@ -139,12 +155,18 @@ class _PlanSlots:
         """Set ``field`` to now on each open slot of a plan (not set already), locked."""
         spec = plan_spec(self.catalog)
         with self._writing(spec):
-            rows = [r for r in self._slot_rows().values() if r.values["plan"] == plan_id]
-            waiting = [r for r in rows if Slot(**r.values).open and r.values[field] is None]
-            now = self._clock()
-            for row in waiting:  # each version a second after the one it replaces
-                marked = {**row.values, field: now}
-                self._append_held(spec, [marked], "correct", _recorded_at(row))
+            return self._mark_open_held(spec, self._slot_rows(), plan_id, field)
+
+    def _mark_open_held(
+        self, spec: TableSpec, rows: dict[str, Row], plan_id: str, field: str
+    ) -> int:
+        """`_mark_open` with the plan's lock held and its rows read."""
+        mine = [r for r in rows.values() if r.values["plan"] == plan_id]
+        waiting = [r for r in mine if Slot(**r.values).open and r.values[field] is None]
+        now = self._clock()
+        for row in waiting:  # each version a second after the one it replaces
+            marked = {**row.values, field: now}
+            self._append_held(spec, [marked], "correct", _recorded_at(row))
         return len(waiting)
 
     def _slot_rows(self) -> dict[str, Row]:

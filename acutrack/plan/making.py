@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidValue, JournalError
 from ..records import Slot
-from .state import _arms, active_plan, paused, progress
+from .state import _arms, _newest_open, paused, progress
 
 if TYPE_CHECKING:
     import random
@@ -246,28 +246,31 @@ def make_plan(
     slots = schedule(journal, routines, **settings)
     if not anyway:
         _check_new_plan(journal, slots, settings.get("weeks", 4))
-    active = active_plan(journal)
-    begun = next((s for s in active if s.started), None)
-    if begun is not None:
-        raise InvalidValue(
-            "plan",
-            begun.plan,
-            f"a new plan once the session started {begun.started_at:%a %d %b %H:%M} is "
-            "logged (acutrack log --planned --after N): its pain before and what was "
-            "shown would be lost",
-        )
-    if active and not replace:
-        done = progress(active, journal.now().date())
-        raise InvalidValue(
-            "plan",
-            active[0].plan,
-            f"one plan at a time: the plan begun {active[0].due:%a %d %b} is still open "
-            f"({done.done} of {done.total} done). Finish it, or replace it on purpose "
-            "(--replace): its sessions are kept and its verdict counts it as ended early",
-        )
-    journal.store_plan(slots)
-    if active:
-        journal.close_plan(active[0].plan)
+
+    def ends(stored: list[Slot]) -> str | None:
+        """The plan the new one replaces, checked under the plan's lock."""
+        active = _newest_open(stored)
+        begun = next((s for s in active if s.started), None)
+        if begun is not None:
+            raise InvalidValue(
+                "plan",
+                begun.plan,
+                f"a new plan once the session started {begun.started_at:%a %d %b %H:%M} is "
+                "logged (acutrack log --planned --after N): its pain before and what was "
+                "shown would be lost",
+            )
+        if active and not replace:
+            done = progress(active, journal.now().date())
+            raise InvalidValue(
+                "plan",
+                active[0].plan,
+                f"one plan at a time: the plan begun {active[0].due:%a %d %b} is still open "
+                f"({done.done} of {done.total} done). Finish it, or replace it on purpose "
+                "(--replace): its sessions are kept and its verdict counts it as ended early",
+            )
+        return active[0].plan if active else None
+
+    journal.store_plan(slots, ends)
     return slots
 
 
