@@ -136,26 +136,10 @@ def test_a_failed_slot_write_leaves_no_session(journal, monkeypatch):
 
 
 def test_the_same_plan_made_twice_is_refused(journal):
-    plan.make_plan(
-        journal,
-        ["back"],
-        weeks=1,
-        sessions_per_week=2,
-        seed=7,
-        start=date(2026, 12, 1),
-        anyway=True,
-    )
+    same = dict(weeks=1, sessions_per_week=2, seed=7, start=date(2026, 12, 1), anyway=True)
+    plan.make_plan(journal, ["back"], **same)
     with pytest.raises(at.InvalidValue, match="same seed and start"):
-        plan.make_plan(
-            journal,
-            ["back"],
-            weeks=1,
-            sessions_per_week=2,
-            seed=7,
-            start=date(2026, 12, 1),
-            anyway=True,
-            replace=True,
-        )
+        plan.make_plan(journal, ["back"], **same, replace=True)
     assert len(plan.plan_slots(journal)) == 2
 
 

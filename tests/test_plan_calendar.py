@@ -19,11 +19,9 @@ UTC = UTC
 MADE = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)  # a Sunday; the plan starts on Monday
 
 
-@pytest.fixture
-def planned(tmp_path):
-    """A fortnight's plan, four sessions a week from Mon 30 Nov at 19:00 UTC."""
-    journal = at.Journal(tmp_path / "j", clock=lambda: MADE)
-    slots = plan.make_plan(
+def _fortnight(journal):
+    """Four sessions a week for two weeks from Mon 30 Nov, due at 19:00 UTC."""
+    return plan.make_plan(
         journal,
         ["back"],
         weeks=2,
@@ -33,6 +31,13 @@ def planned(tmp_path):
         tz=UTC,
         anyway=True,
     )
+
+
+@pytest.fixture
+def planned(tmp_path):
+    """A fortnight's plan, four sessions a week from Mon 30 Nov at 19:00 UTC."""
+    journal = at.Journal(tmp_path / "j", clock=lambda: MADE)
+    slots = _fortnight(journal)
     assert [s.due.date().day for s in slots[:4]] == [30, 1, 3, 5]
     return tmp_path / "j", slots
 
@@ -212,17 +217,7 @@ def test_next_says_why_no_session_waits(planned):
 # -- what a started session holds to ------------------------------------------------------
 def _timed(tmp_path, now):
     journal = at.Journal(tmp_path / "t", clock=lambda: now[0])
-    slots = plan.make_plan(
-        journal,
-        ["back"],
-        weeks=2,
-        sessions_per_week=4,
-        start=date(2026, 11, 30),
-        seed=3,
-        tz=UTC,
-        anyway=True,
-    )
-    return journal, slots
+    return journal, _fortnight(journal)
 
 
 def test_a_started_session_keeps_its_pain_before_and_may_be_logged_while_paused(tmp_path):

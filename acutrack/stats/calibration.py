@@ -76,6 +76,18 @@ def _claims(d: Diaries, blocks: int, state: str = "done", planned: int | None = 
     return out
 
 
+def _verdicts(drops: np.ndarray, real: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Each diary's verdict on its whole plan, done (diaries × sessions arrays)."""
+    return np.array(
+        [
+            sham_verdict(
+                drops[i], real[i], block[i], state="done", planned_blocks=PLANNED, interval=False
+            )[0]
+            for i in range(len(drops))
+        ]
+    )
+
+
 def _real_vs_sham(diaries: int, seed: int, block_counts: list[int]) -> Iterator[dict]:
     for size in (2, 4):
         settings = DiarySettings(block_size=size)
@@ -145,20 +157,7 @@ def _mixed_blocks(diaries: int, seed: int) -> Iterator[dict]:
             real[i, at : at + size] = rng.permutation(np.arange(size) < size // 2)
             block[i, at : at + size] = at
             at += size
-    hits = np.array(
-        [
-            sham_verdict(
-                d.drops[i],
-                real[i],
-                block[i],
-                state="done",
-                planned_blocks=PLANNED,
-                interval=False,
-            )[0]
-            in ("real", "sham")
-            for i in range(diaries)
-        ]
-    )
+    hits = np.isin(_verdicts(d.drops, real, block), ("real", "sham"))
     yield _row(
         "real vs sham: claims a difference when there is none",
         f"plan of {sessions} sessions in blocks of 2 or 4 at random, judged when done",
@@ -192,20 +191,7 @@ def _foreknowledge(diaries: int, seed: int) -> Iterator[dict]:
             np.broadcast_to(d.block, block.shape),
         ),
     ):
-        hits = np.array(
-            [
-                sham_verdict(
-                    d.drops[i],
-                    labels[i],
-                    blocks[i],
-                    state="done",
-                    planned_blocks=PLANNED,
-                    interval=False,
-                )[0]
-                == "real"
-                for i in range(diaries)
-            ]
-        )
+        hits = _verdicts(d.drops, labels, blocks) == "real"
         yield _row(
             "real vs sham: claims real when there is no difference, with foreknowledge",
             f"{PLANNED} blocks of {size}, {how}",
