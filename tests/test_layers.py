@@ -66,6 +66,7 @@ STORAGE = {
     "frames",
     "journal",
     "loading",
+    "localtime",
     "records",
     "tables",
     "timecells",

@@ -2,7 +2,7 @@
 time, read on this computer's clock; and the ``YYYY-MM-DD`` of ``--since`` and ``--start``.
 
 A local time the clocks showed twice, or skipped, is refused with both readings named:
-a person can be asked which they meant (`fields.local_readings` holds the rule).
+a person can be asked which they meant (`localtime.local_readings` holds the rule).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidValue
 
 if TYPE_CHECKING:
-    from ..fields import Readings
+    from ..localtime import Readings
 
 
 # Patterns compiled by `re` when ``--at`` is first read: most runs have no ``--at``.
@@ -86,7 +86,7 @@ def _only_moment(text: str, wall: datetime) -> datetime:
 
     A person can be asked which moment they meant, so a time the clocks showed twice or
     skipped is refused, naming both readings (an API call would take the first, or the
-    time moved forward: `fields.local_readings`).
+    time moved forward: `localtime.local_readings`).
     """
     readings = _readings(text, wall)
     if readings.change:
@@ -117,8 +117,8 @@ def _most_recent(text: str, hour: int, minute: int, now: datetime) -> datetime:
 
 
 def _readings(text: str, wall: datetime) -> Readings:
-    """`fields.local_readings` of ``wall`` on this computer's clock."""
-    from ..fields import local_readings
+    """`localtime.local_readings` of ``wall`` on this computer's clock."""
+    from ..localtime import local_readings
 
     try:
         return local_readings(wall)

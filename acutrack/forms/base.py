@@ -17,8 +17,8 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import AcutrackError, InvalidValue, shown
-from ..fields import local_readings
 from ..journal import Journal
+from ..localtime import local_readings
 from ..plan import (
     Due,
     log_planned,

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidValue, shown
-from ..fields import local_readings
+from ..localtime import local_readings
 from .common import Draft, ImportRefused
 
 if TYPE_CHECKING:
