@@ -132,8 +132,8 @@ POINTS: dict[str, Point] = {
         Point(
             "BL52",
             "Zhishi",
-            "Same level as BL23, twice as far out: about four finger-widths from the spine, "
-            "on the muscle that is often tender.",
+            "At waist level, twice as far out as the points beside the spine: about four "
+            "finger-widths from the spine, on the muscle that is often tender.",
             "Press tenderly with the fingertips, in small circles.",
             _BACK_USES,
             "Often tender: press gently and ease off if sore.",
@@ -205,7 +205,7 @@ POINTS: dict[str, Point] = {
             "SH-LB",
             "Sham: upper back",
             "On the back a hand-width above waist level, between the spine and the "
-            "shoulder blade's lower tip, away from the real back points.",
+            "lower tip of the shoulder blade.",
             "Touch lightly, without circling.",
             sham=True,
             map=_both("back", 0.25, 5.4),
@@ -213,7 +213,7 @@ POINTS: dict[str, Point] = {
         Point(
             "SH-FLANK",
             "Sham: flank",
-            "On the side of the waist, a hand-width out from BL52.",
+            "On the side of the waist, a hand-width further out than the muscles beside the spine.",
             "Touch lightly, without circling.",
             sham=True,
             map=_both("back", 0.46, 4.5),
@@ -221,7 +221,7 @@ POINTS: dict[str, Point] = {
         Point(
             "SH-HIP",
             "Sham: upper hip",
-            "On the outer hip bone, above the buttock, away from GB30.",
+            "On the outer hip bone, just above the buttock.",
             "Touch lightly, without circling.",
             sham=True,
             map=_both("back", 0.4, 4.05),
@@ -237,7 +237,7 @@ POINTS: dict[str, Point] = {
         Point(
             "SH-SHIN",
             "Sham: outer shin",
-            "On the outer shin, a hand-width below the knee, away from the calf points.",
+            "On the outer shin, a hand-width below the knee.",
             "Touch lightly, without circling.",
             sham=True,
             map=_both("front", 0.3, 1.5),

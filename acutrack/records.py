@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .timetext import minute
 
-__all__ = ["Problem", "Rating", "Session", "Slot", "tested_point"]
+__all__ = ["Problem", "Rating", "Session", "Slot", "present", "still_blind", "tested_point"]
 
 # The outcome measures' records live in `acutrack.answers` (loaded on first use: creating
 # dataclasses costs time at import, which every `acutrack log` would pay). Their old names
@@ -99,7 +100,16 @@ class Slot:
         The pain before, rated when the session was started.
     revealed_at : datetime or None
         When the person asked to see every slot's real or sham before the plan ended
-        (``acutrack plan --reveal``): the verdict then says the allocation was known.
+        (``acutrack plan --reveal``): the verdict then says the allocation was known. In
+        a blind plan, when blinding was ended before the plan (``plan --unblind``).
+    blind_set : str or None
+        In a blind plan, the set (``a`` or ``b``) this slot's condition is shown as until
+        the plan ends; None in an open-label plan.
+    guess : str or None
+        In a blind plan, the person's answer after this slot's session to "which set do
+        you think is the real one?": ``a``, ``b`` or ``unsure``; None when not answered.
+    guessed_at : datetime or None
+        When the guess was recorded.
     """
 
     slot: str
@@ -116,6 +126,9 @@ class Slot:
     started_at: datetime | None = None
     pain_before: int | None = None
     revealed_at: datetime | None = None
+    blind_set: str | None = None
+    guess: str | None = None
+    guessed_at: datetime | None = None
 
     @property
     def filled(self) -> bool:
@@ -143,7 +156,13 @@ class Slot:
         return f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
 
     def describe(self) -> str:
-        return f"slot {self.slot} (block {self.block}): {self.pressed} ({self.condition})"
+        return f"slot {self.slot} (block {self.block}): {self.pressed} ({self.arm})"
+
+    @property
+    def arm(self) -> str:
+        """Its condition as named to the person: ``real``, ``sham``, or in a blind plan
+        ``set A`` or ``set B`` (which is real is said when the plan ends)."""
+        return f"set {self.blind_set.upper()}" if self.blind_set else self.condition
 
     def fits(self, session: Session, tested: str | None = None) -> bool:
         """Whether ``session`` is what this slot asks for.
@@ -156,6 +175,27 @@ class Slot:
         if self.leave_out:
             return self.leave_out not in session.points
         return tested is None or tested in session.points
+
+
+def present(value: object) -> bool:
+    """Whether a slot's field holds a value: not None, nor NaN or NaT (a table's blank)."""
+    return value is not None and value == value
+
+
+def still_blind(plan: Iterable[Any]) -> bool:
+    """Whether a plan's sets must still be shown as A and B: it is blind, has a slot open,
+    and blinding was not ended (``plan --unblind``). A plan ends blinding when it ends.
+
+    ``plan``: its slots, as `Slot` records or a table's rows (``itertuples``).
+    """
+    slots = list(plan)
+    return (
+        any(present(getattr(s, "blind_set", None)) for s in slots)
+        and any(
+            not present(s.session_id) and not present(getattr(s, "closed_at", None)) for s in slots
+        )
+        and not any(present(getattr(s, "revealed_at", None)) for s in slots)
+    )
 
 
 def tested_point(plan: Iterable[Slot]) -> str | None:

@@ -206,6 +206,9 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             TimeField("started_at", required=False),
             IntField("pain_before", required=False),
             TimeField("revealed_at", required=False),
+            ChoiceField("blind_set", choices=BLIND_SETS, required=False),
+            ChoiceField("guess", choices=GUESSES, required=False),
+            TimeField("guessed_at", required=False),
         ),
         key="slot",
         added_later=(
@@ -215,8 +218,17 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             "started_at",
             "pain_before",
             "revealed_at",
+            "blind_set",
+            "guess",
+            "guessed_at",
         ),
     )
+
+
+#: The names a blind plan gives its two sets of spots (stored in lower case), and the
+#: answers to "which set do you think is the real one?".
+BLIND_SETS = ("a", "b")
+GUESSES = ("a", "b", "unsure")
 
 
 #: How a medication was taken: on a schedule, or when needed (rescue medication).

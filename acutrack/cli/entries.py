@@ -145,7 +145,7 @@ def _cmd_correct(args: argparse.Namespace) -> int:
             changes["condition"] = fixed
     if not is_session and changes.get("session_id", "").strip():
         changes["session_id"] = _followed_up(journal, changes["session_id"], None)["id"]
-    _line(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    _line(f"corrected {_as_it_stands(journal, journal.correct(entry.id, **changes))}")
     return 0
 
 
@@ -163,15 +163,15 @@ def _correct_answer(journal, entry, args: argparse.Namespace) -> int:
         changes[when] = _time(args.at, journal.now())
     if not changes:
         raise _Usage("nothing to change: give the new values, e.g. --set enjoyment=4")
-    _line(f"corrected {_as_it_stands(journal.correct(entry.id, **changes))}")
+    _line(f"corrected {_as_it_stands(journal, journal.correct(entry.id, **changes))}")
     return 0
 
 
-def _as_it_stands(record) -> str:
+def _as_it_stands(journal, record) -> str:
     """A corrected entry in one line, with where it hurts and its note."""
     from ..records import Session
 
-    text = record.describe()
+    text = journal.as_shown(record).describe()
     if isinstance(record, Session):  # a check-in's own line names where it hurts already
         text += f", {record.location}"
     if record.notes:
@@ -182,7 +182,8 @@ def _as_it_stands(record) -> str:
 def _cmd_delete(args: argparse.Namespace) -> int:
     journal = _journal(args)
     entry = _existing(journal, args.id)
-    what = f"{entry.id} ({entry.describe().removeprefix(entry.id + ' ')})"
+    said = journal.as_shown(entry).describe()
+    what = f"{entry.id} ({said.removeprefix(entry.id + ' ')})"
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
             # A script or a pipe has no one to answer: waiting would hang it.

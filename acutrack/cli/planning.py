@@ -41,6 +41,23 @@ def add_parsers(command: Declare) -> None:
         help="show real or sham of every slot now (recorded: the verdict will say so)",
     )
     plan.add_argument(
+        "--blind",
+        action="store_true",
+        help="with --new: show real and sham as set A and set B, pressed alike, until the "
+        "plan ends",
+    )
+    plan.add_argument(
+        "--unblind",
+        action="store_true",
+        help="end a blind plan's blinding now (recorded): which set is real is shown",
+    )
+    plan.add_argument(
+        "--guess",
+        type=str.lower,
+        choices=("a", "b", "unsure"),
+        help="in a blind plan: which set you think is real, after your latest session",
+    )
+    plan.add_argument(
         "--replace",
         action="store_true",
         help="end the open plan (its sessions are kept; it counts as ended early) and make "
@@ -91,9 +108,10 @@ def _cmd_next(args: argparse.Namespace) -> int:
         if waiting is None:
             _say(f"planned sessions wait: {paused(journal)}" if slots else "no plan is open")
             return 0
+        hidden = "Which set, A or B," if waiting.blind_set else "Real or sham"
         _say(
             f"Next planned session: {Due(waiting, day).words()}. Plan: "
-            f"{progress(slots, day).words()}. Real or sham is shown when you start it: "
+            f"{progress(slots, day).words()}. {hidden} is shown when you start it: "
             "acutrack next --start --before N (your pain now, 0-10)."
         )
         return 0
@@ -122,14 +140,25 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if not (args.new or slots):
         _say("no plan yet; make one with `acutrack plan --new --weeks 4 --per-week 4`")
         return 0
-    if args.reveal:
-        if args.new:
-            raise _Usage("--reveal shows the plan there is; make a new one without it")
+    if args.blind and not args.new:
+        raise _Usage("--blind goes with --new: a plan is blind from its first session")
+    if args.new and (args.reveal or args.unblind or args.guess):
+        raise _Usage("--reveal, --unblind and --guess are for the plan there is, not a new one")
+    if args.guess:
+        return _guess(journal, slots, args.guess)
+    if args.reveal or args.unblind:
+        blind = any(s.blind_set for s in slots)
+        if args.unblind and not blind:
+            raise _Usage("--unblind ends a blind plan's blinding; this plan is open-label")
         marked = journal.reveal_plan(slots[0].plan)
         slots = plan_slots(journal, slots[0].plan)
+        real = next(s for s in slots if s.condition == "real")
         _say(
-            f"Real or sham of {marked} session(s) to come is shown below, and recorded: the "
-            "verdict will say the sessions after today were done knowing it."
+            f"Blinding ended: {real.arm} is real, the other set sham. Recorded: the verdict "
+            "will say blinding ended early."
+            if blind
+            else f"Real or sham of {marked} session(s) to come is shown below, and recorded: "
+            "the verdict will say the sessions after today were done knowing it."
         )
     # The calendar file is opened first, so that a place it cannot be written stops a new
     # plan from being stored; it takes its name only once the plan is stored.
@@ -144,6 +173,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 start=_date("start", args.start),
                 seed=args.seed,
                 leave_out=args.leave_out,
+                blind=args.blind,
                 anyway=args.anyway,
                 replace=args.replace,
             )
@@ -152,6 +182,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             calendar.write(ics.encode("utf-8"))
     if args.new:
         arms = f"sessions with and without {args.leave_out}" if args.leave_out else "real and sham"
+        if args.blind:
+            arms += " (blind: shown as set A and set B, which is real said when the plan ends)"
         _say(
             f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
             f"in {blocks_in_words(slots)} of {arms} in random order "
@@ -160,10 +192,30 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         _say(_plan_power(journal, slots))
     _say(f"Progress: {progress(slots, journal.now().date()).words()}")
     # No block numbers: beside the conditions of done slots they would tell what comes next.
-    rows = [(f"{s.due:%a %d %b %H:%M}", *shown(journal, s), _state(s), s.slot) for s in slots]
+    rows = [
+        (f"{s.due:%a %d %b %H:%M}", *shown(journal, s, slots), _state(s), s.slot) for s in slots
+    ]
     _say(_table(rows, ("due", "routine", "real or sham", "done", "slot")))
     if args.ics:
         _line(f"wrote {len(slots)} calendar events to {args.ics}")
+    return 0
+
+
+def _guess(journal, slots, guess: str) -> int:
+    """Store a guess of which set is real with the blind plan's latest done session."""
+    from ..records import still_blind
+    from ..stats.blinding import GUESS_WORDS
+
+    done = [s for s in slots if s.filled]
+    if not still_blind(slots) or not done:
+        raise _Usage("--guess goes with a blind plan still running, after one of its sessions")
+    latest = max(done, key=lambda s: s.started_at or s.due)
+    journal.record_guess(latest.slot, guess)
+    when = latest.started_at or latest.due
+    _say(
+        f"Stored your guess for the session of {when:%a %d %b %H:%M}: {GUESS_WORDS[guess]}. "
+        "Which set is real is shown when the plan ends."
+    )
     return 0
 
 

@@ -86,6 +86,12 @@ def _log_options(log) -> None:
         help="this session is the plan's next one: it fills that slot (routine and "
         "condition from the plan)",
     )
+    log.add_argument(
+        "--guess",
+        type=str.lower,
+        choices=("a", "b", "unsure"),
+        help="with --planned in a blind plan: which set you think is the real one (optional)",
+    )
 
 
 def _rate_options(rate) -> None:
@@ -139,10 +145,13 @@ def _cmd_log(args: argparse.Namespace) -> int:
     if args.planned:
         from ..plan import log_planned
 
-        session = log_planned(journal, **fields, started=True)
+        session = log_planned(journal, **fields, started=True, guess=args.guess)
+    elif args.guess:
+        raise _Usage("--guess goes with --planned, in a blind plan")
     else:
         session = journal.log_session(**{**fields, "routine": args.routine or "back"})
-    _line(f"stored session {session.describe()}{_plan_note(journal, session)}")
+    shown = journal.as_shown(session)
+    _line(f"stored session {shown.describe()}{_plan_note(journal, session)}")
     _remind(journal)
     return 0
 

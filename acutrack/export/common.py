@@ -17,10 +17,13 @@ TABLES = ("sessions", "ratings", "imported_ratings", "peg", "pgic", "medications
 
 def load(journal: Journal) -> dict[str, pd.DataFrame]:
     """The exported tables, read once; unreadable rows are left out quietly, as by
-    `Journal.entries` (`Journal.problems` and ``acutrack validate`` report them)."""
+    `Journal.sessions_and_ratings` (`Journal.problems` and ``acutrack validate`` report
+    them), and a blind plan still running shows its sets (`Journal.blinded`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JournalWarning)
-        return {name: getattr(journal, name)() for name in TABLES}
+        tables = {name: getattr(journal, name)() for name in TABLES}
+    tables["sessions"] = journal.blinded(tables["sessions"])
+    return tables
 
 
 def stamps(utc: pd.Series, local: pd.Series) -> list[str]:

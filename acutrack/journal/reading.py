@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -123,11 +124,44 @@ class _Reading:
         """Sessions and ratings for a screen or a report, without warnings.
 
         Rows that cannot be read are left out as by `sessions` and `ratings`, but
-        quietly: `problems` and ``acutrack validate`` are where they are reported.
+        quietly: `problems` and ``acutrack validate`` are where they are reported. The
+        sessions of a blind plan still running are shown as its sets (`blinded`).
         """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JournalWarning)
-            return self.sessions(), self.ratings()
+            return self.blinded(self.sessions()), self.ratings()
+
+    def blinded(self, sessions: pd.DataFrame) -> pd.DataFrame:
+        """``sessions`` as every view of the kit shows them while a blind plan runs.
+
+        Each session of a plan still blind (`Journal.blinded_sessions`) shows its set as
+        its condition (``set A``, ``set B``, added to the categories), the real routine
+        both sets test as its routine, and no points (their codes would tell the sham
+        spots). What was pressed stays in the files, and shows once the plan ends.
+        """
+        sets = self.blinded_sessions()
+        hidden = sessions["id"].isin(sets).to_numpy()
+        if not hidden.any():
+            return sessions
+        shown = sessions.copy()
+        shown["condition"] = shown["condition"].cat.add_categories(["set A", "set B"])
+        shown.loc[hidden, "condition"] = shown.loc[hidden, "id"].map(sets)
+        shown.loc[hidden, "routine"] = [self._tested(key) for key in shown.loc[hidden, "routine"]]
+        shown["points"] = [() if h else p for h, p in zip(hidden, shown["points"], strict=True)]
+        return shown
+
+    def as_shown(self, record: Any) -> Any:
+        """An entry as the kit shows it: a session of a blind plan as its set, like
+        `blinded`; any other entry as it is."""
+        arm = self.blinded_sessions().get(record.id)
+        if arm is None:
+            return record
+        return replace(record, routine=self._tested(record.routine), condition=arm, points=())
+
+    def _tested(self, key: str) -> str:
+        """The real routine a blind plan's routine ``key`` (real or its sham twin) tests."""
+        routine = self.catalog.routine(key)
+        return routine.twin if routine.condition == "sham" and routine.twin else key
 
     def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Deprecated name of `sessions_and_ratings` (kept for one release): the journal

@@ -81,7 +81,7 @@ class _Review:
         found += self._imports_without_ledger()
         table = pd.DataFrame([asdict(p) for p in found], columns=columns)
         table = table.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
-        return sessions, ratings, table
+        return self.blinded(sessions), ratings, table
 
     def _dangling_follow_ups(self, ratings: pd.DataFrame) -> list[Problem]:
         """Standing check-ins that follow up a session id no row of sessions.csv has.

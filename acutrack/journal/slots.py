@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..csvstore import roll_back, rollback_point
 from ..errors import InvalidValue
 from ..loading import Row
-from ..records import Problem, Session, Slot, tested_point
+from ..records import Problem, Session, Slot, still_blind, tested_point
 from ..tables import TableSpec, plan_spec, session_spec
 
 if TYPE_CHECKING:
@@ -30,17 +30,20 @@ class _PlanSlots:
 
         The plan's lock is taken first (always in that order). ``choose`` is called under
         both locks with every plan's slots as they stand and returns the slot to fill and
-        the session's fields (those of `log_session`, without ``slot``); it raises to
-        refuse. Which slot is due, and whether planned sessions may be logged at all, are
-        the plan's rules (`acutrack.plan.log_planned` chooses); the journal checks only
-        that the two files will agree: the slot is open and asks for this session. If the
-        slot's new version cannot be written, the session's bytes are cut off again.
+        the session's fields (those of `log_session`, without ``slot``, and perhaps
+        ``guess``: the person's guess of which set is real, stored with a blind plan's
+        slot); it raises to refuse. Which slot is due, and whether planned sessions may be
+        logged at all, are the plan's rules (`acutrack.plan.log_planned` chooses); the
+        journal checks only that the two files will agree: the slot is open and asks for
+        this session. If the slot's new version cannot be written, the session's bytes are
+        cut off again.
         """
         spec = session_spec(self.catalog)
         slots_spec = plan_spec(self.catalog)
         with self._writing(slots_spec), self._writing(spec):
             rows = self._slot_rows()
             slot, fields = choose([Slot(**row.values) for row in rows.values()])
+            guess = fields.pop("guess", None)
             values = self._new_session(spec, fields)
             if slot.slot not in rows:
                 raise InvalidValue("slot", slot.slot, "expected the id of a slot of a plan")
@@ -56,6 +59,7 @@ class _PlanSlots:
             if not slot.fits(session, tested_point(same_plan)):
                 why = f"expected the session this slot asks for: {slot.describe()}"
                 raise InvalidValue("slot", slot.slot, why)
+            guessed = self._guessed(slots_spec, slot, guess) if guess is not None else {}
             point = rollback_point(self.file(spec))
             self._append_held(spec, [values], "add")
             try:
@@ -64,6 +68,7 @@ class _PlanSlots:
                     **vars(slot),
                     "session_id": session.id,
                     "started_at": slot.started_at or values["started_at"],
+                    **guessed,
                 }
                 self._append_held(slots_spec, [done], "correct", _recorded_at(rows[slot.slot]))
             except BaseException:
@@ -150,6 +155,58 @@ class _PlanSlots:
         """Record that a plan's real or sham was shown for its open slots before their
         sessions (the person asked to see them); returns how many slots were marked."""
         return self._mark_open(plan_id, "revealed_at")
+
+    def record_guess(self, slot_id: str, guess: str) -> Slot:
+        """Store the person's guess after a blind plan's session: which set is real.
+
+        Parameters
+        ----------
+        slot_id : str
+            A done slot of a blind plan.
+        guess : {"a", "b", "unsure"}
+            The set they think is real, or that they cannot tell. A later guess for the
+            same slot replaces the earlier one (both stay in the file).
+
+        Returns
+        -------
+        Slot
+            The slot as now stored.
+        """
+        spec = plan_spec(self.catalog)
+        with self._writing(spec):
+            rows = self._slot_rows()
+            if slot_id not in rows:
+                raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
+            slot = Slot(**rows[slot_id].values)
+            if not slot.filled:
+                why = "expected a done session of a blind plan (a guess is asked after it)"
+                raise InvalidValue("slot", slot_id, why)
+            values = {**vars(slot), **self._guessed(spec, slot, guess)}
+            self._append_held(spec, [values], "correct", _recorded_at(rows[slot_id]))
+        return Slot(**values)
+
+    def _guessed(self, spec: TableSpec, slot: Slot, guess: object) -> dict[str, Any]:
+        """A guess's fields for ``slot``'s next version, or why it cannot have one."""
+        if not slot.blind_set:
+            why = "a guess of which set is real goes with a session of a blind plan"
+            raise InvalidValue("guess", guess, why)
+        return {"guess": spec.field("guess").parse(guess), "guessed_at": self._clock()}
+
+    def blinded_sessions(self) -> dict[str, str]:
+        """The sessions of plans still blind (`still_blind`), each with its set's name
+        (``set A``): what every view of the journal shows in place of routine and
+        condition until the plan ends. Read from ``plan.csv`` alone."""
+        plans: dict[str, list[Slot]] = {}
+        for row in self._slot_rows().values():
+            if row.values["blind_set"]:
+                plans.setdefault(row.values["plan"], []).append(Slot(**row.values))
+        return {
+            s.session_id: s.arm
+            for slots in plans.values()
+            if still_blind(slots)
+            for s in slots
+            if s.filled
+        }
 
     def _mark_open(self, plan_id: str, field: str) -> int:
         """Set ``field`` to now on each open slot of a plan (not set already), locked."""

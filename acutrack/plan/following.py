@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidValue
-from ..records import Session, Slot
+from ..records import Session, Slot, still_blind
+from .blind import set_words
 from .making import MIN_GAP
 from .state import Due, _newest_open, _started, due_slot, paused, progress
 
@@ -30,6 +31,7 @@ def log_planned(
     slot: str | None = None,
     early: bool = False,
     started: bool = False,
+    guess: str | None = None,
 ) -> Session:
     """Record a planned session: it fills the slot of the active plan due on its day.
 
@@ -51,6 +53,9 @@ def log_planned(
     started : bool
         Only the slot started with `start_planned` (the command line, the forms); without
         it a program that knows what was pressed may start and fill a slot at once.
+    guess : {"a", "b", "unsure"}, optional
+        In a blind plan, which set the person thinks is the real one (never required):
+        stored with the slot, and described when the plan ends (`blind.guesses`).
 
     Returns
     -------
@@ -82,7 +87,12 @@ def log_planned(
                     f"the pain before as rated when the session started: {chosen.pain_before}",
                 )
             before = chosen.pain_before
+        if guess is not None and not still_blind(s for s in slots if s.plan == chosen.plan):
+            raise InvalidValue(
+                "guess", guess, "a guess while the plan's sets are shown as A and B only"
+            )
         return chosen, dict(
+            guess=guess,
             pain_before=before,
             pain_after=pain_after,
             duration_min=duration_min,
@@ -188,7 +198,10 @@ def start_planned(
 
 
 def press_words(journal: Journal, slot: Slot) -> str:
-    """What a started slot asks to press, in words: routine, real or sham, points, minutes."""
+    """What a started slot asks to press, in words: routine, real or sham, points, minutes;
+    in a blind plan still blind, its set and each spot's place (`blind.set_words`)."""
+    if slot.blind_set and still_blind(journal.plan_slots(slot.plan)):
+        return set_words(journal, slot)
     routine = journal.catalog.routine(slot.routine)
     points = slot.points_of(routine.points)
     minutes = routine.default_minutes
@@ -232,7 +245,11 @@ def planned_words(journal: Journal, session: Session) -> str:
     if filled is None:
         return ""
     due = Due(filled, day).words(now=False)
-    return f"the planned session {due} · {progress(slots, day).words()}"
+    said = f"the planned session {due} · {progress(slots, day).words()}"
+    if filled.blind_set and not still_blind(slots):
+        real = next(s for s in slots if s.condition == "real")
+        said += f" · the plan is no longer blind: {real.arm} was real, the other set sham"
+    return said
 
 
 def _session_time(journal: Journal, started_at: datetime | str) -> datetime:
@@ -264,7 +281,16 @@ def _chosen(slots: list[Slot], slot: str | None, day: date, early: bool) -> Slot
 
 def _check_fits(slot: Slot, routine: str | None, condition: str | None, day: date) -> None:
     """Refuse a routine or condition the slot does not ask for, in the slot's own words
-    once real or sham may be shown (the session started, or the plan revealed)."""
+    once real or sham may be shown (the session started, or the plan revealed). A blind
+    plan's slot refuses any routine or condition given: which was refused would tell."""
+    if slot.blind_set and (routine is not None or condition is not None):
+        name, given = ("routine", routine) if routine is not None else ("condition", condition)
+        raise InvalidValue(
+            name,
+            given,
+            "nothing: a blind plan's session takes its set from the plan (leave out the "
+            "routine and the condition), or log this session off the plan",
+        )
     for name, given, wanted in (
         ("routine", routine, slot.routine),
         ("condition", condition, slot.condition),
@@ -306,5 +332,6 @@ def _check_gap(journal: Journal, slots: list[Slot], chosen: Slot, when: datetime
 
 
 def _what(slot: Slot) -> str:
-    """What a slot asks to press, in words: "back (real)", "back without GB30 (real)"."""
-    return f"{slot.pressed} ({slot.condition})"
+    """What a slot asks to press, in words: "back (real)", "back without GB30 (real)"; a
+    blind plan's set alone ("set A")."""
+    return slot.arm if slot.blind_set else f"{slot.pressed} ({slot.condition})"

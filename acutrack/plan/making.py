@@ -37,6 +37,7 @@ def schedule(
     tz: tzinfo | None = None,
     leave_out: str | None = None,
     block_sizes: tuple[int, ...] = (2, 4),
+    blind: bool = False,
 ) -> list[Slot]:
     """Make a plan's slots without storing them (`make_plan` stores them).
 
@@ -69,6 +70,10 @@ def schedule(
         The sizes a block may have, each even (half of each arm), drawn at random block by
         block: by default 2 or 4, so that the last slot of a block cannot be worked out
         from the ones before it. A block may run on into the next week.
+    blind : bool
+        Make a blind plan: real and sham are shown as "set A" and "set B" (which is
+        which drawn at random), pressed alike, until the plan ends. Only for a routine
+        whose sham presses other spots (``back``, ``stress``), not with ``leave_out``.
 
     Returns
     -------
@@ -99,10 +104,42 @@ def schedule(
             day = start + timedelta(days=7 * week + place * 7 // sessions_per_week)
             drafts.append((day, k, number, *arms[arm]))
     drafts = _spaced(drafts, hour, tz)
+    sets = _blind_sets(journal, rng, routines, leave_out) if blind else {}
     return [
-        Slot(f"{plan_id}-{i + 1:03d}", plan_id, number, due, key, condition, seed, None, point)
+        Slot(
+            f"{plan_id}-{i + 1:03d}",
+            plan_id,
+            number,
+            due,
+            key,
+            condition,
+            seed,
+            None,
+            point,
+            blind_set=sets.get(condition),
+        )
         for i, (due, _, number, key, condition, point) in enumerate(drafts)
     ]
+
+
+def _blind_sets(
+    journal: Journal, rng: random.Random, routines: list[str] | tuple[str, ...], leave_out: Any
+) -> dict[str, str]:
+    """Which set, ``a`` or ``b``, shows each condition in a blind plan: drawn after every
+    other draw, so that a seed makes the same slots blind or not."""
+    if leave_out:
+        raise InvalidValue("blind", True, "a real/sham plan: a leave-one-out plan is not blinded")
+    for routine in routines:
+        real, sham = _arms(journal, routine)
+        if real[0] == sham[0]:
+            raise InvalidValue(
+                "blind",
+                True,
+                f"a routine whose sham presses other spots (back, stress): {routine!r} is its "
+                "own sham pressed lightly, which cannot be hidden",
+            )
+    real = rng.choice("ab")
+    return {"real": real, "sham": "b" if real == "a" else "a"}
 
 
 def _blocks_of(

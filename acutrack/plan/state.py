@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidValue
-from ..records import Slot
+from ..records import Slot, still_blind
 
 if TYPE_CHECKING:
     from ..journal import Journal
@@ -205,13 +205,17 @@ def due_slot(slots: list[Slot], day: date) -> Due | None:
     return Due(on_day[0] if on_day else waiting[0], day)
 
 
-def shown(journal: Journal, slot: Slot) -> tuple[str, str]:
-    """A slot's routine and condition as a person may see them before its session starts.
+def shown(journal: Journal, slot: Slot, plan: list[Slot] | None = None) -> tuple[str, str]:
+    """A slot's routine and condition as a person may see them now.
 
     A slot not yet started shows the routine it tests (its real arm) and "shown when you
     start" for real or sham, or for whether a leave-one-out slot leaves its point out;
-    a started or done slot, or one of a plan revealed on request, shows what it asks for.
+    a started or done slot, or one of a plan revealed on request, shows what it asks for;
+    a blind plan's shows its set (``set A``) until the plan ends. ``plan``: the slot's
+    plan, when the caller has read it (else it is read).
     """
     if slot.open and not slot.started and slot.revealed_at is None:
         return _arms(journal, slot.routine)[0][0], CONCEALED
+    if slot.blind_set and still_blind(journal.plan_slots(slot.plan) if plan is None else plan):
+        return _arms(journal, slot.routine)[0][0], slot.arm
     return slot.pressed, slot.condition

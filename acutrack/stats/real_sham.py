@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from ..records import still_blind
+from .blinding import guesses
 from .randomisation import RESOLUTION, randomisation_ci, randomisation_test, smallest_p
 from .results import Result, fmt, fmt_ci, fmt_p
 
@@ -76,8 +78,8 @@ def sham_verdict(
     ----------
     drops, real, blocks : arrays
         The sessions of the plan's completed blocks: drop, real or not, block.
-    state : {"done", "ended early", "interim", "no plan"}
-        Where the plan stands.
+    state : {"done", "ended early", "interim", "blind", "no plan"}
+        Where the plan stands ("blind": a blind plan still running).
     planned_blocks : int
         How many blocks the plan has.
     interval : bool
@@ -107,7 +109,7 @@ def sham_verdict(
         return "unclear", nan, (nan, nan), ALPHA
     alpha = ALPHA if state == "done" else ALPHA / max(planned_blocks, 1)
     real = np.asarray(real, dtype=bool)
-    if state == "interim" or real.all() or not real.any():
+    if state in ("interim", "blind") or real.all() or not real.any():
         return "too early", nan, (nan, nan), alpha
     p = randomisation_test(drops, real, blocks)
     ci = randomisation_ci(drops, real, blocks, alpha=alpha) if interval else (nan, nan)
@@ -174,7 +176,8 @@ class RealVsSham(Result):
         what the words, colours and report say. Only a finished (or ended-early) plan
         gives ``"real"`` or ``"sham"``.
     plan_state : str
-        ``"no plan"``, ``"interim"``, ``"done"`` or ``"ended early"``.
+        ``"no plan"``, ``"interim"``, ``"done"``, ``"ended early"`` or ``"blind"`` (a
+        blind plan still running: nothing of its sessions is compared or shown).
     n, n_real, n_sham : int
         Sessions compared (with a plan: those of its completed blocks).
     blocks_done, blocks_planned : int
@@ -202,6 +205,9 @@ class RealVsSham(Result):
     hedges_g : float
         Standardised difference of the drops.
     note : str
+    blinding : str
+        For a blind plan that has ended, what the person's guesses of which set was real
+        showed (`acutrack.stats.blinding.guesses`): said in place of "not blind".
     """
 
     verdict: str
@@ -225,13 +231,20 @@ class RealVsSham(Result):
     n_followup_sham: int
     hedges_g: float
     note: str = ""
+    blinding: str = ""
 
     def summary(self) -> str:
         means = (
             f"Real sessions lowered pain by {fmt(self.mean_real)} points on average and sham "
             f"sessions by {fmt(self.mean_sham)} ({self.n_real} real, {self.n_sham} sham)"
         )
-        if self.n == 0 and self.plan_state != "no plan":
+        if self.plan_state == "blind":
+            parts = [
+                f"The plan is blind and still running ({self.blocks_planned} blocks): which "
+                "set is real, and how the two sets compare, are shown when it ends (or after "
+                "acutrack plan --unblind)."
+            ]
+        elif self.n == 0 and self.plan_state != "no plan":
             parts = [
                 f"No block of the plan is complete yet (0 of {self.blocks_planned}): real and "
                 "sham are compared block by block, once every session of a block is done."
@@ -265,6 +278,8 @@ class RealVsSham(Result):
             parts.append(self._words())
         if self.note:
             parts.append(self.note)
+        if self.blinding:
+            parts.append(self.blinding)
         return " ".join(parts)
 
     def _words(self) -> str:
@@ -276,10 +291,8 @@ class RealVsSham(Result):
             )
         if self.verdict in ("real", "sham"):
             better, worse = ("real", "sham") if self.verdict == "real" else ("sham", "real")
-            return (
-                f"In this experiment {better} pressure relieved more than {worse}. "
-                + SHAM_NOT_BLIND
-            )
+            claim = f"In this experiment {better} pressure relieved more than {worse}."
+            return claim if self.blinding else f"{claim} {SHAM_NOT_BLIND}"
         return (
             "These data cannot tell whether real and sham differ: the interval includes no "
             "difference, and also differences that would matter. Absence of evidence is not "
@@ -346,15 +359,22 @@ def compared_sessions(
     if plan is None:
         return data, None, 0
     slots = _slots(plan)
-    if slots.empty:
-        return data.iloc[:0], np.array([]), len(data)
+    if slots.empty or _blind(slots):  # a blind plan's sets are compared when it ends
+        return data.iloc[:0], np.array([]), 0 if len(slots) else len(data)
     done = slots.dropna(subset=["session_id"]).set_index("session_id")["block"]
     on_plan = data["id"].isin(done.index)
     data = data[on_plan]
     return data, data["id"].map(done).to_numpy(), int((~on_plan).sum())
 
 
+def _blind(slots: pd.DataFrame) -> bool:
+    """Whether the slots are a blind plan still running (`acutrack.records.still_blind`)."""
+    return "blind_set" in slots and still_blind(slots.itertuples())
+
+
 def _plan_state(slots: pd.DataFrame, today: datetime) -> str:
+    if _blind(slots):
+        return "blind"
     if slots["session_id"].notna().all():
         return "done"
     if "closed_at" in slots and slots["closed_at"].notna().any():
@@ -394,10 +414,14 @@ def _planned(
             f"{redone} slot(s) were done again after their first session was deleted or "
             "changed into another kind of session."
         )
-    if "revealed_at" in slots and slots["revealed_at"].notna().any():
+    if "revealed_at" in slots and slots["revealed_at"].notna().any() and state != "blind":
         when = pd.Timestamp(slots["revealed_at"].dropna().min())
+        blind = "blind_set" in slots and slots["blind_set"].notna().any()
         note.append(
-            f"Real or sham of the plan's sessions to come was shown on {when:%d %b %Y} "
+            f"Blinding ended early, on {when:%d %b %Y} (acutrack plan --unblind): sessions "
+            "after that were done knowing which set was real."
+            if blind
+            else f"Real or sham of the plan's sessions to come was shown on {when:%d %b %Y} "
             "(acutrack plan --reveal): sessions after that were done knowing it."
         )
     if "started_at" in slots:  # real or sham was shown, and the session never logged
@@ -514,4 +538,13 @@ def real_vs_sham(
         n_followup_sham=int(follow_sham.size),
         hedges_g=hedges_g(drops[real], drops[~real]),
         note=" ".join(note),
+        blinding=_blinding(slots),
     )
+
+
+def _blinding(slots: pd.DataFrame | None) -> str:
+    """What a blind plan's guesses showed, once it has ended; "" for any other plan."""
+    if slots is None or "blind_set" not in slots:
+        return ""
+    said = guesses(slots.itertuples())
+    return said.summary() if said else ""

@@ -1,0 +1,286 @@
+"""A blind plan: real and sham shown as set A and set B, pressed alike, until the plan ends;
+guesses of which set is real stored and described at the end. The strongest check: two
+journals that differ only in which set is real give the same output, byte for byte, from
+every command and from notebooks 02-04 while the plan runs."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from conftest import subprocess_env
+from test_cli import run as run_cli
+
+import acutrack as at
+from acutrack import plan
+from acutrack.stats.blinding import guesses
+
+MADE = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)  # a Sunday; the plan starts on Monday
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+SWAP = {"back": "back-sham", "back-sham": "back", "real": "sham", "sham": "real"}
+
+
+def _blind_plan(journal, **settings):
+    """A blind fortnight: four sessions a week from Mon 30 Nov, due at 19:00 UTC."""
+    return plan.make_plan(
+        journal,
+        ["back"],
+        weeks=2,
+        sessions_per_week=4,
+        start=date(2026, 11, 30),
+        seed=3,
+        tz=UTC,
+        anyway=True,
+        blind=True,
+        **settings,
+    )
+
+
+def _follow(path, slots, count, guesses_given=("a", "b", "unsure", None)):
+    """Do the first ``count`` slots on their days, a pain drop that depends only on the
+    slot's place (never on real or sham), each with a guess in turn."""
+    for i, slot in enumerate(slots[:count]):
+        when = slot.due + timedelta(minutes=5)
+        journal = at.Journal(path, clock=lambda when=when: when)
+        plan.start_planned(journal, 5 + i % 3)
+        guess = guesses_given[i % len(guesses_given)]
+        plan.log_planned(journal, None, 2 + i % 2, started=True, guess=guess)
+
+
+def _swapped(path, into):
+    """A copy of the journal at ``path`` in which the other set is the real one: every
+    planned session's routine, condition and points turned into the other arm's."""
+    shutil.copytree(path, into)
+    catalog = at.Journal(path).catalog
+    planned = {s.session_id for s in plan.plan_slots(at.Journal(path))}
+    for name in ("plan.csv", "sessions.csv"):
+        with open(into / name, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            if name == "sessions.csv" and row["id"] not in planned:
+                continue
+            row["condition"] = SWAP[row["condition"]]
+            row["routine"] = SWAP[row["routine"]]
+            if name == "sessions.csv":
+                row["points"] = ";".join(catalog.routine(row["routine"]).points)
+        with open(into / name, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return into
+
+
+@pytest.fixture
+def twins(tmp_path):
+    """Two journals with a blind plan half done, alike but for which set is real."""
+    path = tmp_path / "one"
+    journal = at.Journal(path, clock=lambda: MADE)
+    journal.log_rating(pain=5, rated_at=MADE - timedelta(days=1))
+    journal.log_session(pain_before=6, pain_after=4, started_at=MADE - timedelta(hours=2))
+    slots = _blind_plan(journal)
+    _follow(path, slots, 4)
+    return path, _swapped(path, tmp_path / "two"), slots
+
+
+NOW = "2026-12-06T09:00:00+00:00"
+COMMANDS = [
+    ("show",),
+    ("plan",),
+    ("next",),
+    ("validate",),
+    ("export", "--csv", "{out}/csv", "--fhir", "{out}/bundle.json", "--notes"),
+    ("report", "--out", "{out}/report.html", "--notes", "--all-points"),
+]
+
+
+def _said(path, *args, tmp):
+    """What a command said and wrote (every file under its own folder), paths hidden."""
+    out = tmp / f"{path.name}-{args[0]}"
+    out.mkdir()
+    done = run_cli(
+        *[a.format(out=out) for a in args],
+        journal=path,
+        env=subprocess_env(ACUTRACK_TEST_NOW=NOW),
+    )
+    assert done.returncode == 0, done.stderr
+    written = [f"{f.name}:\n{f.read_text()}" for f in sorted(out.rglob("*")) if f.is_file()]
+    said = "\n".join([done.stdout, done.stderr, *written])
+    # The FHIR patient's id comes from the journal's folder: the one difference allowed.
+    said = UUID.sub("UUID", said)
+    return said.replace(str(path), "J").replace(str(out), "OUT")
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+def test_no_command_tells_which_set_is_real_while_the_plan_runs(twins, args, tmp_path):
+    one, two, _ = twins
+    said = _said(one, *args, tmp=tmp_path)
+    assert said == _said(two, *args, tmp=tmp_path)
+    assert "set A" in said or args[0] in ("next", "validate")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", ["02_weekly_trends", "03_routines_and_points", "04_real_vs_sham"])
+def test_no_notebook_tells_which_set_is_real_while_the_plan_runs(
+    twins, name, tmp_path, monkeypatch
+):
+    from test_notebooks import ROOT, assert_clean, execute, outputs
+
+    shown = []
+    for path in twins[:2]:
+        monkeypatch.setenv("ACUTRACK_HOME", str(path))
+        nb = execute(ROOT / "notebooks" / f"{name}.ipynb", tmp_path)
+        assert_clean(nb)
+        said = []
+        for out in outputs(nb):  # a print may come in one stream output or several
+            if out.output_type == "stream" and said and isinstance(said[-1], str):
+                said[-1] += out.text
+            else:
+                said.append(out.text if out.output_type == "stream" else dict(out.data))
+        shown.append(str(said).replace(str(path), "J"))
+    assert shown[0] == shown[1]
+    assert "set A" in shown[0] or name == "02_weekly_trends"
+
+
+def run(*args, journal, now):
+    return run_cli(*args, journal=journal, env=subprocess_env(ACUTRACK_TEST_NOW=now))
+
+
+def _stamp(when):
+    return when.isoformat()
+
+
+def test_a_blind_fortnight_keeps_its_secret_until_the_end_then_describes_the_guesses(tmp_path):
+    path = tmp_path / "j"
+    made = run(
+        "plan", "--new", "--blind", "--weeks", "2", "--start", "2026-11-30", "--seed", "3",
+        "--anyway", journal=path, now=_stamp(MADE),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "blind: shown as set A and set B" in made.stdout
+    slots = plan.plan_slots(at.Journal(path))
+    real_set = next(s.blind_set for s in slots if s.condition == "real")
+    answers = ["a", "b", "unsure", "a", "a", "b", "a", "unsure"]
+    for i, (slot, guess) in enumerate(zip(slots, answers, strict=True)):
+        when = _stamp(slot.due + timedelta(minutes=5))
+        started = run("next", "--start", "--before", "6", journal=path, now=when)
+        assert started.returncode == 0, started.stderr
+        assert (
+            f"Now set {slot.blind_set.upper()}: press 5 spots firmly but gently" in started.stdout
+        )
+        logged = run("log", "--planned", "--after", "4", "--guess", guess, journal=path, now=when)
+        assert logged.returncode == 0, logged.stderr
+        last = i == len(slots) - 1
+        for said in (started.stdout, logged.stdout):
+            assert ("sham" in said) == (last and said is logged.stdout), said
+        assert (f"set {real_set.upper()} was real" in logged.stdout) == last
+    after = run("plan", journal=path, now=_stamp(slots[-1].due + timedelta(hours=1)))
+    assert f"{slots[0].routine}  {slots[0].condition}" in after.stdout  # the truth, at last
+    ended = plan.plan_slots(at.Journal(path))
+    said = guesses(ended)
+    # Worked by hand from the answers: right when the guess names the real set.
+    right = [g == real_set for g in answers]
+    wrong = [g not in (real_set, "unsure") for g in answers]
+    assert (said.right, said.wrong, said.unsure) == (sum(right), sum(wrong), 2)
+    assert (said.early_right, said.late_right) == (sum(right[:4]), sum(right[4:]))
+    for condition, bang in (("real", said.bang_real), ("sham", said.bang_sham)):
+        mine = [i for i, s in enumerate(ended) if s.condition == condition]
+        expected = (sum(right[i] for i in mine) - sum(wrong[i] for i in mine)) / len(mine)
+        assert bang == pytest.approx(expected)
+    result = at.stats.real_vs_sham(
+        at.Journal(path).sessions(), plan=ended, routine="back", today=ended[-1].due
+    )
+    assert said.summary() in result.summary()
+    assert "Sham acupressure is not blind" not in result.summary()
+    assert "they do not test the blinding" in result.summary()
+
+
+def test_while_blind_no_verdict_and_no_guess_is_shown(twins):
+    one = twins[0]
+    journal = at.Journal(one)
+    result = at.stats.real_vs_sham(
+        journal.sessions(), plan=plan.plan_slots(journal), routine="back", today=MADE
+    )
+    assert (result.verdict, result.plan_state, result.n) == ("too early", "blind", 0)
+    assert "blind and still running" in result.summary()
+    assert guesses(plan.plan_slots(journal)) is None
+    compared, _, _ = at.stats.compared_sessions(journal.sessions(), plan=plan.plan_slots(journal))
+    assert compared.empty
+
+
+def test_unblinding_is_recorded_shows_the_truth_and_the_verdict_says_so(twins):
+    one, _, slots = twins
+    now = "2026-12-06T09:00:00+00:00"
+    ended = run("plan", "--unblind", journal=one, now=now)
+    assert ended.returncode == 0, ended.stderr
+    real = next(s for s in slots if s.condition == "real")
+    assert f"Blinding ended: set {real.blind_set.upper()} is real" in ended.stdout
+    assert "back-sham  sham" in ended.stdout
+    stored = plan.plan_slots(at.Journal(one))
+    result = at.stats.real_vs_sham(at.Journal(one).sessions(), plan=stored, today=MADE)
+    assert "Blinding ended early, on 06 Dec 2026" in result.summary()
+    again = run("plan", "--unblind", journal=one, now=now)
+    assert again.returncode == 0  # once ended, ending again changes nothing
+    assert run("plan", "--guess", "a", journal=one, now=now).returncode != 0
+
+
+def test_a_routine_given_to_a_blind_slot_is_refused_alike_for_either_set(twins):
+    said = []
+    for path in twins[:2]:
+        when = "2026-12-07T19:05:00+00:00"
+        assert run("next", "--start", "--before", "6", journal=path, now=when).returncode == 0
+        refused = run(
+            "log", "--planned", "--after", "3", "--routine", "back", journal=path, now=when
+        )
+        assert refused.returncode != 0
+        said.append(refused.stderr)
+    assert said[0] == said[1] and "takes its set from the plan" in said[0]
+
+
+def test_a_guess_is_stored_with_the_latest_session_and_only_in_a_blind_plan(twins, tmp_path):
+    one = twins[0]
+    stored = run("plan", "--guess", "B", journal=one, now="2026-12-06T09:00:00+00:00")
+    assert stored.returncode == 0, stored.stderr
+    assert "set B" in stored.stdout
+    latest = plan.plan_slots(at.Journal(one))[3]
+    assert (latest.guess, latest.guessed_at) == ("b", datetime.fromisoformat(NOW))
+    open_label = tmp_path / "open"
+    journal = at.Journal(open_label, clock=lambda: MADE)
+    plan.make_plan(journal, weeks=2, start=date(2026, 11, 30), seed=3, tz=UTC, anyway=True)
+    assert run("plan", "--guess", "a", journal=open_label, now=NOW).returncode != 0
+    off_plan = run("log", "--before", "5", "--after", "3", "--guess", "a", journal=one, now=NOW)
+    assert off_plan.returncode != 0 and "--guess goes with --planned" in off_plan.stderr
+
+
+@pytest.mark.parametrize(
+    "settings", [{"leave_out": "GB30"}, {"routines": ["mine"]}], ids=["leave-out", "own-sham"]
+)
+def test_a_plan_that_cannot_be_blinded_is_refused(tmp_path, settings):
+    journal = at.Journal(tmp_path / "j", clock=lambda: MADE)
+    journal.add_routine("mine", ["BL23", "GB30", "BL57"], seconds_per_point=10)
+    routines = settings.pop("routines", ["back"])
+    with pytest.raises(at.InvalidValue, match="blind"):
+        plan.make_plan(journal, routines, weeks=2, blind=True, anyway=True, **settings)
+    assert not plan.plan_slots(journal)
+
+
+@pytest.mark.parametrize("routine", ["back", "stress"])
+def test_both_sets_are_pressed_alike_and_named_without_a_code(routine, tmp_path):
+    from acutrack.plan.blind import set_spots, set_words
+
+    journal = at.Journal(tmp_path / "j", clock=lambda: MADE)
+    slots = plan.schedule(journal, [routine], weeks=1, seed=5, blind=True)
+    arms = {s.condition: s for s in slots}
+    spots = {c: set_spots(journal, s) for c, s in arms.items()}
+    assert len(spots["real"]) == len(spots["sham"])
+    assert {p.how for p in spots["real"] + spots["sham"]} == {
+        "Press firmly but gently, in small circles."
+    }
+    words = {c: set_words(journal, s) for c, s in arms.items()}
+    timing = {c: w.split("(", 1)[1].split(")", 1)[0] for c, w in words.items()}
+    assert timing["real"] == timing["sham"]
+    codes = set(journal.catalog.points) | {"sham", "Sham", "acupoint"}
+    for spot in spots["real"] + spots["sham"]:
+        assert not [c for c in codes if c in spot.location], spot.location
