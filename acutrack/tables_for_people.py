@@ -200,7 +200,8 @@ def plan_table(slots: Sequence[Slot], journal: Journal) -> pd.DataFrame:
 
     Real or sham (and which point a leave-one-out slot leaves out) shows only for slots
     whose session has started or is done (`plan.shown`): knowing what comes next would
-    let a person move a session to a better or worse moment.
+    let a person move a session to a better or worse moment. A blind plan's show their
+    set (``set A``) until it ends.
 
     Parameters
     ----------
@@ -216,7 +217,7 @@ def plan_table(slots: Sequence[Slot], journal: Journal) -> pd.DataFrame:
         and ``Done by session`` (``not yet`` while open), with ``Point left out`` for a
         leave-one-out plan.
     """
-    seen = [shown(journal, s) for s in slots]
+    seen = [shown(journal, s, list(slots)) for s in slots]
     hidden = [condition == CONCEALED for _, condition in seen]
     table = pd.DataFrame(
         {

@@ -249,6 +249,11 @@ def real_vs_sham_line(check: pd.DataFrame) -> str:
             f"No verdict yet: {every.blocks_done} of {every.blocks_planned} blocks of the "
             "randomised plan done; the verdict comes when it is done."
         )
+    if every.plan_state == "blind":
+        return (
+            "No verdict yet: the plan is blind (sets A and B) and still running; which set "
+            "is real, and the comparison, come when it ends."
+        )
     if not (every.n_real and every.n_sham):
         return "No complete block of the randomised plan to compare."
     early = (
@@ -260,7 +265,9 @@ def real_vs_sham_line(check: pd.DataFrame) -> str:
         f"{_VERDICT_WORDS[every.verdict]}: real − sham {_test_words(every)}; {counts} "
         f"sessions of a randomised plan{early}."
     )
-    if every.verdict in ("real", "sham"):
+    if every.blinding:
+        line += " The plan was blind: your guesses of the real set are in the full comparison."
+    elif every.verdict in ("real", "sham"):
         line += " Sham is not blind."
     left = int(check["left_out"].iloc[1])
     hours = RESCUE_WINDOW.total_seconds() / 3600

@@ -352,7 +352,7 @@ def _followed_up(journal, wanted: str | None, when: datetime | str | None):
 
     with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
         warnings.simplefilter("ignore", JournalWarning)
-        sessions = journal.sessions()
+        sessions = journal.blinded(journal.sessions())  # said back: a blind plan's by set
     moment = _moment(when, journal.now())
     if wanted is None:
         before = sessions if moment is None else sessions[sessions["started_at"] <= moment]

@@ -28,7 +28,7 @@ from ..plan import (
     progress,
     start_planned,
 )
-from ..records import Session, Slot
+from ..records import Session, Slot, still_blind
 from ..timeline import latest_entries
 
 __all__ = ["Choice", "Form", "PainPicker", "PlannedSession", "WhenField", "pain_words"]
@@ -432,9 +432,10 @@ class Form:
     def _log_session(self, **fields: Any) -> Session | None:
         """Log a session (into its plan slot when ``slot`` is given) and confirm it."""
         slot = fields.pop("slot", None)
+        guess = fields.pop("guess", None)
         ok, session = self._attempt(
             lambda: (
-                log_planned(self.journal, **fields, slot=slot)
+                log_planned(self.journal, **fields, slot=slot, guess=guess)
                 if slot
                 else self.journal.log_session(**fields)
             )
@@ -443,7 +444,8 @@ class Form:
             return None
         self.last_saved = session
         done = planned_words(self.journal, session)
-        self.show_ok(f"Saved {session.describe()}{f', {done}' if done else ''}")
+        said = self.journal.as_shown(session).describe()
+        self.show_ok(f"Saved {said}{f', {done}' if done else ''}")
         return session
 
     def show_error(self, message: str) -> None:
@@ -505,8 +507,17 @@ class PlannedSession:
         self.attempt = attempt or (lambda action: (True, action()))
         self.on_change = on_change
         self.slot: Slot | None = None
+        self.blind = False
         self.box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
         self.box.add_class("acutrack-planned")
+        # Asked of a blind plan's session once it started; never required.
+        self.guess = w.ToggleButtons(
+            options=[("Set A", "a"), ("Set B", "b"), ("Can't tell", "unsure")],
+            value=None,
+            description="Which set do you think is the real one? (optional)",
+            style={"description_width": "initial"},
+        )
+        self.guess.add_class("acutrack-guess")
         self.refresh()  # before observing: the form follows a started slot once it is built
         self.box.observe(self._ticked, names="value")
 
@@ -546,6 +557,13 @@ class PlannedSession:
     def _describe(self) -> None:
         slot = self.slot
         self.box.disabled = slot is not None and slot.started  # starting commits
+        self.blind = bool(
+            slot is not None and slot.blind_set and still_blind(self.journal.plan_slots(slot.plan))
+        )
+        started_blind = self.blind and slot.started
+        self.guess.layout.display = "" if started_blind else "none"
+        if not started_blind:
+            self.guess.value = None
         if slot is None:
             return
         day = self.journal.now().date()
@@ -581,3 +599,14 @@ class PlannedSession:
     def chosen(self) -> Slot | None:
         """The slot, when the box is ticked."""
         return self.slot if self.box.value else None
+
+    def fields(self) -> dict[str, Any]:
+        """What a form passes to log the ticked slot: its id, and in a blind plan the
+        guess, with the routine and condition left to the plan (which were given would
+        tell the set)."""
+        slot = self.chosen
+        if slot is None:
+            return {"slot": None}
+        if not self.blind:
+            return {"slot": slot.slot}
+        return {"slot": slot.slot, "guess": self.guess.value, "routine": None, "condition": None}

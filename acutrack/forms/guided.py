@@ -20,6 +20,8 @@ import ipywidgets as w
 
 from ..catalog import CAUTIONS, Point, Routine
 from ..journal import Journal
+from ..plan import shown
+from ..plan.blind import set_spots
 from ..records import Session
 from .base import (
     LABELS,
@@ -234,7 +236,14 @@ class GuidedSession(Form):
         # Rating and saving, hidden when nothing was pressed and there is nothing to save.
         # Pain before is shown again: it can be chosen or changed until the session is saved.
         self.rate_box = w.VBox(
-            [self.before.widget, self.after.widget, self.when.widget, self.notes, self.save]
+            [
+                self.before.widget,
+                self.after.widget,
+                self.planned.guess,
+                self.when.widget,
+                self.notes,
+                self.save,
+            ]
         )
         self.end_box = w.VBox([self.summary, self.rate_box, self.discard])
         self.widget = w.VBox(
@@ -261,6 +270,7 @@ class GuidedSession(Form):
         self.pressed: dict[str, float] = {}
         self.started_at: datetime | None = None
         self._drawn: str | None = None  # the point the figure shows
+        self._spots: dict[str, Point] = {}  # a blind plan's spots, by the code pressed
         self._last = 0.0
         self._ticker: threading.Thread | None = None
         self.planned.untick()
@@ -276,8 +286,9 @@ class GuidedSession(Form):
     def _follow_plan(self) -> None:
         """Ticked: the planned slot's routine, fixed; unticked: any routine."""
         slot = self.planned.chosen
-        if slot is not None and slot.routine in [key for _, key in self.routine.options]:
-            self.routine.value = slot.routine
+        key = slot and (shown(self.journal, slot)[0] if self.planned.blind else slot.routine)
+        if slot is not None and key in [key for _, key in self.routine.options]:
+            self.routine.value = key  # a blind plan's: the routine both sets test
         if slot is not None and slot.pain_before is not None:
             self.before.value = slot.pain_before
         self.routine.disabled = slot is not None
@@ -286,6 +297,13 @@ class GuidedSession(Form):
         self.setup_box.layout.display = _SHOW if setup else _HIDE
         self.run_box.layout.display = _SHOW if run else _HIDE
         self.end_box.layout.display = _SHOW if end else _HIDE
+
+    @property
+    def _pressing(self) -> Routine:
+        """The routine being pressed: the planned slot's (in a blind plan, the set's
+        routine, which the menu does not show), else the one chosen."""
+        slot = self.planned.chosen
+        return self.journal.catalog.routine(slot.routine) if slot else self.routine_chosen
 
     @property
     def routine_chosen(self) -> Routine:
@@ -303,9 +321,12 @@ class GuidedSession(Form):
     @_one_at_a_time
     def start(self) -> None:
         """Begin the countdown at the routine's first point."""
-        routine = self.routine_chosen
         slot = self.planned.chosen
+        routine = self._pressing
         points = routine.points if slot is None else slot.points_of(routine.points)
+        # A blind plan's spots by set and number: their codes and names would tell the set.
+        spots = set_spots(self.journal, slot) if slot is not None and self.planned.blind else []
+        self._spots = {code: spot for code, spot in zip(points, spots, strict=False)}
         self.steps = [
             _Step(r + 1, code, routine.seconds_per_point)
             for r in range(routine.rounds)
@@ -382,7 +403,8 @@ class GuidedSession(Form):
             self.phase = "finished"
             self.paused = False
             self._show(end=True)
-            done = ", ".join(self._pressed_points())
+            pressed = self._pressed_points()
+            done = ", ".join(self._spots[c].code if self._spots else c for c in pressed)
             self.rate_box.layout.display = _SHOW if done else _HIDE
             self.summary.value = (
                 f"Done: {self.minutes:g} min pressing {html.escape(done)}. How is the pain now?"
@@ -414,15 +436,15 @@ class GuidedSession(Form):
         if self.phase != "running":
             return
         step = self.steps[self.index]
-        routine = self.routine_chosen
-        point = self.journal.catalog.points[step.code]
+        routine = self._pressing
+        point = self._spots.get(step.code) or self.journal.catalog.points[step.code]
         self._draw(point)
         caution = point.caution or CAUTIONS[0]
         self.point.value = (
             f"<h3>{html.escape(point.code)} · {html.escape(point.name)}</h3>"
             f"<p><b>Where:</b> {html.escape(point.location)}</p>"
             f"<p><b>How:</b> {html.escape(point.how)} "
-            f"Pressure: {html.escape(routine.pressure)}.</p>"
+            f"{'' if self._spots else f'Pressure: {html.escape(routine.pressure)}.'}</p>"
             f'<p style="color:#8a4b00"><b>Take care:</b> {html.escape(caution)}</p>'
         )
         self.progress.value = max(0.0, self.left / step.seconds)
@@ -453,7 +475,7 @@ class GuidedSession(Form):
             return
         if self._refuse_missing(self.before, self.after, self.when):
             return
-        ok, routine = self._attempt(lambda: self.routine_chosen)
+        ok, routine = self._attempt(lambda: self._pressing)
         if not ok:
             return
         moved = self.planned.still_next()
@@ -461,7 +483,7 @@ class GuidedSession(Form):
             self.show_error(moved)
             return
         slot = self.planned.chosen
-        session = self._log_session(
+        fields = dict(
             pain_before=self.before.value,
             pain_after=self.after.value,
             routine=routine.key,
@@ -470,8 +492,9 @@ class GuidedSession(Form):
             duration_min=self.minutes,
             started_at=self.when.value or self.started_at,
             notes=self.notes.value,
-            slot=slot.slot if slot else None,
         )
+        fields.update(self.planned.fields())  # a blind plan's: its set left to the plan
+        session = self._log_session(**fields)
         if session is None:
             return
         self._clear()

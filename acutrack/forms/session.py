@@ -7,6 +7,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..journal import Journal
+from ..plan import shown
 from ..records import Session, Slot
 from .base import (
     LABELS,
@@ -60,6 +61,7 @@ class SessionForm(Form):
         self, journal: Journal, *, suggest: Suggestion | None = None, quick: bool = False
     ) -> None:
         super().__init__(journal)
+        self.quick = quick
         self.planned = PlannedSession(
             journal,
             self._follow_plan,
@@ -107,6 +109,7 @@ class SessionForm(Form):
                 self.condition,
                 self.minutes,
                 self.after.widget,
+                self.planned.guess,
                 self.when.widget,
                 self.location,
                 self.notes,
@@ -135,8 +138,14 @@ class SessionForm(Form):
         """Ticked: the planned slot's routine, condition and points; unticked: free again."""
         slot = self.planned.chosen
         self.routine.disabled = slot is not None
+        blind = slot is not None and self.planned.blind
+        for control in (self.condition, self.points):  # their codes would tell the set
+            control.layout.display = "none" if blind or self.quick else ""
         if slot is None:
             self._fill_from_routine()
+            return
+        if blind:  # the routine both sets test; the tick box says what to press
+            self._choose(shown(self.journal, slot)[0])
             return
         self._choose(slot.routine)
         self.condition.value = slot.condition
@@ -176,18 +185,19 @@ class SessionForm(Form):
         if moved:
             self.show_error(moved)
             return
-        session = self._log_session(
+        fields = dict(
             pain_before=self.before.value,
             pain_after=self.after.value,
             routine=self.routine.value,
             condition=self.condition.value,
-            points=list(self.points.value),
+            points=None if self.planned.blind and self.planned.chosen else list(self.points.value),
             duration_min=self.minutes.value,
             location=self.location.value,
             started_at=self.when.value,
             notes=self.notes.value,
-            slot=self.planned.chosen.slot if self.planned.chosen else None,
         )
+        fields.update(self.planned.fields())  # a blind plan's: its set left to the plan
+        session = self._log_session(**fields)
         if session is None:
             return
         self.reset()
