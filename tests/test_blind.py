@@ -403,3 +403,23 @@ def test_notebook_04_and_the_report_describe_the_guesses_once_the_plan_ends(tmp_
     page = out.read_text(encoding="utf-8")
     assert f"The plan was blind: {said.real_set} was real" in page
     assert "they do not test the blinding" in page
+
+
+def test_the_correction_form_changes_a_blind_session_without_showing_its_set(twins):
+    from acutrack.forms import CorrectionForm
+
+    shown = []
+    for path in twins[:2]:
+        journal = at.Journal(path, clock=lambda: datetime.fromisoformat(NOW))
+        form = CorrectionForm(journal)
+        planned = plan.plan_slots(journal)[3].session_id
+        form.entry.value = planned
+        assert form.condition.layout.display == "none"
+        form.pain_after.value = 1
+        form.save.click()
+        assert (
+            "back (set B)" in form.feedback.value and "changed: pain after" in form.feedback.value
+        )
+        shown.append(_everything_shown(form))
+        assert journal.find(planned).pain_after == 1
+    assert shown[0] == shown[1]

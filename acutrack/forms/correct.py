@@ -78,6 +78,7 @@ class CorrectionForm(Form):
         self.widget.add_class("acutrack-correction-form")  # a handle for styling and tests
         self._kind: str | None = None  # "sessions", "ratings" or "other" of the entry shown
         self._loaded: dict | None = None  # its values as the form showed them
+        self._blind = False  # whether it is a session of a blind plan still running
         self._relisting = False
         self.reload()
 
@@ -132,8 +133,9 @@ class CorrectionForm(Form):
                 "pain_before": self.pain_before.value,
                 "pain_after": self.pain_after.value,
                 "duration_min": self.minutes.value,
-                "condition": self.condition.value,
             }
+            if not self._blind:  # a blind plan's session keeps its set hidden, and fixed
+                shown["condition"] = self.condition.value
         elif self._kind == "ratings":
             shown = {"pain": self.pain.value, "stress": self.stress.value}
         else:
@@ -142,7 +144,7 @@ class CorrectionForm(Form):
 
     def _load(self, _change: object = None) -> None:
         self.confirm_delete.value = False
-        self._kind, self._loaded = None, None
+        self._kind, self._loaded, self._blind = None, None, False
         self.session_box.layout.display = self.rating_box.layout.display = "none"
         self.other.value = ""
         self.location.layout.display = ""
@@ -172,7 +174,9 @@ class CorrectionForm(Form):
         if is_session:
             self.pain_before.value, self.pain_after.value = row["pain_before"], row["pain_after"]
             self.minutes.value = row["duration_min"]
-            self.condition.value = row["condition"]
+            self._blind = row["id"] in self.journal.blinded_sessions()
+            self.condition.layout.display = "none" if self._blind else ""
+            self.condition.value = "real" if self._blind else row["condition"]
         else:
             self.pain.value = row["pain"]
             self.stress.value = None if row["stress"] is None else int(row["stress"])
@@ -219,7 +223,8 @@ class CorrectionForm(Form):
         ok, record = self._attempt(lambda: self.journal.correct(entry_id, **changes))
         if ok:
             changed = ", ".join(self.labels[field].lower() for field in changes)
-            self.show_ok(f"Corrected {record.describe()} (changed: {changed})")
+            said = self.journal.as_shown(record).describe()
+            self.show_ok(f"Corrected {said} (changed: {changed})")
             self.reload(keep=entry_id)
             self._saved()
 
