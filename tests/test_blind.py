@@ -13,30 +13,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from conftest import subprocess_env
 from test_cli import run as run_cli
+from test_plan_calendar import MADE, _fortnight, run
 
 import acutrack as at
 from acutrack import plan
 from acutrack.stats.blinding import guesses
 
-MADE = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)  # a Sunday; the plan starts on Monday
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SWAP = {"back": "back-sham", "back-sham": "back", "real": "sham", "sham": "real"}
 
 
-def _blind_plan(journal, **settings):
+def _blind_plan(journal):
     """A blind fortnight: four sessions a week from Mon 30 Nov, due at 19:00 UTC."""
-    return plan.make_plan(
-        journal,
-        ["back"],
-        weeks=2,
-        sessions_per_week=4,
-        start=date(2026, 11, 30),
-        seed=3,
-        tz=UTC,
-        anyway=True,
-        blind=True,
-        **settings,
-    )
+    return _fortnight(journal, blind=True)
 
 
 def _follow(path, slots, count, guesses_given=("a", "b", "unsure", None)):
@@ -169,10 +158,6 @@ def test_no_notebook_tells_which_set_is_real_while_the_plan_runs(twins, name, tm
         shown.append(str(said).replace(str(path), "J"))
     assert shown[0] == shown[1]
     assert "set A" in shown[0] or name == "02_weekly_trends"
-
-
-def run(*args, journal, now):
-    return run_cli(*args, journal=journal, env=subprocess_env(ACUTRACK_TEST_NOW=now))
 
 
 def _stamp(when):
