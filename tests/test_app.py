@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from conftest import DIRECT, free_port, get, need_chromium, subprocess_env, venv_bin
@@ -19,7 +20,7 @@ SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
 def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_path):
-    argv, env, url = app_command(tmp_path / "j", port=8123, open_browser=False)
+    argv, env, url = app_command(tmp_path / "j", port=8123)
     token = env["JUPYTER_TOKEN"]
     assert len(token) >= 24 and not any(token in arg for arg in argv)
     assert "--Voila.ip=127.0.0.1" in argv and "--token" in argv and "--no-browser" in argv
@@ -28,6 +29,69 @@ def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_pa
     assert str(APP_NOTEBOOK) in argv and APP_NOTEBOOK.exists()
     with pytest.raises(at.InvalidValue, match="port"):
         app_command(tmp_path, port=70000)
+
+
+def test_the_browser_is_opened_on_the_app_with_its_token_once_it_answers(tmp_path):
+    import socket
+    import stat
+    import threading
+
+    from acutrack.app.opener import open_when_ready
+
+    url = f"http://127.0.0.1:{free_port()}/?token=secret-token-123"
+    opened = []
+    assert not open_when_ready(url, timeout=0.3, opener=opened.append, keep=0)
+    assert opened == []  # no server: nothing opened
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/?token=secret-token-123"
+        seen = {}
+
+        def look(address):  # what the browser is given, read while the page exists
+            page = Path(address.removeprefix("file://"))
+            seen.update(address=address, text=page.read_text(), mode=page.stat().st_mode)
+
+        waiting = threading.Thread(
+            target=open_when_ready, args=(url,), kwargs={"opener": look, "keep": 0}
+        )
+        waiting.start()
+        waiting.join(timeout=10)
+    assert seen["address"].startswith("file://") and "secret-token" not in seen["address"]
+    assert f'url={url}"' in seen["text"]  # the page forwards to the app with its token
+    if os.name == "posix":
+        assert stat.S_IMODE(seen["mode"]) == 0o600
+    assert not Path(seen["address"].removeprefix("file://")).exists()  # removed after
+
+
+def test_acutrack_app_hands_the_address_to_the_opener_by_a_pipe(tmp_path, monkeypatch):
+    from acutrack.cli import main
+
+    started, executed = [], []
+
+    class Helper:
+        def __init__(self, argv, **options):
+            started.append((argv, options))
+            self.stdin = self
+
+        def write(self, data):
+            started.append(data)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr("subprocess.Popen", Helper)
+    monkeypatch.setattr("os.execve", lambda *args: executed.append(args))
+    monkeypatch.setenv("JUPYTER_TOKEN", "pipe-token-77")
+    main(["--journal", str(tmp_path / "j"), "app", "--port", "8124"])
+    (argv, options), data = started
+    assert options["stdin"] is not None and options["start_new_session"]
+    assert argv[-2:] == ["-m", "acutrack.app.opener"] and "pipe-token-77" not in str(argv)
+    assert data == b"http://127.0.0.1:8124/?token=pipe-token-77\n"
+    assert "--no-browser" in executed[0][1]  # Voilà's own opening would lose the token
+    started.clear()
+    main(["--journal", str(tmp_path / "j"), "app", "--port", "8124", "--no-browser"])
+    assert started == []
 
 
 @pytest.fixture(scope="module")

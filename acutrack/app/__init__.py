@@ -17,9 +17,7 @@ __all__ = ["APP_NOTEBOOK", "app_command"]
 APP_NOTEBOOK = Path(__file__).resolve().parent / "app.ipynb"
 
 
-def app_command(
-    journal: Path, *, port: int | None = None, open_browser: bool = True
-) -> tuple[list[str], dict[str, str], str]:
+def app_command(journal: Path, *, port: int | None = None) -> tuple[list[str], dict[str, str], str]:
     """The command line and environment that start the app, and its URL.
 
     Voilà listens on 127.0.0.1 only and requires a token: ``$JUPYTER_TOKEN`` when set, else
@@ -32,8 +30,6 @@ def app_command(
         The journal folder the app logs to.
     port : int, optional
         From 1 to 65535; a free one by default.
-    open_browser : bool
-        Whether Voilà opens the person's browser.
 
     Returns
     -------
@@ -56,7 +52,8 @@ def app_command(
         "--token",
         # The page shows its own title; Voilà's "Voilà" tab title and margins go.
         "--VoilaConfiguration.show_margins=False",
+        # Voilà would open the browser without the token: ``acutrack app`` opens it with
+        # the token instead (`acutrack.app.opener`).
+        "--no-browser",
     ]
-    if not open_browser:
-        argv.append("--no-browser")
     return argv, env, token_url(port, "/", env)

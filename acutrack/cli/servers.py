@@ -42,13 +42,30 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     from ..app import app_command
 
-    argv, env, url = app_command(
-        _journal(args).path, port=args.port, open_browser=not args.no_browser
-    )
+    argv, env, url = app_command(_journal(args).path, port=args.port)
     _line(f"The acutrack app is starting; open {url}")
     sys.stdout.flush()
+    if not args.no_browser:
+        _open_browser_later(url)
     os.execve(argv[0], argv, env)  # Voilà takes over this process and its signals
     return 0  # pragma: no cover - execve does not return
+
+
+def _open_browser_later(url: str) -> None:
+    """Start `acutrack.app.opener`: it opens the browser on the app, token included, once
+    the app answers (Voilà's own opening leaves the token out). The address goes through
+    a pipe, never a command line."""
+    import subprocess
+
+    helper = subprocess.Popen(
+        [sys.executable, "-m", "acutrack.app.opener"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # it outlives this process, which becomes Voilà
+    )
+    helper.stdin.write(f"{url}\n".encode())
+    helper.stdin.close()
 
 
 def _server_options(command) -> None:
