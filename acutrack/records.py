@@ -156,7 +156,8 @@ class Slot:
         return f"{self.routine} without {self.leave_out}" if self.leave_out else self.routine
 
     def describe(self) -> str:
-        return f"slot {self.slot} (block {self.block}): {self.pressed} ({self.arm})"
+        what = self.arm if self.blind_set else f"{self.pressed} ({self.condition})"
+        return f"slot {self.slot} (block {self.block}): {what}"
 
     @property
     def arm(self) -> str:

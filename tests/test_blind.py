@@ -111,7 +111,7 @@ def test_no_command_tells_which_set_is_real_while_the_plan_runs(twins, args, tmp
     one, two, _ = twins
     said = _said(one, *args, tmp=tmp_path)
     assert said == _said(two, *args, tmp=tmp_path)
-    assert re.search(r"\bset [AB]\b", said) or args[0] in ("next", "validate")
+    assert re.search(r"\bset [AB]\b|blind", said) or args[0] in ("next", "validate")
 
 
 def _run_in_one_kernel(path, journals, cwd):
@@ -232,7 +232,7 @@ def test_unblinding_is_recorded_shows_the_truth_and_the_verdict_says_so(twins):
     assert "back-sham  sham" in ended.stdout
     stored = plan.plan_slots(at.Journal(one))
     result = at.stats.real_vs_sham(at.Journal(one).sessions(), plan=stored, today=MADE)
-    assert "Blinding ended early, on 06 Dec 2026" in result.summary()
+    assert "Which set was real was shown on 06 Dec 2026" in result.summary()
     again = run("plan", "--unblind", journal=one, now=now)
     assert again.returncode == 0  # once ended, ending again changes nothing
     assert run("plan", "--guess", "a", journal=one, now=now).returncode != 0
@@ -408,3 +408,48 @@ def test_the_correction_form_changes_a_blind_session_without_showing_its_set(twi
         shown.append(_everything_shown(form))
         assert journal.find(planned).pain_after == 1
     assert shown[0] == shown[1]
+
+
+def test_what_is_pressed_cannot_be_corrected_while_blind_and_is_refused_alike(twins):
+    said = []
+    for path in twins[:2]:
+        journal = at.Journal(path, clock=lambda: datetime.fromisoformat(NOW))
+        planned = plan.plan_slots(journal)[1].session_id
+        for changes in ({"condition": "real"}, {"routine": "back"}, {"points": ["BL23"]}):
+            with pytest.raises(at.InvalidValue) as refused:
+                journal.correct(planned, **changes)
+            said.append(str(refused.value).split(":", 1)[1])
+        cli = run("correct", planned, "--condition", "sham", journal=path, now=NOW)
+        said.append(cli.stderr)
+    assert said[:4] == said[4:] and "keeps what was pressed hidden" in said[0]
+
+
+def test_a_blind_plan_once_ended_stays_revealed_and_a_redone_slot_asks_its_guess_anew(tmp_path):
+    path = tmp_path / "j"
+    slots = _blind_plan(at.Journal(path, clock=lambda: MADE))
+    _follow(path, slots, len(slots), guesses_given=("a",))
+    last = slots[-1]
+    later = last.due + timedelta(hours=6)
+    journal = at.Journal(path, clock=lambda: later)
+    assert journal.blinded_sessions() == {}
+    journal.delete(plan.plan_slots(journal)[-1].session_id)
+    redone = plan.plan_slots(journal)[-1]
+    assert redone.open and redone.guess is None and redone.revealed_at == later
+    assert journal.blinded_sessions() == {}  # never hidden again
+    shown_after = journal.sessions_and_ratings()[0]
+    assert set(shown_after["condition"]) <= {"real", "sham"}
+
+
+def test_the_charts_and_comparisons_leave_a_running_blind_plan_out_or_show_it_alike(twins):
+    from matplotlib.figure import Figure
+
+    from acutrack import analysis, plots
+
+    sessions, ratings = at.Journal(twins[0]).sessions_and_ratings()
+    assert set(analysis.compare_routines(sessions)["condition"]) == {"real"}
+    ax = Figure().subplots()
+    plots.plot_daily_pain(
+        analysis.daily_pain(analysis.pain_readings(sessions, ratings)), sessions=sessions, ax=ax
+    )
+    labels = ax.get_legend_handles_labels()[1]
+    assert "4 blind-plan sessions: before → after" in labels

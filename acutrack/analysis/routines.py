@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..fields import CONDITIONS
 from ..stats import before_after
 
 __all__ = ["compare_routines"]
@@ -52,7 +53,8 @@ def compare_routines(sessions: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per routine and condition that has sessions, ordered by routine name and
+        One row per routine and condition (real or sham: a blind plan's sessions are left
+        out until it ends) that has sessions, ordered by routine name and
         condition (never by effect). Its ``attrs["common_before"]`` holds the starting
         pain that ``adjusted_drop`` refers to.
 
@@ -79,7 +81,8 @@ def compare_routines(sessions: pd.DataFrame) -> pd.DataFrame:
     test of one routine against another, so the table has no p-values.
     """
     keys = ["routine", "condition"]
-    data = sessions
+    # A blind plan's sessions (condition "set A", "set B") are compared when it ends.
+    data = sessions[sessions["condition"].isin(CONDITIONS)]
     before = data["pain_before"].to_numpy(dtype=float)
     drop = before - data["pain_after"].to_numpy(dtype=float)
     group = data.groupby(keys, observed=True, sort=False).ngroup().to_numpy()

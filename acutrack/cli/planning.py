@@ -209,6 +209,11 @@ def _guess(journal, slots, guess: str) -> int:
     done = [s for s in slots if s.filled]
     if not still_blind(slots) or not done:
         raise _Usage("--guess goes with a blind plan still running, after one of its sessions")
+    if any(s.started for s in slots):  # the guess would land on the session before it
+        raise _Usage(
+            "a session of the plan is started: log it with its guess (acutrack log --planned "
+            "--after N --guess A|B|unsure)"
+        )
     latest = max(done, key=lambda s: s.started_at or s.due)
     journal.record_guess(latest.slot, guess)
     when = latest.started_at or latest.due

@@ -475,6 +475,15 @@ class Journal(_Store, _OwnCatalog, _PlanSlots, _ImportLedger, _Review, _Reading)
             if unknown:
                 allowed = ", ".join(spec.columns[1:-2])
                 raise InvalidValue(unknown[0], changes[unknown[0]], f"fields to change: {allowed}")
+            hidden = [k for k in ("routine", "condition", "points") if k in changes]
+            if spec.name == "sessions" and hidden and entry_id in self.blinded_sessions():
+                # Refused alike whatever the value: which values pass would tell the set.
+                raise InvalidValue(
+                    hidden[0],
+                    changes[hidden[0]],
+                    "no change while its blind plan runs: a session of it keeps what was "
+                    "pressed hidden until the plan ends (delete it to do it again)",
+                )
             values = self._validated(spec, {**row.values, **changes}, changed=list(changes))
             values["_extra"] = {k: v for k, v in row.cells.items() if k not in spec.columns}
             self._append_held(spec, [values], "correct", _recorded_at(row))

@@ -178,8 +178,9 @@ class _PlanSlots:
             if slot_id not in rows:
                 raise InvalidValue("slot", slot_id, "expected the id of a slot of a plan")
             slot = Slot(**rows[slot_id].values)
-            if not slot.filled:
-                why = "expected a done session of a blind plan (a guess is asked after it)"
+            plan = [Slot(**r.values) for r in rows.values() if r.values["plan"] == slot.plan]
+            if not slot.filled or not still_blind(plan):
+                why = "expected a done session of a blind plan still running (asked after it)"
                 raise InvalidValue("slot", slot_id, why)
             values = {**vars(slot), **self._guessed(spec, slot, guess)}
             self._append_held(spec, [values], "correct", _recorded_at(rows[slot_id]))
@@ -264,12 +265,18 @@ class _PlanSlots:
             tested = tested_point(plan)
             if session is not None and slot.fits(session, tested):
                 continue
-            # Open again from the start: a new session is started (and shown) anew.
+            # Open again from the start: a new session is started (and shown) anew, and
+            # its guess is asked anew. A blind plan that had ended showed which set was
+            # real: that stays shown (recorded as revealed now), never hidden again.
+            ended = bool(slot.blind_set) and not any(s.open for s in plan)
             reopened = {
                 **vars(slot),
                 "session_id": None,
                 "started_at": None,
                 "pain_before": None,
+                "guess": None,
+                "guessed_at": None,
+                "revealed_at": self._clock() if ended else slot.revealed_at,
                 "reopened": slot.reopened + 1,
             }
             spec = plan_spec(self.catalog)

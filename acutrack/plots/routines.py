@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from ..fields import CONDITIONS
 from ._axes import DROP_LABEL, GREY, PAIN_LABEL, axes, empty
 
 __all__ = ["plot_before_after", "plot_routine_forest"]
@@ -41,9 +42,12 @@ def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     -------
     Axes
         One faint line per session and one bold line per routine and condition
-        (``gid="routine-mean"``, labelled), in the routine's colour; sham dashed.
+        (``gid="routine-mean"``, labelled), in the routine's colour; sham dashed; a
+        running blind plan's sessions left out.
     """
     ax = axes(ax)
+    # A blind plan's sessions (condition "set A", "set B") are shown when it ends.
+    sessions = sessions[sessions["condition"].isin(CONDITIONS)]
     if sessions.empty:
         return empty(ax, "No sessions yet")
     colours = _routine_colours(sessions["routine"])

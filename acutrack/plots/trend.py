@@ -216,9 +216,15 @@ def _imported_marks(ax: Axes, imported: pd.DataFrame | None) -> None:
 
 
 def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
-    """Each session as an arrow from pain before to pain after, at its wall-clock time."""
-    for condition, style, colour in (("real", "-", SESSION), ("sham", "--", SHAM)):
-        some = sessions[sessions["condition"] == condition]
+    """Each session as an arrow from pain before to pain after, at its wall-clock time; a
+    running blind plan's sessions alike, whatever their set."""
+    blind = ~sessions["condition"].isin(["real", "sham"])
+    for shown, style, colour, condition in (
+        (sessions["condition"] == "real", "-", SESSION, "real"),
+        (sessions["condition"] == "sham", "--", SHAM, "sham"),
+        (blind, "-.", GREY, "blind-plan"),
+    ):
+        some = sessions[shown.to_numpy()]
         if some.empty:
             continue
         ax.vlines(

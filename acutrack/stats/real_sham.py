@@ -418,8 +418,9 @@ def _planned(
         when = pd.Timestamp(slots["revealed_at"].dropna().min())
         blind = "blind_set" in slots and slots["blind_set"].notna().any()
         note.append(
-            f"Blinding ended early, on {when:%d %b %Y} (acutrack plan --unblind): sessions "
-            "after that were done knowing which set was real."
+            f"Which set was real was shown on {when:%d %b %Y} (acutrack plan --unblind, or a "
+            "session done again after the plan had ended): sessions after that were done "
+            "knowing it."
             if blind
             else f"Real or sham of the plan's sessions to come was shown on {when:%d %b %Y} "
             "(acutrack plan --reveal): sessions after that were done knowing it."
