@@ -25,6 +25,7 @@ __all__ = [
     "after_rescue",
     "peg_due",
     "pgic_due",
+    "pgic_next",
     "screen_reminder",
     "standing_flag",
 ]
@@ -57,8 +58,7 @@ def pgic_due(
         return None
     last = journal.latest("pgic")
     answered = last.answered_at if last else None
-    started = datetime.combine(first, datetime.min.time(), now.tzinfo)
-    if (answered or started) + PGIC_EVERY <= now:
+    if pgic_next(journal, now, first=first) <= now:
         return f"4 weeks have passed since {'your last answer' if last else 'you started'}"
     slots = journal.plan_slots()  # the newest plan, done or not
     if slots and all(s.filled for s in slots):
@@ -67,6 +67,18 @@ def pgic_due(
         if done is not None and (answered is None or done > answered):
             return "your experiment plan is done"
     return None
+
+
+def pgic_next(journal: Journal, now: datetime, *, first: date | None = None) -> datetime | None:
+    """When the impression of change is next asked by the calendar: 4 weeks after the last
+    answer, else after the first day (``first``, as `pgic_due` takes it); None in an empty
+    journal. (A finished plan may ask it sooner: `pgic_due`.)"""
+    first = first or journal.first_day()
+    if first is None:
+        return None
+    last = journal.latest("pgic")
+    since = last.answered_at if last else datetime.combine(first, datetime.min.time(), now.tzinfo)
+    return since + PGIC_EVERY
 
 
 def standing_flag(journal: Journal) -> Standing | None:

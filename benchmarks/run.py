@@ -21,8 +21,10 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+from app_timing import bench_app  # beside this script: run as benchmarks/run.py
 
 import acutrack as at
+from acutrack.sample import write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = timezone(timedelta(hours=1))
@@ -238,6 +240,37 @@ def bench_notebooks(tmp: Path) -> dict:
     return seconds
 
 
+def _import_pandas() -> float:
+    """Seconds for ``python -c "import pandas"`` (best of 3): the yardstick of this machine."""
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pandas"], check=True)
+        runs.append(time.perf_counter() - start)
+    return min(runs)
+
+
+def _app_rows(app: dict[str, float] | None, pandas_import: float) -> list[tuple[str, ...]]:
+    """The app's timings in a real browser, each also as a multiple of importing pandas."""
+    if app is None:
+        return [("`acutrack app` in a browser", "—", "—", "Chromium not installed")]
+    goals = {
+        "first page": ("`acutrack app` to a page with buttons (16-week sample)", "≈ 8 s"),
+        "reload": ("app page reloaded (median of 3)", "≤ 2 s"),
+        "second tab": ("app page in a second tab", "≤ 2 s"),
+        "report": ("app: *Make the report* (16-week sample)", "≤ 3 s"),
+    }
+    return [
+        (
+            name,
+            f"{app[key]:.1f} s",
+            goal,
+            f"{app[key] / pandas_import:.1f}× `python -c 'import pandas'` ({pandas_import:.2f} s)",
+        )
+        for key, (name, goal) in goals.items()
+    ]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -246,6 +279,9 @@ def main() -> None:
         cli = bench_cli(tmp)
         analysis = bench_analysis(tmp)
         notebooks = bench_notebooks(tmp)
+        pandas_import = _import_pandas()
+        write_sample(tmp / "sample")
+        app = bench_app(tmp, tmp / "sample")
     ten, one = analysis["10 years"], analysis["1 year"]
     rows = [
         (
@@ -297,6 +333,7 @@ def main() -> None:
             ", ".join(f"{k.split('_')[0]}: {v:.1f} s" for k, v in notebooks.items()),
         ),
     ]
+    rows += _app_rows(app, pandas_import)
     print(f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d}\n")
     print("| measure | figure | goal | detail |")
     print("|---|---|---|---|")

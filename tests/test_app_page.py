@@ -1,11 +1,14 @@
-"""The app's page in Python, driven like a person: the quick log, the chart, the report."""
+"""The app's page in Python, driven like a person: the whole kit, the Today card, the chart,
+the report. Every journal here has a clock the test sets: nothing reads the wall clock."""
 
 from __future__ import annotations
 
 import base64
+import html
 import re
 from datetime import datetime, timedelta, timezone
 
+import ipywidgets as w
 import matplotlib
 import pandas as pd
 import pytest
@@ -13,8 +16,10 @@ from test_notebooks import WIDGET, assert_clean, execute, outputs
 
 import acutrack as at
 from acutrack.app import APP_NOTEBOOK
-from acutrack.app.page import AppPage
+from acutrack.app.page import STYLE, AppPage
+from acutrack.plan import make_plan
 from acutrack.plots.trend import plot_daily_pain
+from acutrack.screening import QUESTIONS
 
 matplotlib.use("Agg")
 NOW = datetime(2026, 6, 20, 20, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -24,44 +29,244 @@ def _journal(tmp_path):
     return at.Journal(tmp_path / "j", clock=lambda: NOW)
 
 
-def test_the_quick_log_stores_a_session_and_the_chart_follows(tmp_path):
+def _descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+def _said(form):
+    """The form's message as a person reads it."""
+    return html.unescape(form.feedback.value)
+
+
+def _answer_screen(page, **yes):
+    for name, choice in page.screen.answers.items():
+        choice.value = "yes" if name in yes else "no"
+    page.screen.save.click()
+
+
+def _log_session(page, before, after, *, earlier=None, notes="", location=None):
+    form = page.session
+    form.before.value, form.after.value = before, after
+    if earlier is not None:  # a naive local date and time, as the picker gives it
+        form.when.choice.value = "earlier"
+        form.when.at.value = earlier
+    form.notes.value = notes
+    if location is not None:
+        form.location.value = location
+    form.save.click()
+    assert "acutrack-ok" in form.feedback.value, _said(form)
+    return form.last_saved
+
+
+def _check_in(page, pain, peg=None):
+    form = page.check_in
+    form.pain.value = pain
+    for field, answer in (peg or {}).items():
+        form.peg.items[field].value = answer
+    form.save.click()
+    assert "acutrack-ok" in form.feedback.value, _said(form)
+    return form.last_saved
+
+
+def test_the_session_log_stores_a_session_and_the_chart_follows(tmp_path):
     journal = _journal(tmp_path)
     journal.log_rating(5, rated_at=NOW - timedelta(days=20))  # before the two weeks shown
     page = AppPage(journal)
     first = page.two_weeks.chart.value
-    page.quick.save.click()
-    assert "Choose pain before (0–10) first" in page.quick.feedback.value
+    page.session.save.click()
+    assert "Choose pain before (0–10) first" in page.session.feedback.value
     assert not (journal.path / "sessions.csv").exists()
-    page.quick.before.value, page.quick.after.value = 6, 3
-    page.quick.routine.value = "stress"
-    page.quick.save.click()
+    page.session.before.value, page.session.after.value = 6, 3
+    page.session.routine.value = "stress"
+    page.session.save.click()
     [session] = journal.sessions().itertuples()
     assert (session.routine, session.pain_before, session.pain_after) == ("stress", 6, 3)
-    assert page.quick.before.value is None  # cleared for the next one
+    assert page.session.before.value is None  # cleared for the next one
     assert page.two_weeks.chart.value != first
     # The check-in offers the new session to follow up: the forms keep in step.
     assert any(session.id in str(v) for _, v in page.check_in.follow_up.options)
 
 
-def test_the_quick_log_shows_only_what_a_quick_log_needs(tmp_path):
+def test_the_session_log_offers_when_notes_and_where_it_hurts(tmp_path):
     page = AppPage(_journal(tmp_path))
-    hidden = (page.quick.points, page.quick.minutes, page.quick.notes, page.quick.location)
-    assert all(c.layout.display == "none" for c in hidden)
-    assert page.quick.routine.layout.display != "none"
+    assert page.quick is page.session  # the old name, for scripts that used it
+    assert not page.session.quick  # the full form, the notebook kit's
+    shown = (page.session.when.choice, page.session.notes, page.session.location)
+    assert all(c.layout.display != "none" for c in shown)
+    page.session.when.choice.value = "earlier"
+    assert page.session.when.at.layout.display != "none"
 
 
-def test_the_next_planned_slot_is_shown_and_can_be_ticked(tmp_path):
+def test_the_page_is_the_whole_kit_in_sections_not_tabs(tmp_path):
     journal = _journal(tmp_path)
-    slots = at.make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=4, anyway=True)
     page = AppPage(journal)
-    assert f"due {slots[0].due:%a %d %b}. Plan: 0 of 2 done" in page.two_weeks.next.value
-    assert slots[0].slot not in page.two_weeks.next.value  # dates in words, not ids
-    page.quick.before.value = 5  # first: the routine shows once the session starts
-    page.quick.planned.box.value = True
-    page.quick.after.value = 4
-    page.quick.save.click()
-    assert journal.sessions()["routine"].tolist() == [slots[0].routine]
-    assert f"Plan: 1 of 2 done · next: {slots[1].due:%a %d %b}." in page.two_weeks.next.value
+    forms = (page.session, page.guided, page.check_in, page.medication, page.change)
+    forms += (page.screen, page.correction, page.two_weeks, page.report, page.today)
+    widgets = list(_descendants(page.widget))
+    assert all(form.widget in widgets for form in forms)
+    assert not any(isinstance(c, w.Tab) for c in widgets)  # tab titles are cut on a phone
+    headings = [c.value for c in widgets if isinstance(c, w.HTML) and "<h2>" in c.value]
+    assert headings == [f"<h2>{title}</h2>" for title in page.sections]
+    # First use: the red-flag screen comes first, under the Today card.
+    assert list(page.sections)[:3] == ["Today", "Red flags", "Log a session"]
+    sessions = [c for c in widgets if "acutrack-session-form" in c._dom_classes]
+    assert sessions == [page.session.widget]  # the browser test clicks the first one
+    assert widgets.index(page.banner.widget) < widgets.index(page.today.widget)
+    _answer_screen(page)
+    # Not due: still on the page, lower down, under the other forms.
+    later = list(AppPage(journal).sections)
+    assert later.index("Red flags") > later.index("Correct or delete")
+    for rule in (".acutrack-app h2 {", ".acutrack-download {", ".widget-toggle-buttons {"):
+        assert rule in STYLE
+
+
+def test_the_today_card_says_what_is_due_and_follows_every_save(timed_journal, clock):
+    journal = timed_journal
+    slots = make_plan(journal, ["back"], weeks=1, sessions_per_week=2, seed=4, anyway=True)
+    clock.now = slots[0].due + timedelta(days=2)  # the first slot is two days overdue
+    page = AppPage(journal)
+    today = page.today
+    first_due = f"{slots[0].due:%a %d %b}"
+    assert today.words["plan"].startswith(f"overdue since {first_due} (plan: 0 of 2 done")
+    assert today.words["check_in"] == "due: none yet today. How much does it hurt now?"
+    assert today.words["peg"].startswith("due: three questions")
+    assert today.words["pgic"] == "asked 4 weeks after your first entry"
+    assert today.words["screen"].startswith("due: ten yes/no questions")
+    assert today.due == {"plan", "check_in", "peg", "screen"}
+    card = html.unescape(today.card.value)
+    assert f"Planned session: overdue since {first_due}" in card
+    # Its day in words, never real or sham, the routine's set or the slot's id.
+    for secret in ("real", "sham", slots[0].slot, slots[0].plan):
+        assert secret not in card
+
+    _check_in(page, 5, peg={"pain": 5, "enjoyment": 4, "activity": 6})
+    assert today.words["check_in"] == f"done today at {clock.now:%H:%M}"
+    assert today.words["peg"] == f"next due {clock.now + timedelta(days=7):%a %d %b}"
+    _answer_screen(page)
+    assert today.words["screen"] == f"next due {clock.now + timedelta(days=28):%a %d %b}"
+    # The overdue session, logged as the plan's: the card moves on to the next one.
+    page.session.before.value = 6
+    page.session.planned.box.value = True
+    page.session.after.value = 3
+    page.session.save.click()
+    assert "1 of 2 done" in today.words["plan"], _said(page.session)
+    assert first_due not in today.words["plan"].split("(")[0]
+    first_day = journal.first_day()
+    assert today.words["pgic"] == f"next asked {first_day + timedelta(days=28):%a %d %b}"
+    assert today.due == ({"plan"} if slots[1].due.date() <= clock.now.date() else set())
+    assert "Check-in: done today" in html.unescape(today.card.value)
+    # The next day the check-in is due again.
+    clock.advance(24)
+    assert "check_in" in AppPage(journal).today.due
+
+
+def test_the_page_opens_on_the_screen_whenever_it_is_due(timed_journal, clock):
+    page = AppPage(timed_journal)
+    _answer_screen(page)
+    assert list(AppPage(timed_journal).sections)[1] != "Red flags"
+    clock.advance(28 * 24)  # four weeks on: due again
+    again = AppPage(timed_journal)
+    assert list(again.sections)[1] == "Red flags" and again.screen.due
+    assert "screen" in again.today.due
+
+
+@pytest.mark.slow
+def test_a_week_through_the_page_alone_stores_exactly_what_was_entered(timed_journal, clock):
+    """A fresh journal, a week of use of the app page only, like a person: the files hold
+    what was entered, nothing more."""
+    journal = timed_journal  # Tue 24 Nov 2026, 09:00
+    page = AppPage(journal)
+    assert list(page.sections)[1] == "Red flags"  # first use: the screen first
+    assert page.today.words["pgic"] == "asked 4 weeks after your first entry"
+    _answer_screen(page)
+    assert "no to every question" in _said(page.screen)
+    assert page.banner.widget.value == ""
+
+    # Last night's session, logged this morning: earlier, with a note and where it hurt.
+    last_night = datetime(2026, 11, 23, 21, 30)
+    first = _log_session(page, 7, 4, earlier=last_night, notes="after gardening", location="neck")
+    assert page.session.when.choice.value == "now"  # reset for the next one
+    _check_in(page, 5, peg={"pain": 6, "enjoyment": 5, "activity": 7})
+    assert page.today.words["pgic"] == "next asked Mon 21 Dec"  # 4 weeks from the first day
+    assert not page.change.offer.value
+    assert page.today.words["peg"] == "next due Tue 01 Dec"
+
+    page.medication.name.value = "ibuprofen"
+    page.medication.dose.value, page.medication.unit.value = "400", "mg"
+    page.medication.use.value = True
+    page.medication.save.click()
+    assert "acutrack-ok" in page.medication.feedback.value, _said(page.medication)
+
+    befores = {}
+    start = clock.now
+    for day in range(1, 7):  # the app opened each morning for a check-in, again at night
+        page.close()  # yesterday's tab
+        clock.now = start + timedelta(days=day)
+        page = AppPage(journal)
+        assert list(page.sections)[1] == "Log a session"  # the screen is not due
+        assert "check_in" in page.today.due
+        _check_in(page, 4)
+        assert "check_in" not in page.today.due
+        clock.advance(12)
+        befores[day] = 6 - day % 3
+        _log_session(page, befores[day], 2, notes=f"day {day}")
+
+    # Tue 01 Dec: a week on, the PEG-3 is asked again with the check-in.
+    page.close()
+    clock.now = start + timedelta(days=7)
+    page = AppPage(journal)
+    assert "peg" in page.today.due and page.check_in.peg.shown
+    _check_in(page, 3, peg={"pain": 4, "enjoyment": 3, "activity": 4})
+    assert "peg" not in page.today.due
+
+    # A correction and a deletion, through the correction form (it lists the latest).
+    last = journal.sessions()["id"].iloc[-1]
+    mistaken = journal.ratings()["id"].iloc[1]  # Wednesday's check-in
+    listed = [value for _, value in page.correction.entry.options]
+    assert last in listed and mistaken in listed
+    page.correction.entry.value = last
+    page.correction.pain_after.value = 1
+    page.correction.notes.value = "day 6, felt better later"
+    page.correction.save.click()
+    assert "changed: pain after, notes" in _said(page.correction)
+    page.correction.entry.value = mistaken
+    page.correction.confirm_delete.value = True
+    page.correction.delete.click()
+    assert f"Deleted {mistaken}" in _said(page.correction)
+
+    page.report.make.click()
+    assert "Report made" in _said(page.report)
+    assert not list(journal.path.glob("*report*"))
+
+    sessions = journal.sessions()
+    assert len(sessions) == 7
+    gardening = sessions.iloc[0]
+    assert (gardening["id"], gardening["pain_before"], gardening["pain_after"]) == (first.id, 7, 4)
+    assert (gardening["notes"], gardening["location"]) == ("after gardening", "neck")
+    assert gardening["started_at"] == pd.Timestamp(last_night.astimezone())
+    assert sessions["pain_before"].tolist()[1:] == list(befores.values())
+    notes = [f"day {day}" for day in range(1, 6)] + ["day 6, felt better later"]
+    assert sessions["notes"].tolist()[1:] == notes
+    assert sessions["pain_after"].tolist()[1:] == [2, 2, 2, 2, 2, 1]
+    assert set(sessions["routine"]) == {"back"}
+    ratings = journal.ratings()
+    assert len(ratings) == 7 and mistaken not in set(ratings["id"])
+    assert ratings["pain"].tolist() == [5, 4, 4, 4, 4, 4, 3]
+    peg = journal.peg()
+    assert peg[["pain", "enjoyment", "activity"]].values.tolist() == [[6, 5, 7], [4, 3, 4]]
+    [medicine] = journal.medications().itertuples()
+    assert (medicine.name, medicine.dose, medicine.unit, medicine.use) == (
+        "ibuprofen",
+        400,
+        "mg",
+        "as-needed",
+    )
+    screens = journal.screens()
+    assert len(screens) == 1
+    assert set(screens.iloc[0][[q.name for q in QUESTIONS]]) == {"no"}
+    assert journal.pgic().empty  # not due in the first four weeks; the card said when
 
 
 @pytest.mark.slow

@@ -17,7 +17,14 @@ from conftest import kill_after
 import acutrack as at
 from acutrack import csvstore
 from acutrack.answers import PGIC_ANSWERS
-from acutrack.outcomes import after_rescue, peg_due, pgic_due, screen_reminder, standing_flag
+from acutrack.outcomes import (
+    after_rescue,
+    peg_due,
+    pgic_due,
+    pgic_next,
+    screen_reminder,
+    standing_flag,
+)
 from acutrack.plan import log_planned, make_plan, next_slot, paused, plan_slots
 from acutrack.screening import QUESTIONS, TIERS, tier_of
 
@@ -289,6 +296,7 @@ def test_the_screen_is_due_on_first_use_and_after_four_weeks(tmp_path):
 def test_peg_is_due_weekly_and_pgic_every_four_weeks(tmp_path):
     journal, now = _clocked(tmp_path)
     assert peg_due(journal) and pgic_due(journal) is None  # nothing logged: no start yet
+    assert pgic_next(journal, now[0]) is None
     journal.log_rating(6)
     journal.log_peg(6, 6, 6)
     now[0] = _at(6, 23)
@@ -299,8 +307,10 @@ def test_peg_is_due_weekly_and_pgic_every_four_weeks(tmp_path):
     assert pgic_due(journal) is None
     now[0] = _at(28, 9)
     assert "4 weeks" in pgic_due(journal)
+    assert pgic_next(journal, now[0]) <= now[0] < pgic_next(journal, now[0]) + timedelta(days=1)
     journal.log_pgic(3)
     assert pgic_due(journal) is None
+    assert pgic_next(journal, now[0]) == now[0] + timedelta(days=28)  # from this answer
 
 
 def test_pgic_is_due_when_the_plan_is_done(tmp_path):

@@ -1,7 +1,8 @@
-"""The app's one page: quick log, guided session, check-in, the plan, two weeks, the report.
+"""The app's one page: the whole logging kit, what is due today, two weeks, the report.
 
-Everything is a form of `acutrack.forms`, so the page follows the journal as the notebook
-forms do: a session saved in the quick log shows at once in the chart and the check-in.
+Everything is a form of `acutrack.forms`, the very ones the notebook's `LoggingKit` shows,
+so the page follows the journal as the notebook forms do: a session saved in the session
+log shows at once in the Today card, the chart and the check-in.
 """
 
 from __future__ import annotations
@@ -9,23 +10,43 @@ from __future__ import annotations
 import base64
 import html
 import tempfile
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from ..forms import CheckInForm, GuidedSession, SessionForm
+from ..forms import (
+    ChangeForm,
+    CheckInForm,
+    CorrectionForm,
+    GuidedSession,
+    MedicationForm,
+    ScreenForm,
+    SessionForm,
+)
 from ..forms.base import Form
 from ..forms.flags import RedFlagBanner
 from ..journal import Journal
+from ..outcomes import PEG_EVERY, peg_due, pgic_due, pgic_next
 from ..plan import Due, next_slot, progress
+from ..screening import SCREEN_EVERY, screen_due
 
-__all__ = ["AppPage", "ReportMaker", "TwoWeeksChart"]
+__all__ = ["AppPage", "ReportMaker", "TodayCard", "TwoWeeksChart"]
 
 DAYS_SHOWN = 14
+
+#: The Today card's lines, in the order shown.
+TODAY = {
+    "plan": "Planned session",
+    "check_in": "Check-in",
+    "peg": "This week's three questions (PEG-3)",
+    "pgic": "Change since you started",
+    "screen": "Red-flag screen",
+}
 # Widgets as wide as the page and no wider, whatever the phone: the forms' rows of buttons
-# wrap instead of making the page scroll sideways.
+# wrap instead of making the page scroll sideways. Each section has its <h2>, so the forms'
+# own <h4> titles, which would repeat it, are hidden here.
 STYLE = """
 <style>
 .acutrack-app { max-width: 960px; margin: 0 auto; padding: 0 8px; box-sizing: border-box; }
@@ -41,6 +62,15 @@ STYLE = """
 .acutrack-app .acutrack-planned, .acutrack-app .acutrack-planned * { white-space: normal;
   overflow: visible; text-overflow: clip; height: auto; line-height: 1.3; }
 .acutrack-app h2 { margin: 18px 0 4px; font-size: 1.25em; }
+.acutrack-app .widget-hbox { flex-wrap: wrap; }
+.acutrack-app .widget-select, .acutrack-app .widget-radio, .acutrack-app .widget-checkbox,
+.acutrack-app .widget-datetimepicker { max-width: 100%; }
+.acutrack-app h4 { display: none; }
+.acutrack-today { border: 1px solid #1f6f8b; border-radius: 6px; padding: 4px 12px;
+  background: #f3f8fa; }
+.acutrack-today ul { margin: 4px 0; padding-left: 1.2em; }
+.acutrack-today li { margin: 2px 0; }
+.acutrack-today li.acutrack-due { font-weight: bold; }
 .acutrack-download { display: inline-block; margin: 4px 8px 4px 0; padding: 6px 12px;
   border-radius: 4px; background: #1f6f8b; color: white !important; text-decoration: none; }
 </style>
@@ -74,7 +104,7 @@ class TwoWeeksChart(Form):
         self.next.value = (
             f"<b>Planned session</b>: {Due(slot, day).words()}. Plan: "
             f"{progress(self.journal.plan_slots(slot.plan), day).words()}. "
-            "In the quick log, rate your pain before, then tick its box: the routine shows then."
+            "In the session log, rate your pain before, then tick its box: the routine shows then."
             if slot
             else ""
         )
@@ -133,18 +163,131 @@ def _download(data: bytes, name: str, kind: str, label: str) -> str:
     )
 
 
+class TodayCard(Form):
+    """What is due today, in words: the plan's next session, the check-in, PEG-3, the
+    impression of change and the red-flag screen.
+
+    Each is judged as its form judges it (`next_slot`, `peg_due`, `pgic_due`,
+    `screen_due`), read again whenever any form on the journal saves (see `Form`). A
+    plan's session is told by its day alone: never real or sham, never its id.
+
+    Attributes
+    ----------
+    words : dict of str to str
+        ``plan`` (only while a plan has a session open), ``check_in``, ``peg``, ``pgic``
+        and ``screen``: each one's line in words, without its heading.
+    due : set of str
+        The keys of ``words`` that are due today (shown in bold).
+    card : HTML
+    widget : VBox
+        CSS class ``acutrack-today``.
+    """
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(journal)
+        self.words: dict[str, str] = {}
+        self.due: set[str] = set()
+        self.card = w.HTML()
+        self.widget = w.VBox([self.card, self.feedback])
+        self.widget.add_class("acutrack-today")
+        self._attempt(self.refresh)
+
+    def refresh(self) -> None:
+        """Read again what is due: a save anywhere may have changed any of it."""
+        now = self.journal.now()
+        day = now.date()  # the person's day, as the plan forms count it
+        self.words, self.due = {}, set()
+        for key, (due, said) in (
+            ("plan", self._plan(day)),
+            ("check_in", self._check_in(now)),
+            ("peg", self._peg(now)),
+            ("pgic", self._pgic(now)),
+            ("screen", self._screen(now)),
+        ):
+            if said:
+                self.words[key] = said
+                if due:
+                    self.due.add(key)
+        items = (
+            f'<li class="{"acutrack-due" if key in self.due else "acutrack-not-due"}">'
+            f"{html.escape(TODAY[key])}: {html.escape(said)}</li>"
+            for key, said in self.words.items()
+        )
+        self.card.value = f"<ul>{''.join(items)}</ul>"
+
+    def _plan(self, day: date) -> tuple[bool, str]:
+        slot = next_slot(self.journal)
+        if slot is None:
+            return False, ""
+        done = progress(self.journal.plan_slots(slot.plan), day).words()
+        if slot.started:
+            return True, f"started {slot.started_at:%a %H:%M}: save it under Log a session ({done})"
+        due = Due(slot, day)
+        said = f"{due.words()} (plan: {done}); under Log a session, rate your pain, then tick"
+        return not due.early, said
+
+    def _check_in(self, now: datetime) -> tuple[bool, str]:
+        last = self.journal.latest("ratings")
+        if last is not None and last.rated_at.astimezone(now.tzinfo).date() == now.date():
+            return False, f"done today at {last.rated_at.astimezone(now.tzinfo):%H:%M}"
+        return True, "due: none yet today. How much does it hurt now?"
+
+    def _peg(self, now: datetime) -> tuple[bool, str]:
+        if peg_due(self.journal, now):
+            return True, "due: three questions about the past week, saved with the check-in"
+        last = self.journal.latest("peg")
+        return False, f"next due {_day(last.answered_at + PEG_EVERY, now)}"
+
+    def _pgic(self, now: datetime) -> tuple[bool, str]:
+        first = self.journal.first_day()
+        reason = pgic_due(self.journal, now, first=first)
+        if reason:
+            return True, f"due ({reason}): one answer, under Change"
+        if first is None:
+            return False, "asked 4 weeks after your first entry"
+        return False, f"next asked {_day(pgic_next(self.journal, now, first=first), now)}"
+
+    def _screen(self, now: datetime) -> tuple[bool, str]:
+        last = self.journal.latest("screens")
+        if screen_due(last.answered_at if last else None, now):
+            return True, "due: ten yes/no questions, a minute, under Red flags"
+        return False, f"next due {_day(last.answered_at + SCREEN_EVERY, now)}"
+
+
+def _day(moment: datetime, now: datetime) -> str:
+    """A day as the card says it: "today", else "Tue 01 Dec" (on the clock of ``now``)."""
+    day = moment.astimezone(now.tzinfo).date()
+    return "today" if day == now.date() else f"{day:%a %d %b}"
+
+
 class AppPage:
-    """The whole app on one page, top to bottom.
+    """The whole kit on one page, section under section (no tabs: on a phone their titles
+    are cut): the `LoggingKit`'s forms, what is due today, two weeks and the report.
+
+    The red-flag screen comes first while it is due (as the kit opens on it), else near the
+    end; the first session form on the page is the session log.
 
     Attributes
     ----------
     banner : RedFlagBanner
+        The standing red-flag answer, at the top.
+    today : TodayCard
+        What is due today, under the banner.
+    session : SessionForm
+        The session log, in full: *When* (now or earlier), where it hurts and notes too.
     quick : SessionForm
-        The quick log (``quick=True``): pain before and after, routine, Save.
+        The session log's old name (it was a quick log).
     guided : GuidedSession
     check_in : CheckInForm
+        With the weekly PEG-3 while due.
+    change : ChangeForm
+    medication : MedicationForm
+    screen : ScreenForm
+    correction : CorrectionForm
     two_weeks : TwoWeeksChart
     report : ReportMaker
+    sections : dict of str to Widget
+        Each section by its heading, in the order shown.
     widget : VBox
         CSS class ``acutrack-app``.
     """
@@ -152,21 +295,36 @@ class AppPage:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.banner = RedFlagBanner(journal)
-        self.quick = SessionForm(journal, quick=True)
+        self.today = TodayCard(journal)
+        self.session = self.quick = SessionForm(journal)
         self.guided = GuidedSession(journal)
         self.check_in = CheckInForm(journal)
+        self.change = ChangeForm(journal)
+        self.medication = MedicationForm(journal)
+        self.screen = ScreenForm(journal)
+        self.correction = CorrectionForm(journal)
         self.two_weeks = TwoWeeksChart(journal)
         self.report = ReportMaker(journal)
-        # The forms carry their own titles; the other parts get one here.
-        parts = (
-            self.quick.widget,
-            self.guided.widget,
-            self.check_in.widget,
-            w.HTML("<h2>Your last two weeks</h2>"),
-            self.two_weeks.widget,
-            w.HTML("<h2>For your clinician</h2>"),
-            self.report.widget,
-        )
+        screen = {"Red flags": self.screen.widget}
+        # Decided once, as the kit does: a screen just saved stays where it was answered.
+        self.sections: dict[str, w.Widget] = {
+            "Today": self.today.widget,
+            **(screen if self.screen.due else {}),
+            "Log a session": self.session.widget,
+            "Guided session": self.guided.widget,
+            "Check-in": self.check_in.widget,
+            "Medicine": self.medication.widget,
+            "Change": self.change.widget,
+            "Your last two weeks": self.two_weeks.widget,
+            "Correct or delete": self.correction.widget,
+            **({} if self.screen.due else screen),
+            "For your clinician": self.report.widget,
+        }
+        parts = [
+            part
+            for title, widget in self.sections.items()
+            for part in (w.HTML(f"<h2>{html.escape(title)}</h2>"), widget)
+        ]
         self.widget = w.VBox(
             [
                 w.HTML(STYLE + "<h1>acutrack</h1>"),
@@ -179,6 +337,16 @@ class AppPage:
             ]
         )
         self.widget.add_class("acutrack-app")
+
+    def close(self) -> None:
+        """Close the page's widgets; its forms no longer follow the journal."""
+        for form in (
+            *(self.banner, self.today, self.session, self.guided, self.check_in),
+            *(self.medication, self.change, self.correction, self.screen),
+            *(self.two_weeks, self.report),
+        ):
+            form.close()
+        self.widget.close()
 
     @classmethod
     def for_default_journal(cls) -> AppPage:
