@@ -197,3 +197,129 @@ def test_a_session_logged_with_the_buttons_is_stored_charted_and_reported(
     if shots:
         page.screenshot(path=f"{shots}/app-{size}.png", full_page=True)
     page.close()
+
+
+PHONES = {"phone": (390, 844), "small phone": (360, 740)}
+
+#: Every element with its own words, every control: each must show all of it, inside the
+#: screen. A ``select`` is measured by its chosen option's text (its scrollWidth does not
+#: grow with it); inline elements (no clientWidth) by their box against the viewport.
+_CUT_OFF = """
+() => {
+  const cut = [];
+  const width = document.documentElement.clientWidth;
+  const canvas = document.createElement('canvas').getContext('2d');
+  const own = el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const where = el => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' "'
+    + (el.innerText || el.value || '').trim().slice(0, 50) + '"';
+  const selector = 'button, label, select, input, textarea, a, p, li, h1, h2, span, i, b,'
+    + ' small, .widget-label, .widget-html-content, .widget-progress, .widget-readout,'
+    + ' .widget-toggle-button, .widget-image, img';
+  for (const el of document.querySelectorAll('.acutrack-app ' + selector.split(',').join(
+      ', .acutrack-app '))) {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === 'hidden') continue;
+    if (el.closest('.acutrack-beep')) continue;
+    if (box.left < -1 || box.right > width + 1)
+      cut.push(`${where(el)} runs off the screen (${box.left}..${box.right} of ${width})`);
+    if (el.tagName === 'SELECT') {
+      const option = el.options[el.selectedIndex];
+      if (!option) continue;
+      canvas.font = style.font;
+      const text = canvas.measureText(option.text).width;
+      const room = el.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+      if (text > room + 1) cut.push(`${where(el)} shows ${room} px of its ${text} px`);
+    } else if (style.display !== 'inline' && (own(el) || el.tagName === 'BUTTON')
+               && el.scrollWidth > el.clientWidth + 1) {
+      cut.push(`${where(el)} is cut: ${el.scrollWidth} px in ${el.clientWidth} px`);
+    } else if (style.display !== 'inline' && own(el) && el.tagName !== 'TEXTAREA'
+               && el.scrollHeight > el.clientHeight + 2) {
+      cut.push(`${where(el)} spills: ${el.scrollHeight} px high in ${el.clientHeight} px`);
+    }
+  }
+  return cut;
+}
+"""
+
+_SIDEWAYS = """
+() => [document.documentElement, ...document.querySelectorAll('body *')]
+  .filter(el => !['SELECT', 'TEXTAREA'].includes(el.tagName))
+  .filter(el => el === document.documentElement
+          || ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+  .filter(el => el.scrollWidth > el.clientWidth + 1)
+  .map(el => `${el.tagName}.${el.className} scrolls sideways:`
+       + ` ${el.scrollWidth} px in ${el.clientWidth} px`)
+"""
+
+_SHORT_TAPS = """
+() => [...document.querySelectorAll('.acutrack-app button, .acutrack-app select,'
+    + ' .acutrack-app .acutrack-download')]
+  .filter(el => el.getBoundingClientRect().width > 0)
+  .filter(el => el.getBoundingClientRect().height < 44)
+  .map(el => `${el.tagName} "${el.innerText.trim().slice(0, 30)}"`
+       + ` ${el.getBoundingClientRect().height} px high`)
+"""
+
+
+def _check_phone_layout(page, when):
+    # Voilà scrolls the page inside an element, not the document: look at every scroller.
+    wrong = page.evaluate(_SIDEWAYS)
+    wrong += page.evaluate(_CUT_OFF) + page.evaluate(_SHORT_TAPS)
+    assert not wrong, f"{when}, at {page.viewport_size}:\n" + "\n".join(wrong)
+
+
+def _smallest_chart_text(journal):
+    """The chart as the page draws it: its smallest text in points, and its dpi."""
+    from matplotlib.text import Text
+
+    from acutrack.app.page import two_weeks_figure
+    from acutrack.plots.png import DPI
+
+    fig = two_weeks_figure(at.Journal(journal))
+    fig.canvas.draw() if fig.canvas else None
+    sizes = [
+        t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
+    return min(sizes), DPI
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("phone", list(PHONES))
+def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, browser, phone):
+    width, height = PHONES[phone]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{app['url']}/?token={TOKEN}")
+    page.wait_for_selector(".acutrack-app .acutrack-pain", timeout=90_000)
+    page.wait_for_selector(".acutrack-two-weeks[src]", timeout=30_000)
+    _check_phone_layout(page, "as opened")
+    # A message beside a button (here: Save with nothing chosen) must not squeeze it.
+    form = page.locator(".acutrack-session-form")
+    form.locator("button", has_text="Save").click()
+    page.wait_for_selector(".acutrack-session-form .acutrack-error", timeout=30_000)
+    page.locator("button", has_text="Make the report").click()
+    page.wait_for_selector(".acutrack-download", timeout=60_000)
+    _check_phone_layout(page, "with messages shown")
+    guided = page.locator(".acutrack-guided-session")
+    guided.locator(".acutrack-pain button", has_text="5").first.click()
+    guided.locator("button", has_text="Start").click()
+    bar = ".acutrack-guided-session .widget-hprogress .progress-bar"
+    page.wait_for_selector(bar, timeout=30_000)
+    _check_phone_layout(page, "during a guided session")
+    # The chart's smallest words, as shrunk to the phone: at least 11 px.
+    points, dpi = _smallest_chart_text(app["journal"])
+    shrink = page.evaluate(
+        "() => { const i = document.querySelector('.acutrack-two-weeks');"
+        " return i.getBoundingClientRect().width / i.naturalWidth; }"
+    )
+    on_screen = points * dpi / 72 * shrink
+    assert on_screen >= 11, f"chart text {on_screen:.1f} px at {PHONES[phone]}"
+    shots = os.environ.get("ACUTRACK_SHOTS")
+    if shots:  # the whole page: Voilà scrolls it inside an element, so make room for it all
+        tall = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+        )
+        page.set_viewport_size({"width": width, "height": tall})
+        page.screenshot(path=f"{shots}/app-{phone.replace(' ', '-')}.png", full_page=True)
+    page.close()

@@ -12,7 +12,7 @@ import html
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -32,7 +32,10 @@ from ..outcomes import PEG_EVERY, peg_due, pgic_due, pgic_next
 from ..plan import Due, next_slot, progress
 from ..screening import SCREEN_EVERY, screen_due
 
-__all__ = ["AppPage", "ReportMaker", "TodayCard", "TwoWeeksChart"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["AppPage", "ReportMaker", "TodayCard", "TwoWeeksChart", "two_weeks_figure"]
 
 DAYS_SHOWN = 14
 
@@ -59,10 +62,40 @@ STYLE = """
 .acutrack-app .widget-dropdown { width: auto !important; }
 .acutrack-app .widget-dropdown > select { min-width: 0; }
 .acutrack-app img { max-width: 100%; height: auto; }
+.acutrack-app .acutrack-two-weeks { margin-left: 0; margin-right: 0; }
 .acutrack-app .acutrack-planned, .acutrack-app .acutrack-planned * { white-space: normal;
   overflow: visible; text-overflow: clip; height: auto; line-height: 1.3; }
 .acutrack-app h2 { margin: 18px 0 4px; font-size: 1.25em; }
 .acutrack-app .widget-hbox { flex-wrap: wrap; }
+/* Tap targets at least 44 px high, whatever their text. */
+.acutrack-app .widget-button, .acutrack-app .widget-toggle-button,
+.acutrack-app .widget-dropdown > select { min-height: 44px; height: auto; }
+.acutrack-app .widget-dropdown, .acutrack-app .widget-toggle-buttons { height: auto; }
+/* A button keeps its width beside a message; the message wraps (under it on a phone). */
+.acutrack-app .widget-hbox > .widget-button { flex: 0 0 auto; max-width: 100%; }
+.acutrack-app .widget-hbox > .widget-html { flex: 1 1 12em; min-width: 0; }
+.acutrack-app .widget-html-content { white-space: normal; overflow-wrap: anywhere;
+  height: auto; line-height: 1.4; }
+/* A control with its label: no wider than the page, its bar or menu shrinking to fit. */
+.acutrack-app .widget-inline-hbox { max-width: 100%; height: auto; }
+.acutrack-app .widget-hprogress { width: auto; min-width: 0; }
+.acutrack-app .widget-hprogress .progress { flex: 1 1 auto; min-width: 0; height: 16px;
+  align-self: center; }
+.acutrack-app .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 32em; }
+@media (max-width: 600px) {
+  /* On a phone each label goes above its control, which gets the whole width. */
+  .acutrack-app .widget-inline-hbox { flex-wrap: wrap; }
+  .acutrack-app .widget-inline-hbox > .widget-label { width: 100% !important;
+    text-align: left; flex: 0 0 100%; max-width: 100%; }
+  .acutrack-app .widget-vbox > .widget-hprogress, .acutrack-app .widget-vbox > .widget-dropdown
+    { width: auto !important; align-self: stretch; }
+  .acutrack-app .widget-hbox > .widget-html { flex-basis: 100%; }
+  .acutrack-app .widget-dropdown > select { font-size: 12px; padding-left: 4px;
+    padding-right: 4px; }
+}
+/* Radio answers as long as a sentence wrap, each line of it in its own room. */
+.acutrack-app .widget-radio-box label { height: auto; min-height: 44px; display: flex;
+  align-items: center; white-space: normal; line-height: 1.3; }
 .acutrack-app .widget-select, .acutrack-app .widget-radio, .acutrack-app .widget-checkbox,
 .acutrack-app .widget-datetimepicker { max-width: 100%; }
 .acutrack-app h4 { display: none; }
@@ -71,7 +104,8 @@ STYLE = """
 .acutrack-today ul { margin: 4px 0; padding-left: 1.2em; }
 .acutrack-today li { margin: 2px 0; }
 .acutrack-today li.acutrack-due { font-weight: bold; }
-.acutrack-download { display: inline-block; margin: 4px 8px 4px 0; padding: 6px 12px;
+.acutrack-download { display: inline-flex; align-items: center; min-height: 44px;
+  box-sizing: border-box; margin: 4px 8px 4px 0; padding: 6px 12px;
   border-radius: 4px; background: #1f6f8b; color: white !important; text-decoration: none; }
 </style>
 """
@@ -87,17 +121,14 @@ class TwoWeeksChart(Form):
         super().__init__(journal)
         self.next = w.HTML()
         self.next.add_class("acutrack-next-slot")
-        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="720px"))
+        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width=CHART_MAX_WIDTH))
         self.chart.add_class("acutrack-two-weeks")
         self.widget = w.VBox([self.next, self.chart, self.feedback])
         self._attempt(self.refresh)
 
     def refresh(self) -> None:
         """Draw the chart and read the plan's next slot again."""
-        from matplotlib.figure import Figure
-
-        from ..analysis import daily_pain, pain_readings
-        from ..plots import figure_png, plot_daily_pain
+        from ..plots import figure_png
 
         slot = next_slot(self.journal)
         day = self.journal.now().date()
@@ -108,20 +139,68 @@ class TwoWeeksChart(Form):
             if slot
             else ""
         )
-        sessions, ratings = self.journal.sessions_and_ratings()
-        since = self.journal.now() - timedelta(days=DAYS_SHOWN)
-        sessions = sessions[sessions["started_at"] >= since]
-        ratings = ratings[ratings["rated_at"] >= since]
-        # Small enough that its words stay legible when a phone shrinks it to its width.
-        fig = Figure(figsize=(6.4, 3.6), dpi=110, layout="constrained")
+        self.chart.value = figure_png(two_weeks_figure(self.journal))
+
+
+#: The chart's size in inches and its smallest text in points: drawn 4.0 in wide (440 px
+#: in the 110 dpi PNG) and shrunk to the ~315 px a 360 px phone leaves it, 11 pt text is
+#: 12 px on screen. The page shows it at most `CHART_MAX_WIDTH` wide, so that on a computer
+#: it is not blown up either.
+CHART_SIZE, CHART_FONT, CHART_MAX_WIDTH = (4.0, 4.6), 11, "520px"
+
+
+def two_weeks_figure(journal: Journal) -> Figure:
+    """The last two weeks' pain day by day with the sessions, up to and including today.
+
+    Narrow, with large words and the legend under the chart, for a phone's width.
+    """
+    import textwrap
+
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from ..analysis import daily_pain, pain_readings
+    from ..plots import plot_daily_pain
+
+    sessions, ratings = journal.sessions_and_ratings()
+    now = journal.now()
+    since = now - timedelta(days=DAYS_SHOWN)
+    sessions = sessions[sessions["started_at"] >= since]
+    ratings = ratings[ratings["rated_at"] >= since]
+    imported = journal.imported_ratings()
+    daily = daily_pain(pain_readings(sessions, ratings))
+    with rc_context({"font.size": CHART_FONT, "legend.fontsize": CHART_FONT}):
+        fig = Figure(figsize=CHART_SIZE, layout="constrained")
         ax = fig.subplots()
-        imported = self.journal.imported_ratings()
-        daily = daily_pain(pain_readings(sessions, ratings))
         plot_daily_pain(
             daily, sessions=sessions, imported=imported[imported["rated_at"] >= since], ax=ax
         )
-        ax.set_title(f"Your last two weeks: {len(sessions)} session(s), {len(ratings)} check-in(s)")
-        self.chart.value = figure_png(fig)
+        ax.set_title(
+            f"{len(sessions)} session(s), {len(ratings)} check-in(s)", fontsize=CHART_FONT + 1
+        )
+        legend = ax.get_legend()
+        if legend is not None:  # under the chart, never over the data
+            handles, labels = ax.get_legend_handles_labels()
+            legend.remove()
+            fig.legend(
+                handles,
+                [textwrap.fill(label, 40) for label in labels],
+                loc="outside lower center",
+                fontsize=CHART_FONT,
+                frameon=False,
+            )
+            today = pd.Timestamp(now.date())
+            ax.set_xlim(today - pd.Timedelta(days=DAYS_SHOWN - 0.5), today + pd.Timedelta(days=1))
+            ticks = [today - pd.Timedelta(days=3 * k) for k in range(4, -1, -1)]
+            ax.set_xticks(ticks, [t.strftime("%a\n%d %b") for t in ticks[:-1]] + ["today"])
+            ax.xaxis.set_minor_locator(mdates.DayLocator())
+            ax.set_xlabel(f"Day ({today:%Y})")
+            ax.set_ylabel("Pain (0–10)")
+        for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+            label.set_fontsize(CHART_FONT)
+    return fig
 
 
 class ReportMaker(Form):
