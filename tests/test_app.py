@@ -286,40 +286,46 @@ def _smallest_chart_text(journal):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("phone", list(PHONES))
-def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, browser, phone):
-    width, height = PHONES[phone]
+def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, browser):
+    """At the first phone size the page is checked as opened, with messages shown and
+    during a guided session; then, with all of that on the page, at each other size."""
+    first, *others = PHONES
+    width, height = PHONES[first]
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{app['url']}/?token={TOKEN}")
     page.wait_for_selector(".acutrack-app .acutrack-pain", timeout=90_000)
     page.wait_for_selector(".acutrack-two-weeks[src]", timeout=30_000)
-    _check_phone_layout(page, "as opened")
+    _check_phone_layout(page, f"as opened at {first}")
     # A message beside a button (here: Save with nothing chosen) must not squeeze it.
     form = page.locator(".acutrack-session-form")
     form.locator("button", has_text="Save").click()
     page.wait_for_selector(".acutrack-session-form .acutrack-error", timeout=30_000)
     page.locator("button", has_text="Make the report").click()
     page.wait_for_selector(".acutrack-download", timeout=60_000)
-    _check_phone_layout(page, "with messages shown")
+    _check_phone_layout(page, f"with messages shown at {first}")
     guided = page.locator(".acutrack-guided-session")
     guided.locator(".acutrack-pain button", has_text="5").first.click()
     guided.locator("button", has_text="Start").click()
     bar = ".acutrack-guided-session .widget-hprogress .progress-bar"
     page.wait_for_selector(bar, timeout=30_000)
-    _check_phone_layout(page, "during a guided session")
-    # The chart's smallest words, as shrunk to the phone: at least 11 px.
     points, dpi = _smallest_chart_text(app["journal"])
-    shrink = page.evaluate(
-        "() => { const i = document.querySelector('.acutrack-two-weeks');"
-        " return i.getBoundingClientRect().width / i.naturalWidth; }"
-    )
-    on_screen = points * dpi / 72 * shrink
-    assert on_screen >= 11, f"chart text {on_screen:.1f} px at {PHONES[phone]}"
-    shots = os.environ.get("ACUTRACK_SHOTS")
-    if shots:  # the whole page: Voilà scrolls it inside an element, so make room for it all
-        tall = page.evaluate(
-            "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+    for phone in (first, *others):
+        width, height = PHONES[phone]
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # the layout follows the new width
+        _check_phone_layout(page, f"during a guided session, messages shown, at {phone}")
+        # The chart's smallest words, as shrunk to the phone: at least 11 px.
+        shrink = page.evaluate(
+            "() => { const i = document.querySelector('.acutrack-two-weeks');"
+            " return i.getBoundingClientRect().width / i.naturalWidth; }"
         )
-        page.set_viewport_size({"width": width, "height": tall})
-        page.screenshot(path=f"{shots}/app-{phone.replace(' ', '-')}.png", full_page=True)
+        on_screen = points * dpi / 72 * shrink
+        assert on_screen >= 11, f"chart text {on_screen:.1f} px at {PHONES[phone]}"
+        shots = os.environ.get("ACUTRACK_SHOTS")
+        if shots:  # the whole page: Voilà scrolls it inside an element, so make room for it
+            tall = page.evaluate(
+                "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+            )
+            page.set_viewport_size({"width": width, "height": tall})
+            page.screenshot(path=f"{shots}/app-{phone.replace(' ', '-')}.png", full_page=True)
     page.close()

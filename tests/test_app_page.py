@@ -201,7 +201,7 @@ def test_a_week_through_the_page_alone_stores_exactly_what_was_entered(timed_jou
 
     befores = {}
     start = clock.now
-    for day in range(1, 7):  # the app opened each morning for a check-in, again at night
+    for day in (1, 3, 5):  # the app opened on a morning for a check-in, again at night
         page.close()  # yesterday's tab
         clock.now = start + timedelta(days=day)
         page = AppPage(journal)
@@ -228,7 +228,7 @@ def test_a_week_through_the_page_alone_stores_exactly_what_was_entered(timed_jou
     assert last in listed and mistaken in listed
     page.correction.entry.value = last
     page.correction.pain_after.value = 1
-    page.correction.notes.value = "day 6, felt better later"
+    page.correction.notes.value = "day 5, felt better later"
     page.correction.save.click()
     assert "changed: pain after, notes" in _said(page.correction)
     page.correction.entry.value = mistaken
@@ -241,19 +241,19 @@ def test_a_week_through_the_page_alone_stores_exactly_what_was_entered(timed_jou
     assert not list(journal.path.glob("*report*"))
 
     sessions = journal.sessions()
-    assert len(sessions) == 7
+    assert len(sessions) == 4
     gardening = sessions.iloc[0]
     assert (gardening["id"], gardening["pain_before"], gardening["pain_after"]) == (first.id, 7, 4)
     assert (gardening["notes"], gardening["location"]) == ("after gardening", "neck")
     assert gardening["started_at"] == pd.Timestamp(last_night.astimezone())
     assert sessions["pain_before"].tolist()[1:] == list(befores.values())
-    notes = [f"day {day}" for day in range(1, 6)] + ["day 6, felt better later"]
+    notes = ["day 1", "day 3", "day 5, felt better later"]
     assert sessions["notes"].tolist()[1:] == notes
-    assert sessions["pain_after"].tolist()[1:] == [2, 2, 2, 2, 2, 1]
+    assert sessions["pain_after"].tolist()[1:] == [2, 2, 1]
     assert set(sessions["routine"]) == {"back"}
     ratings = journal.ratings()
-    assert len(ratings) == 7 and mistaken not in set(ratings["id"])
-    assert ratings["pain"].tolist() == [5, 4, 4, 4, 4, 4, 3]
+    assert len(ratings) == 4 and mistaken not in set(ratings["id"])
+    assert ratings["pain"].tolist() == [5, 4, 4, 3]
     peg = journal.peg()
     assert peg[["pain", "enjoyment", "activity"]].values.tolist() == [[6, 5, 7], [4, 3, 4]]
     [medicine] = journal.medications().itertuples()
