@@ -55,7 +55,8 @@ def log_planned(
         it a program that knows what was pressed may start and fill a slot at once.
     guess : {"a", "b", "unsure"}, optional
         In a blind plan, which set the person thinks is the real one (never required):
-        stored with the slot, and described when the plan ends (`blind.guesses`).
+        stored with the slot, and described when the plan ends
+        (`acutrack.stats.blinding.guesses`).
 
     Returns
     -------
