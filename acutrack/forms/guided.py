@@ -28,11 +28,11 @@ from .base import (
     WIDE,
     Form,
     PainPicker,
-    PlannedSession,
     WhenField,
     notes_box,
     scale_caption,
 )
+from .planned import PlannedSession
 
 __all__ = ["GuidedSession"]
 

@@ -14,12 +14,12 @@ from .base import (
     WIDE,
     Form,
     PainPicker,
-    PlannedSession,
     WhenField,
     location_box,
     notes_box,
     scale_caption,
 )
+from .planned import PlannedSession
 
 __all__ = ["SessionForm", "Suggestion"]
 
