@@ -347,6 +347,13 @@ class Catalog:
             return self.routines[key.strip().lower()]
         raise InvalidValue("routine", key, f"expected one of {', '.join(sorted(self.routines))}")
 
+    def tested(self, key: object) -> Routine:
+        """The real routine that routine ``key`` tests: itself, or the twin of a sham."""
+        routine = self.routine(key)
+        return (
+            self.routine(routine.twin) if routine.condition == "sham" and routine.twin else routine
+        )
+
     def point_code(self, code: object) -> str:
         """The canonical spelling of a point code (codes match case-insensitively)."""
         known = self.spelling(code) if isinstance(code, str) else None

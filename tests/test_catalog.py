@@ -101,3 +101,13 @@ def test_a_hand_edited_routine_that_shadows_a_built_in_is_reported(journal):
     assert problems[["line", "field"]].values.tolist() == [[2, "key"], [4, "points"]]
     assert journal.catalog.routines["back"] == ROUTINES["back"]
     assert "fine" in journal.catalog.routines
+
+
+def test_a_sham_routine_tests_its_real_twin_and_a_real_one_itself():
+    from acutrack.catalog import Catalog
+
+    catalog = Catalog()
+    assert (
+        catalog.tested("back-sham").key == "back" and catalog.tested("Stress-Sham").key == "stress"
+    )
+    assert catalog.tested("back").key == "back" and catalog.tested("custom").key == "custom"

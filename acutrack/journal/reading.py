@@ -146,7 +146,9 @@ class _Reading:
         shown = sessions.copy()
         shown["condition"] = shown["condition"].cat.add_categories(["set A", "set B"])
         shown.loc[hidden, "condition"] = shown.loc[hidden, "id"].map(sets)
-        shown.loc[hidden, "routine"] = [self._tested(key) for key in shown.loc[hidden, "routine"]]
+        shown.loc[hidden, "routine"] = [
+            self.catalog.tested(key).key for key in shown.loc[hidden, "routine"]
+        ]
         shown["points"] = [() if h else p for h, p in zip(hidden, shown["points"], strict=True)]
         return shown
 
@@ -156,12 +158,9 @@ class _Reading:
         arm = self.blinded_sessions().get(record.id)
         if arm is None:
             return record
-        return replace(record, routine=self._tested(record.routine), condition=arm, points=())
-
-    def _tested(self, key: str) -> str:
-        """The real routine a blind plan's routine ``key`` (real or its sham twin) tests."""
-        routine = self.catalog.routine(key)
-        return routine.twin if routine.condition == "sham" and routine.twin else key
+        return replace(
+            record, routine=self.catalog.tested(record.routine).key, condition=arm, points=()
+        )
 
     def entries(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Deprecated name of `sessions_and_ratings` (kept for one release): the journal

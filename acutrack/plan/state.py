@@ -21,9 +21,7 @@ CONCEALED = "shown when you start"
 
 def _arms(journal: Journal, routine: str) -> tuple[tuple[str, str, None], tuple[str, str, None]]:
     """The (routine, condition, point left out) of the real and the sham arm of ``routine``."""
-    r = journal.catalog.routine(routine)
-    if r.condition == "sham" and r.twin:
-        r = journal.catalog.routine(r.twin)
+    r = journal.catalog.tested(routine)
     if r.condition is None:
         if not r.points:
             raise InvalidValue("routine", routine, "expected a routine with points of its own")
