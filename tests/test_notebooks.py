@@ -117,7 +117,7 @@ def test_analysis_notebook_shows_your_own_journal(path, state, make, tmp_path, m
     assert_tables_for_people(nb)
     images = [o for o in outputs(nb) if "image/png" in o.get("data", {})]
     charts = sum("plt.show()" in c.source for c in nb.cells if c.cell_type == "code")
-    assert len(images) == charts >= 2  # every chart came out as a picture
+    assert len(images) == charts >= 1  # every chart came out as a picture (04 has one)
 
 
 @pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: p.stem)

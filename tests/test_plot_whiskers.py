@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.container import ErrorbarContainer
 
 import acutrack as at
 from acutrack import analysis as an
@@ -35,18 +34,4 @@ def test_condition_drop_whiskers_are_the_tables_intervals(sample):
     assert whiskers == expected and len(expected) == 4
     # No 2-point line on a chart of mean drops: that threshold is for single sessions.
     assert not [line for line in ax.lines if np.allclose(line.get_ydata(), 2)]
-    plt.close(fig)
-
-
-def test_responder_whiskers_are_the_tables_intervals(sample):
-    sessions, _, slots = sample
-    table = an.responder_rates(sessions, plan=slots, routine="back")
-    fig, ax = plt.subplots()
-    plots.plot_responders(table, ax=ax)
-    (errors,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
-    segments = errors.lines[2][0].get_segments()
-    assert len(segments) == len(table)
-    for segment, row in zip(segments, table.itertuples(), strict=True):
-        low, high = sorted(segment[:, 0])
-        assert (low, high) == pytest.approx((100 * row.ci_low, 100 * row.ci_high))
     plt.close(fig)

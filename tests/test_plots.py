@@ -170,7 +170,7 @@ def test_without_ax_draws_on_the_current_axes(sample):
     assert plots.plot_before_after(sessions) is ax
 
 
-def test_condition_drops_and_responders(sample):
+def test_condition_drops(sample):
     sessions, ratings = sample
     slots = at.plan_slots(at.sample_journal())
     table = an.condition_drops(sessions, ratings, plan=slots, routine="back")
@@ -180,12 +180,6 @@ def test_condition_drops_and_responders(sample):
     assert sorted(line.get_ydata()[0] for line in markers) == pytest.approx(
         sorted(table["mean_drop"])
     )
-    rates = an.responder_rates(sessions, plan=slots, routine="back")
-    ax = _ax()
-    assert plots.plot_responders(rates, ax=ax) is ax
-    widths = [bar.get_width() for bar in ax.patches]
-    assert widths == pytest.approx(list(100 * rates["rate"]))
-    assert "GERAC verum acupuncture (184/387)" in [t.get_text() for t in ax.get_yticklabels()]
 
 
 def test_pain_over_time_is_by_week_or_by_day_while_weeks_are_too_few(sample):

@@ -1,4 +1,5 @@
-"""Points and routines: a point is helpful only when every rule holds; routines described."""
+"""Points and routines: a point goes with more relief only when every rule holds; routines
+described."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _ols(sessions, formula="drop ~ gb30 + pain_before + days"):
     return smf.ols(formula, data).fit()
 
 
-def test_point_helpful_when_every_rule_holds():
+def test_point_went_with_more_relief_when_every_rule_holds():
     sessions = sessions_frame(_diary())
     row = an.rank_points(sessions).set_index("point").loc["GB30"]
     fit = _ols(sessions)
@@ -73,15 +74,15 @@ def test_point_helpful_when_every_rule_holds():
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(fit.conf_int().loc["gb30"]))
     assert row["ci_low"] > 0
     assert (row["sessions_with"], row["sessions_without"]) == (16, 8)
-    assert row["helpful"] and row["reason"].startswith("helpful")
-    assert an.rank_points(sessions)["point"].iloc[0] == "GB30"  # helpful points first
+    assert row["more_relief"] and row["reason"].startswith("went with more relief")
+    assert an.rank_points(sessions)["point"].iloc[0] == "GB30"  # more relief first
 
 
 def test_too_few_sessions_without_the_point():
     rows = _diary(left_out=(0, 9, 18))
     table = an.rank_points(sessions_frame(rows)).set_index("point")
     gb30 = table.loc["GB30"]
-    assert not gb30["helpful"] and np.isnan(gb30["estimate"]) and np.isnan(gb30["ci_level"])
+    assert not gb30["more_relief"] and np.isnan(gb30["estimate"]) and np.isnan(gb30["ci_level"])
     assert gb30["reason"] == f"too few sessions without it (3 of the {MIN_WITHOUT} needed)"
     assert table.loc["BL23", "reason"] == "pressed in every session of the back routine"
 
@@ -89,14 +90,14 @@ def test_too_few_sessions_without_the_point():
 def test_interval_that_includes_no_effect():
     row = an.rank_points(sessions_frame(_diary(effect=0))).set_index("point").loc["GB30"]
     assert row["ci_low"] < 0 < row["ci_high"]
-    assert not row["helpful"] and row["reason"] == "its interval includes no effect"
+    assert not row["more_relief"] and row["reason"] == "its interval includes no effect"
 
 
 def test_points_always_pressed_together():
     table = an.rank_points(sessions_frame(_diary(twin=True))).set_index("point")
     assert table.loc["GB30", "reason"] == "always pressed together with BL52"
     assert table.loc["BL52", "reason"] == "always pressed together with GB30"
-    assert not table["helpful"].any() and table["estimate"].isna().all()
+    assert not table["more_relief"].any() and table["estimate"].isna().all()
 
 
 def test_nine_sessions_with_every_drop_one_are_not_judged():
@@ -106,7 +107,7 @@ def test_nine_sessions_with_every_drop_one_are_not_judged():
         for i, b in enumerate([6, 5, 7, 8, 6, 5, 7, 8, 6])
     ]
     table = an.rank_points(sessions_frame(rows))
-    assert not table["helpful"].any()
+    assert not table["more_relief"].any()
     assert set(table["reason"]) == {"no variation left to judge"}
     assert table["ci_low"].isna().all()  # never an interval of zero width
 
@@ -124,7 +125,7 @@ def test_contrast_is_within_routine_and_sessions_without_counts_it():
     assert gb30["routines"] == "back"
     fit = _ols(sessions, "drop ~ C(routine) + gb30 + pain_before + days")
     assert gb30["estimate"] == pytest.approx(fit.params["gb30"])
-    assert gb30["helpful"]
+    assert gb30["more_relief"]
 
 
 def test_intervals_are_corrected_for_the_points_judged():
@@ -156,10 +157,10 @@ def test_point_left_out_in_spells_gets_a_wider_interval():
     assert row["estimate"] == pytest.approx((low + high) / 2)
 
 
-def test_less_relief_with_a_point_is_not_helpful():
+def test_less_relief_with_a_point_is_not_more_relief():
     row = an.rank_points(sessions_frame(_diary(effect=-3))).set_index("point").loc["GB30"]
-    assert row["ci_high"] < 0 and not row["helpful"]
-    assert row["reason"] == "less relief with it (its interval lies below no effect)"
+    assert row["ci_high"] < 0 and not row["more_relief"]
+    assert row["reason"] == "went with less relief (its interval lies below no effect)"
 
 
 def _planted(n=240, seed=3):
@@ -187,8 +188,8 @@ def test_points_ranking_recovers_planted_effects():
         row = ranking.loc[code]
         assert row["ci_level"] == 1 - 0.05 / 4
         assert row["ci_low"] <= true <= row["ci_high"], (code, row)
-    assert list(ranking.index[:2]) == ["A", "C"]  # the helpful ones first, the largest first
-    assert ranking["helpful"].tolist()[:3] == [True, True, False]
+    assert list(ranking.index[:2]) == ["A", "C"]  # more relief first, the largest first
+    assert ranking["more_relief"].tolist()[:3] == [True, True, False]
     for code in ("E", "F"):
         assert "always pressed together" in ranking.loc[code, "reason"]
         assert np.isnan(ranking.loc[code, "estimate"])
@@ -202,7 +203,7 @@ def test_points_ranking_with_too_few_sessions():
         ("2026-06-02T09:00:00+02:00", "custom", "real", ("GB30",), 6, 4),
     ]
     ranking = an.rank_points(sessions_frame(rows))
-    assert not ranking["helpful"].any()
+    assert not ranking["more_relief"].any()
     assert ranking["estimate"].isna().all()
 
 
@@ -294,7 +295,7 @@ def test_before_after_gives_each_routine_its_colour():
 
 @pytest.fixture
 def ranking():
-    """GB30 helpful, BL52 judged but not, BL23 pressed in every session."""
+    """GB30 went with more relief, BL52 judged but not, BL23 pressed in every session."""
     rows = _diary(n=30, left_out=range(0, 30, 3))
     rows = [
         (t, r, c, (*pts, "BL52") if i % 3 != 1 or i >= 27 else pts, b, a)
@@ -302,7 +303,7 @@ def ranking():
     ]
     table = an.rank_points(sessions_frame(rows))
     assert table.set_index("point")["reason"].str.split(" ").str[0].to_dict() == {
-        "GB30": "helpful:",
+        "GB30": "went",
         "BL52": "its",
         "BL23": "pressed",
     }
@@ -318,12 +319,12 @@ def test_point_forest_whiskers_colours_and_reasons(ranking):
     assert sorted(map(np.ndarray.tolist, _whiskers(ax))) == sorted(expected)
     colours = {line.get_xydata()[0, 1]: line.get_color() for line in ax.lines if line.get_gid()}
     for i, row in judged.iterrows():
-        assert colours[y[i]] == (REAL if row["helpful"] else GREY)
+        assert colours[y[i]] == (REAL if row["more_relief"] else GREY)
     reasons = [t.get_text() for t in ax.texts if t.get_gid() == "reason"]
-    assert sorted(reasons) == sorted(ranking.loc[~ranking["helpful"], "reason"])
+    assert sorted(reasons) == sorted(ranking.loc[~ranking["more_relief"], "reason"])
 
 
-def test_body_map_colours_only_helpful_points(ranking):
+def test_body_map_colours_only_points_with_more_relief(ranking):
     ax = plt.subplots()[1]
     assert plots.plot_body_map(ranking, ax=ax) is ax
     faces = {
@@ -331,11 +332,11 @@ def test_body_map_colours_only_helpful_points(ranking):
         for c in ax.collections
         if (c.get_gid() or "").startswith("point-")
     }
-    helpful = set(ranking.loc[ranking["helpful"], "point"])
+    relief = set(ranking.loc[ranking["more_relief"], "point"])
     pressed = set(ranking["point"])
-    assert helpful == {"GB30"}
+    assert relief == {"GB30"}
     for code, face in faces.items():
-        if code in helpful:
+        if code in relief:
             assert tuple(face[0]) == to_rgba(REAL)
         elif code in pressed:
             assert tuple(face[0]) == to_rgba(GREY)
@@ -343,7 +344,7 @@ def test_body_map_colours_only_helpful_points(ranking):
             assert face.size == 0  # never pressed: hollow
     assert set(faces) == {code for code, p in at.POINTS.items() if p.map}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["more relief with it (helpful)", "pressed: no effect shown", "never pressed"]
+    assert legend == ["went with more relief", "pressed: no effect shown", "never pressed"]
 
 
 class _Table(HTMLParser):

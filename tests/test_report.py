@@ -73,7 +73,7 @@ def sample_tables():
 
 @pytest.fixture(scope="module")
 def every_point(sample_tables):
-    """The sample's report listing every point pressed, not only the helpful ones."""
+    """The sample's report listing every point pressed, not only those with more relief."""
     return render_html(sample_tables, all_points=True)
 
 
@@ -112,17 +112,18 @@ def test_report_holds_the_analysis_numbers(sample_report, every_point):
         assert row[6] == f"{fmt(expected.ci_low)} to {fmt(expected.ci_high)}"
     assert "p (Holm)" not in page.tables["routines"][0]  # routines are described, not ranked
     points = analysis.rank_points(sessions)
-    # By default only helpful points are listed (the sample has none), the others counted.
-    assert not points["helpful"].any() and "points" not in page.tables
+    # By default only points that went with more relief are listed (the sample has none),
+    # the others counted.
+    assert not points["more_relief"].any() and "points" not in page.tables
     assert (
-        "No point is shown as helpful; 16 other points pressed: 12 could not be separated "
-        "from the rest of their routine, 4 had too few sessions without them." in words
+        "No point is shown going with more relief; 16 other points pressed: 12 could not be "
+        "separated from the rest of their routine, 4 had too few sessions without them." in words
     )
     prows = {r[0]: r for r in parse(every_point).tables["points"][1:]}
     assert len(prows) == len(points)
     for p in points.itertuples():
         assert prows[p.point][4] == (
-            fmt(p.estimate) if p.helpful or p.estimate == p.estimate else "—"
+            fmt(p.estimate) if p.more_relief or p.estimate == p.estimate else "—"
         )
         assert prows[p.point][6] == p.reason
     assert analysis.pain_change(sessions, ratings).summary() in words

@@ -6,13 +6,10 @@ live in `acutrack.plots`.
 """
 
 from .experiment import (
-    GERAC,
-    GERAC_PUBLISHED,
     GERAC_RESPONDER,
     condition_drops,
     real_vs_sham_line,
     real_vs_sham_rescue,
-    responder_rates,
 )
 from .measures import (
     PegChange,
@@ -22,7 +19,7 @@ from .measures import (
     peg_change,
     rescue_doses,
 )
-from .points import not_helpful, rank_points
+from .points import LEAVE_ONE_OUT, rank_points, why_not_more_relief
 from .routines import compare_routines
 from .trend import (
     CLINICIAN_ADVICE,
@@ -42,9 +39,8 @@ from .trend import (
 
 __all__ = [
     "CLINICIAN_ADVICE",
-    "GERAC",
-    "GERAC_PUBLISHED",
     "GERAC_RESPONDER",
+    "LEAVE_ONE_OUT",
     "Episode",
     "PainChange",
     "PegChange",
@@ -55,7 +51,6 @@ __all__ = [
     "daily_pain",
     "episode",
     "latest_pgic",
-    "not_helpful",
     "pain_alerts",
     "pain_alerts_summary",
     "pain_change",
@@ -65,11 +60,11 @@ __all__ = [
     "real_vs_sham_line",
     "real_vs_sham_rescue",
     "rescue_doses",
-    "responder_rates",
     "session_excess",
     "weekly_readings",
     "weekly_shortfall",
     "weekly_trend",
+    "why_not_more_relief",
 ]
 
 

@@ -1,9 +1,10 @@
-"""Which points helped: each point's own share of the relief, where the data can tell.
+"""Which points went with more relief: each point's own share of the relief, where the
+data can tell.
 
 A point's own effect can only be told from sessions of the same routine with and without
 it. The sessions decide which points are left out (often a sore point on a bad day), so
-this is an observational estimate; the honest way to learn which points help is a plan
-that randomly leaves one point out (``acutrack plan --new --leave-out``).
+this is an association, not a cause. The way to know whether a point adds to the relief
+is a plan that randomly leaves it out (``acutrack plan --new --leave-out POINT``).
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import pandas as pd
 from ..catalog import POINTS
 from ..stats.before_after import autocorrelation
 
-__all__ = ["MIN_WITHOUT", "not_helpful", "rank_points"]
+__all__ = ["LEAVE_ONE_OUT", "MIN_WITHOUT", "rank_points", "why_not_more_relief"]
 
 #: Sessions without a point, within its routines, needed before it is judged at all. On
 #: realistic simulated diaries with no point mattering (`acutrack.stats.calibration`;
 #: a point skipped at random or only on bad days; 20 to 160 sessions), a claim either way
-#: ("helpful" or "less relief") was made in up to 5.2 % of diaries with a minimum of 3
-#: and 4.8 % with 5, when a few left-out sessions carried the contrast; with 8, in at most
-#: 3.2 % (helpful: at most 1.4 %).
+#: (more or less relief) was made in up to 5.2 % of diaries with a minimum of 3 and
+#: 4.8 % with 5, when a few left-out sessions carried the contrast; with 8, in at most
+#: 3.2 % (more relief: at most 1.4 %).
 MIN_WITHOUT = 8
 ALPHA = 0.05  # shared by all the points judged in one table (Bonferroni)
 _COLUMNS = [
@@ -38,10 +39,18 @@ _COLUMNS = [
     "ci_low",
     "ci_high",
     "ci_level",
-    "helpful",
+    "more_relief",
     "reason",
 ]
-HELPFUL = "helpful: more relief with it (its interval lies above no effect)"
+MORE_RELIEF = "went with more relief (its interval lies above no effect)"
+LESS_RELIEF = "went with less relief (its interval lies below no effect)"
+#: Said wherever a point's association is named: the diary chose when a point was left
+#: out, so only a randomised plan can tell whether the point itself adds to the relief.
+LEAVE_ONE_OUT = (
+    "Points left out by choice (often on a bad day) show an association, not a cause; to "
+    "know whether a point adds to the relief, make a leave-one-out plan: "
+    "acutrack plan --new --leave-out POINT."
+)
 
 
 def _pressed(sessions: pd.DataFrame, codes: list[str]) -> np.ndarray:
@@ -168,14 +177,14 @@ def _not_judged(candidates: list[int], without: np.ndarray, degenerate: bool) ->
 
 def _verdict(low: float, high: float) -> str:
     if low > 0:
-        return HELPFUL
+        return MORE_RELIEF
     if high < 0:
-        return "less relief with it (its interval lies below no effect)"
+        return LESS_RELIEF
     return "its interval includes no effect"
 
 
 def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Each point's own share of the relief, and whether the data show it helped.
+    """Each point's own share of the relief, and whether the point went with more relief.
 
     A linear model of the drop (before − after) with one 0/1 column per point, one
     intercept per routine (and condition), the starting pain (higher starting pain tends
@@ -194,8 +203,8 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     Returns
     -------
     DataFrame
-        One row per point pressed in any session; helpful points first (largest estimate
-        first), then the others by code:
+        One row per point pressed in any session; points that went with more relief
+        first (largest estimate first), then the others by code:
 
         - ``point``, ``name``;
         - ``routines``: the routines in which the point is sometimes left out (its
@@ -208,14 +217,14 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
           judged (see ``reason``);
         - ``ci_low``, ``ci_high``: its interval at level ``ci_level``;
         - ``ci_level``: ``1 − 0.05 / m`` for the ``m`` points judged (Bonferroni), so that
-          the chance of calling any point helpful by chance stays at 5 % or less;
-        - ``helpful``: True only when the point has at least `MIN_WITHOUT` sessions
+          the chance of any point wrongly shown with more relief stays at 5 % or less;
+        - ``more_relief``: True only when the point has at least `MIN_WITHOUT` sessions
           without it, its fit has residual variation, and its interval lies above 0;
-        - ``reason``: in words, why the point is helpful or not: "pressed in every
+        - ``reason``: in words, what the diary shows for the point: "pressed in every
           session of the … routine", "always pressed together with …", "not left out
           independently of the other points", "no variation left to judge", "too few
           sessions without it (3 of the 8 needed)", "its interval includes no effect",
-          "less relief with it (…)" or "helpful: more relief with it (…)".
+          "went with less relief (…)" or "went with more relief (…)".
 
     Notes
     -----
@@ -225,8 +234,9 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     OLS t interval widened for autocorrelation (see `_interval`).
     Its false-claim rate on realistic simulated diaries is measured by
     `acutrack.stats.calibration`. The points left out are chosen by the person (often on
-    bad days), so even a helpful point is an association; a plan that randomly leaves one
-    point out (``acutrack plan --new --leave-out``) is the fair test.
+    bad days), so even a point that went with more relief is an association, not a
+    cause (`LEAVE_ONE_OUT`); a plan that randomly leaves one point out
+    (``acutrack plan --new --leave-out POINT``) is the fair test.
 
     Examples
     --------
@@ -301,7 +311,7 @@ def _judge(sessions: pd.DataFrame, codes: list[str], found: _Contrasts) -> _Judg
 def _ranking_table(
     codes: list[str], names: dict[str, str], found: _Contrasts, verdicts: _Judged
 ) -> pd.DataFrame:
-    """The `rank_points` table: helpful points first, the largest first; the others by code."""
+    """The `rank_points` table: more relief first, the largest first; the others by code."""
     routines, contrast, pressed = found.routines, found.contrast, found.pressed
     judged, level, estimates, reasons = verdicts
     table = pd.DataFrame(
@@ -317,17 +327,17 @@ def _ranking_table(
             "ci_low": estimates[:, 1],
             "ci_high": estimates[:, 2],
             "ci_level": [level if j in judged else math.nan for j in range(len(codes))],
-            "helpful": [reasons[j] == HELPFUL for j in range(len(codes))],
+            "more_relief": [reasons[j] == MORE_RELIEF for j in range(len(codes))],
             "reason": [reasons[j] for j in range(len(codes))],
         }
     )
-    # Helpful points first, the largest first; the others by code, not by estimate.
-    order = np.where(table["helpful"], -table["estimate"], np.inf)
+    # More relief first, the largest first; the others by code, not by estimate.
+    order = np.where(table["more_relief"], -table["estimate"], np.inf)
     table = table.assign(order=order).sort_values(["order", "point"], kind="stable")
     return table.reset_index(drop=True)[_COLUMNS]
 
 
-#: Why points are not called helpful, grouped for a summary: each group's words, and the
+#: Why points are not shown with more relief, grouped for a summary: each group's words, and the
 #: beginnings of the `rank_points` reasons it holds.
 _REASON_GROUPS = (
     (
@@ -337,12 +347,12 @@ _REASON_GROUPS = (
     ("had too few sessions without them", ("too few sessions without",)),
     ("left no variation to judge", ("no variation left",)),
     ("had an interval that includes no effect", ("its interval includes no effect",)),
-    ("showed less relief with them", ("less relief with it",)),
+    ("went with less relief", (LESS_RELIEF,)),
 )
 
 
-def not_helpful(ranking: pd.DataFrame) -> list[tuple[str, int]]:
-    """How many points are not called helpful, by kind of reason, for a sentence.
+def why_not_more_relief(ranking: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many points are not shown with more relief, by kind of reason, for a sentence.
 
     Parameters
     ----------
@@ -356,7 +366,7 @@ def not_helpful(ranking: pd.DataFrame) -> list[tuple[str, int]]:
         routine", "had too few sessions without them", ...) with its number of points;
         kinds without points are left out.
     """
-    reasons = ranking.loc[~ranking["helpful"].astype(bool), "reason"].astype(str)
+    reasons = ranking.loc[~ranking["more_relief"].astype(bool), "reason"].astype(str)
     counts = [
         (words, int(reasons.str.startswith(starts).sum())) for words, starts in _REASON_GROUPS
     ]

@@ -51,7 +51,10 @@ def _report_options(report) -> None:
     report.add_argument(
         "--all-points",
         action="store_true",
-        help="list every point pressed, not only those the data show as helpful",
+        help=(
+            "list every point pressed, not only those that went with more relief (an "
+            "association: `acutrack plan --new --leave-out POINT` tests a point)"
+        ),
     )
     report.add_argument(
         "--out", type=_path, default=Path("report.html"), help="HTML file (default report.html)"

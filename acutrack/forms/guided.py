@@ -80,7 +80,7 @@ def _point_figure(point: Point) -> bytes:
 
     figure = Figure(figsize=(2.6, 2.9), dpi=72)
     ax = figure.add_axes((0, 0, 1, 1))
-    plot_body_map(pd.DataFrame({"point": [], "helpful": []}), ax=ax, points={point.code: point})
+    plot_body_map(pd.DataFrame({"point": [], "more_relief": []}), ax=ax, points={point.code: point})
     for spot in ax.collections:
         if spot.get_gid() == f"point-{point.code}":
             spot.set(facecolor="#d32f2f", edgecolor="black", sizes=[90])

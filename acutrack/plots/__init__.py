@@ -5,7 +5,7 @@ optional ``ax``, draws on it (or on the current Axes) and returns the Axes. Noth
 reads a file. `figure_png` turns a figure into PNG bytes.
 """
 
-from .experiment import plot_condition_drops, plot_responders
+from .experiment import plot_condition_drops
 from .png import figure_png
 from .points import plot_body_map, plot_point_forest
 from .routines import plot_before_after, plot_routine_forest
@@ -20,7 +20,6 @@ __all__ = [
     "plot_daily_pain",
     "plot_pain_over_time",
     "plot_point_forest",
-    "plot_responders",
     "plot_routine_forest",
     "plot_weekly_trend",
 ]

@@ -1,4 +1,4 @@
-"""The real/sham experiment: drops by condition, and responder rates beside GERAC."""
+"""The real/sham experiment: drops by condition, after the session and at follow-up."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 
 from ._axes import DROP_LABEL, GREY, REAL, SHAM, axes, empty
 
-__all__ = ["plot_condition_drops", "plot_responders"]
+__all__ = ["plot_condition_drops"]
 
 
 def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -53,36 +53,4 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_ylabel(DROP_LABEL)
     ax.set_title("Real and sham: relief during the session and later, with 95 % CI")
     ax.legend(fontsize="small")
-    return ax
-
-
-def plot_responders(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Responder rates with 95 % CIs: your real and sham sessions, and GERAC's patients.
-
-    Parameters
-    ----------
-    table : DataFrame
-        From `acutrack.analysis.responder_rates`.
-    ax : Axes, optional
-
-    Returns
-    -------
-    Axes
-        One bar per group.
-    """
-    ax = axes(ax)
-    rows = table.reset_index(drop=True)
-    colours = [
-        REAL if ("real" in g or "verum" in g) else SHAM if "sham" in g else GREY
-        for g in rows["group"]
-    ]
-    rates = rows["rate"].fillna(0).to_numpy()
-    errors = np.vstack([rates - rows["ci_low"].fillna(0), rows["ci_high"].fillna(0) - rates])
-    ax.barh(range(len(rows)), 100 * rates, xerr=100 * errors, color=colours, capsize=3)
-    labels = [f"{r.group} ({r.responders}/{r.n})" for r in rows.itertuples()]
-    ax.set_yticks(range(len(rows)), labels)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Responders (%): pain down by at least 30 %")
-    ax.set_title("Responder rates, yours (sessions) beside GERAC 2007 (patients, 6 months)")
     return ax

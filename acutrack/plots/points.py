@@ -1,8 +1,10 @@
-"""Which points helped: a forest plot of their own effects and a body map.
+"""Which points went with more relief: a forest plot of their own effects and a body map.
 
-Only points that `acutrack.analysis.rank_points` calls helpful are coloured; every other
-point is grey, with the reason it is not (too few sessions without it, always pressed
-with another point, an interval that includes no effect, ...).
+Only points that `acutrack.analysis.rank_points` shows went with more relief are
+coloured; every other point is grey, with the reason it is not (too few sessions without
+it, always pressed with another point, an interval that includes no effect, ...). Points
+left out by choice show an association, not a cause, so each chart names the
+leave-one-out plan that tests a point.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from ..catalog import POINTS, Point
 from ._axes import GREY, REAL, axes, empty
 
 __all__ = ["plot_body_map", "plot_point_forest"]
+
+#: Each chart's last title line: what a coloured point means, and how to test one.
+_TEST_IT = "an association, not a cause: test a point with acutrack plan --new --leave-out POINT"
 
 
 def _heading(ranking: pd.DataFrame) -> str:
@@ -39,10 +44,11 @@ def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Returns
     -------
     Axes
-        Rows in the table's order, the first on top. Helpful points: a coloured diamond
-        and whisker (``gid="ci"``, exactly ``ci_low`` to ``ci_high``). Points judged but
-        not helpful: the same in grey. Every point not helpful: its reason in grey to the
-        right of the plot (``gid="reason"``).
+        Rows in the table's order, the first on top. Points that went with more relief:
+        a coloured diamond and whisker (``gid="ci"``, exactly ``ci_low`` to
+        ``ci_high``). Points judged but not shown with more relief: the same in grey.
+        Every point not shown with more relief: its reason in grey to the right of the
+        plot (``gid="reason"``). The title names the leave-one-out plan.
     """
     ax = axes(ax)
     if ranking.empty:
@@ -50,11 +56,11 @@ def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     rows = ranking.iloc[::-1].reset_index(drop=True)
     beside = blended_transform_factory(ax.transAxes, ax.transData)
     for y, row in rows.iterrows():
-        colour = REAL if row["helpful"] else GREY
+        colour = REAL if row["more_relief"] else GREY
         if pd.notna(row["estimate"]):
             ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, lw=2, gid="ci")
             ax.plot(row["estimate"], y, marker="D", color=colour, gid="estimate")
-        if not row["helpful"]:
+        if not row["more_relief"]:
             ax.text(
                 1.02,
                 y,
@@ -71,7 +77,10 @@ def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("Extra drop in pain when this point is pressed (points)")
     if ranking["estimate"].isna().all():
         ax.set_xlim(-2, 2)  # no interval to scale to: keep "no effect" in the middle
-    ax.set_title(f"{_heading(ranking)}\nblue: more relief shown; grey: not shown, with the reason")
+    ax.set_title(
+        f"{_heading(ranking)}\nblue: went with more relief; grey: not shown, with the reason"
+        f"\n{_TEST_IT}"
+    )
     return ax
 
 
@@ -95,7 +104,7 @@ def _body(ax: Axes, dx: float, title: str) -> None:
 
 #: How each kind of point is drawn on the body map, with its legend entry.
 _MARKS = {
-    "helpful": ({"facecolors": REAL, "edgecolors": "black"}, "more relief with it (helpful)"),
+    "more_relief": ({"facecolors": REAL, "edgecolors": "black"}, "went with more relief"),
     "pressed": ({"facecolors": GREY, "edgecolors": "black"}, "pressed: no effect shown"),
     "never": ({"facecolors": "none", "edgecolors": GREY}, "never pressed"),
 }
@@ -159,48 +168,50 @@ def plot_body_map(
     *,
     ax: Axes | None = None,
     points: dict[str, Point] | None = None,
-    labels: str = "helpful",
+    labels: str = "more_relief",
 ) -> Axes:
-    """Front and back of a figure with each point at its place; helpful points coloured.
+    """Front and back of a figure with each point at its place; more relief coloured.
 
     Parameters
     ----------
     ranking : DataFrame
-        From `acutrack.analysis.rank_points`. Helpful points are filled blue; points
-        pressed but not helpful (for whatever reason: see `plot_point_forest`) are filled
-        grey; catalog points never pressed are hollow.
+        From `acutrack.analysis.rank_points`. Points that went with more relief are
+        filled blue; points pressed but not shown with more relief (for whatever reason:
+        see `plot_point_forest`) are filled grey; catalog points never pressed are hollow.
     ax : Axes, optional
     points : dict, optional
         The catalog's points (by default the built-in ones); points without a map
         position are left out.
-    labels : {"helpful", "all"}
-        Which points are named: the helpful ones, beside their spot, or every point on
-        the map, in a column beside each figure with a line to its spot (the spots on
-        the back lie too close together to be named in place).
+    labels : {"more_relief", "all"}
+        Which points are named: those that went with more relief, beside their spot, or
+        every point on the map, in a column beside each figure with a line to its spot
+        (the spots on the back lie too close together to be named in place).
 
     Returns
     -------
     Axes
         One scatter per point and side, ``gid="point-<code>"``, and a legend; with
-        ``labels="all"`` one label per point, ``gid="label-<code>"``.
+        ``labels="all"`` one label per point, ``gid="label-<code>"``. The title names
+        the leave-one-out plan.
     """
-    if labels not in ("helpful", "all"):
+    if labels not in ("more_relief", "all"):
         raise ValueError(
-            f"The value for `labels` must be one of 'helpful', 'all', but {labels!r} was passed."
+            "The value for `labels` must be one of 'more_relief', 'all', but "
+            f"{labels!r} was passed."
         )
     ax = axes(ax)
     points = points or POINTS
     offsets = {"front": -1.1, "back": 1.1}
     _body(ax, offsets["front"], "Front")
     _body(ax, offsets["back"], "Back")
-    helpful = dict(zip(ranking["point"], ranking["helpful"], strict=True))
+    relief = dict(zip(ranking["point"], ranking["more_relief"], strict=True))
     for code, point in points.items():
-        kind = "never" if code not in helpful else "helpful" if helpful[code] else "pressed"
+        kind = "never" if code not in relief else "more_relief" if relief[code] else "pressed"
         style = _MARKS[kind][0]
         spots = [(offsets[view] + x, y) for view, x, y in point.map]
         for x, y in spots:
             ax.scatter([x], [y], s=70, zorder=3, linewidths=0.8, gid=f"point-{code}", **style)
-        if kind == "helpful" and spots and labels == "helpful":
+        if kind == "more_relief" and spots and labels == "more_relief":
             ax.annotate(code, spots[-1], xytext=(6, 4), textcoords="offset points")
     if labels == "all":
         _label_column(ax, points, offsets["front"], side=-1)
@@ -210,5 +221,5 @@ def plot_body_map(
     ax.set_ylim(-0.9, 8.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Where the points are; blue where your diary shows more relief with the point")
+    ax.set_title(f"Where the points are; blue: went with more relief in your diary\n{_TEST_IT}")
     return ax

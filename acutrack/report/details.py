@@ -31,8 +31,8 @@ ROUTINES_INTRO = (
 POINTS_INTRO = (
     "Each point's own share of the relief, adjusted for the other points, the starting "
     "pain and the date, with an interval corrected for the number of points. A point is "
-    "called helpful only when enough sessions of its routine went without it and its "
-    "interval lies above no effect; the honest test is a leave-one-out plan."
+    "shown as going with more relief only when enough sessions of its routine went "
+    f"without it and its interval lies above no effect. {analysis.LEAVE_ONE_OUT}"
 )
 WEEKLY_KEY = (
     "Line: weekly average; band: lowest to highest reading; dashed: 4-week average; "
@@ -41,22 +41,22 @@ WEEKLY_KEY = (
 
 
 def points_shown(points: pd.DataFrame, all_points: bool) -> tuple[pd.DataFrame, str]:
-    """The points the table lists (the helpful ones unless ``all_points``), and a sentence
-    on the others."""
+    """The points the table lists (those that went with more relief unless
+    ``all_points``), and a sentence on the others."""
     if all_points or points.empty:
         return points, ""
-    helpful = points[points["helpful"].astype(bool)]
-    others = analysis.not_helpful(points)
+    shown = points[points["more_relief"].astype(bool)]
+    others = analysis.why_not_more_relief(points)
     if not others:
-        return helpful, ""
-    hidden = len(points) - len(helpful)
+        return shown, ""
+    hidden = len(points) - len(shown)
     why = ", ".join(f"{n} {words}" for words, n in others)
     lead = (
-        "Only the points shown as helpful are listed"
-        if len(helpful)
-        else ("No point is shown as helpful")
+        "Only the points that went with more relief are listed"
+        if len(shown)
+        else "No point is shown going with more relief"
     )
-    return helpful, f"{lead}; {hidden} other point{'s' if hidden > 1 else ''} pressed: {why}."
+    return shown, f"{lead}; {hidden} other point{'s' if hidden > 1 else ''} pressed: {why}."
 
 
 def screen_details(t: ReportTables) -> str:

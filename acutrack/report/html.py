@@ -119,7 +119,7 @@ def _points_table(points: pd.DataFrame) -> _Table | None:
         ("without", _NUMBER),
         ("own effect", _NUMBER),
         ("interval", _NUMBER),
-        ("verdict", _TEXT),
+        ("what the diary shows", _TEXT),
     ]
     rows = [
         [
@@ -179,7 +179,8 @@ def render_html(
     notes : bool
         Add the person's notes as a dated list (they may hold private things).
     all_points : bool
-        List every point pressed in the points table, not only the helpful ones.
+        List every point pressed in the points table, not only those that went
+        with more relief.
 
     Returns
     -------

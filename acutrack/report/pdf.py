@@ -278,7 +278,7 @@ def _details_pdf(t: ReportTables, paper: str, *, notes: bool, all_points: bool) 
     sections: list[tuple[str, list[str]]] = []
     if t.enough:
         points, hidden = points_shown(t.points, all_points)
-        helpful = [
+        listed = [
             f"{p.point} {p.name}: {fmt(p.estimate)} points ({fmt_ci((p.ci_low, p.ci_high))})"
             for p in points.itertuples()
         ]
@@ -287,7 +287,10 @@ def _details_pdf(t: ReportTables, paper: str, *, notes: bool, all_points: bool) 
             ("Pain alerts", [analysis.pain_alerts_summary(t.alerts)]),
             ("Red-flag screen", [screen_details(t)]),
             ("Routines described", [ROUTINES_INTRO]),
-            ("Which points helped most", [POINTS_INTRO, *helpful, *([hidden] if hidden else [])]),
+            (
+                "Which points went with more relief",
+                [POINTS_INTRO, *listed, *([hidden] if hidden else [])],
+            ),
             ("Real against sham", [t.real_vs_sham.summary(), rescue_details(t.rescue_check)]),
         ]
     if notes and len(t.notes):

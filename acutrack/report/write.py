@@ -46,7 +46,8 @@ def write_report(
         Add the person's notes, as a dated list after the details. Off by default: notes
         may hold things a person would rather not hand over.
     all_points : bool
-        List every point pressed in the points table, not only the helpful ones.
+        List every point pressed in the points table, not only those that went
+        with more relief.
 
     Returns
     -------
