@@ -1,6 +1,6 @@
 """A report for the clinician: a first page to read in a minute, the details after.
 
-The first page stands alone: who and when, weekly pain now against the start with its
+The first page stands alone: who and when, typical pain now against the start with its
 interval, PEG-3, the global impression of change, as-needed medication, the red-flag
 screen, pain alerts, the real-vs-sham verdict in one line, and the weekly chart. The
 pain over time in detail, routines, points (with the body map) and, when asked for, the

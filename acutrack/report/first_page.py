@@ -1,6 +1,6 @@
 """The first page in words, for the HTML page and the PDF alike.
 
-Who and when, weekly pain now against the start with its interval, PEG-3, the global
+Who and when, typical pain now against the start with its interval, PEG-3, the global
 impression of change, as-needed medication, the red-flag screen, pain alerts, the
 real-vs-sham verdict in one line, and whether the weekly chart follows.
 """
@@ -49,9 +49,10 @@ class FirstPage:
         A standing emergency or same-day answer of the red-flag screen: heading and text.
     unread : str or None
     headline : str
-        Weekly pain now against the start, with its interval, or why there is none.
+        Typical pain now against the start, with its interval, or why there is none.
     basis : str
-        Which days and readings the headline rests on.
+        What typical pain is, the smallest change the headline can tell, and which readings
+        it rests on.
     rows : tuple of (str, str, bool)
         Each measure's name, what it shows, and whether to stress it.
     chart : bool
@@ -116,26 +117,26 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
 
 
 def _headline(change: PainChange) -> tuple[str, str]:
-    """Weekly pain now against the start, and what it rests on."""
+    """Typical pain now against the start, in dates, and what it rests on."""
     if not change.n:
         return "No pain ratings yet.", "Pain ratings from check-ins and sessions show here."
     if not change.enough:
         so_far = f"Average pain so far: {fmt(change.mean)} of 10 ({change.n} readings)."
         return "Pain now against the start: too little data yet.", f"{change.shortfall()} {so_far}"
-    interval = (
-        f"95 % CI {fmt_ci(change.ci)}"
-        if pd.notna(change.ci[0])
-        else "no interval: too few readings in a week"
-    )
-    headline = (
-        f"Weekly pain now {fmt(change.end_mean)} against {fmt(change.start_mean)} at the "
-        f"start: change {fmt_signed(change.change)} points ({interval})."
-    )
+    known = pd.notna(change.ci[0])
+    interval = f"95 % CI {fmt_ci(change.ci)}" if known else "no interval: too few readings"
     (s0, s1), (e0, e1) = change.start, change.end
+    headline = (
+        f"Typical pain now {fmt(change.end_mean)} ({e0:%d %b} to {e1:%d %b %Y}) against "
+        f"{fmt(change.start_mean)} at the start ({s0:%d %b} to {s1:%d %b %Y}): change "
+        f"{fmt_signed(change.change)} points ({interval})."
+    )
     basis = (
-        f"Average pain (0–10) in the last {change.days} days, {e0:%d %b} to {e1:%d %b %Y} "
-        f"({change.end_n} readings), and the first {change.days}, {s0:%d %b} to "
-        f"{s1:%d %b %Y} ({change.start_n}); readings: {change.readings}."
+        f"Typical pain is the level the ratings swing around, estimated by the average (0–10) "
+        f"of the last {change.days} days ({change.end_n} readings) and the first "
+        f"{change.days} ({change.start_n}). "
+        + (f"{change.detectable_words()} " if known else "")
+        + f"Readings: {change.readings}."
     )
     return headline, basis
 
