@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: test check test-clock lab app bench bench-scale calibrate mutate format clean
+.PHONY: test check test-clock lab app bench bench-scale calibrate power-table mutate format clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench-scale: $(STAMP)
 # The full calibration table (the test suite runs a short version): a few minutes.
 calibrate: $(STAMP)
 	$(BIN)/python -m acutrack.stats.calibration
+
+# The power `acutrack plan --new` looks up, simulated anew (acutrack/stats/power_table.csv;
+# about 15 minutes).
+power-table: $(STAMP)
+	$(BIN)/python -m acutrack.stats.power
 
 # Do the tests catch wrong intervals? Curated mutants, each tested on a copy of the
 # package (tools/mutate.py): a few minutes, niced so the machine stays usable.

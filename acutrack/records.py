@@ -110,6 +110,10 @@ class Slot:
         you think is the real one?": ``a``, ``b`` or ``unsure``; None when not answered.
     guessed_at : datetime or None
         When the guess was recorded.
+    statistic : str or None
+        What the plan's real/sham test sums, fixed when it is made: ``"adjusted"`` (the
+        drops adjusted for the starting pain) or ``"raw"``; None in a plan made before
+        the choice was recorded, which keeps the raw drops.
     """
 
     slot: str
@@ -129,6 +133,7 @@ class Slot:
     blind_set: str | None = None
     guess: str | None = None
     guessed_at: datetime | None = None
+    statistic: str | None = "adjusted"
 
     @property
     def filled(self) -> bool:

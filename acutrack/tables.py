@@ -209,6 +209,7 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             ChoiceField("blind_set", choices=BLIND_SETS, required=False),
             ChoiceField("guess", choices=GUESSES, required=False),
             TimeField("guessed_at", required=False),
+            ChoiceField("statistic", choices=STATISTICS, required=False),
         ),
         key="slot",
         added_later=(
@@ -221,6 +222,7 @@ def plan_spec(catalog: Catalog) -> TableSpec:
             "blind_set",
             "guess",
             "guessed_at",
+            "statistic",
         ),
     )
 
@@ -229,6 +231,8 @@ def plan_spec(catalog: Catalog) -> TableSpec:
 #: answers to "which set do you think is the real one?".
 BLIND_SETS = ("a", "b")
 GUESSES = ("a", "b", "unsure")
+#: What a plan's real/sham test sums (`acutrack.stats.randomisation`), fixed when it is made.
+STATISTICS = ("adjusted", "raw")
 
 
 #: How a medication was taken: on a schedule, or when needed (rescue medication).

@@ -39,9 +39,12 @@ def test_the_table_covers_every_verdict_and_interval(table):
         "real vs sham: claims a difference",
         "real vs sham: interval holds",
         "real vs sham: power",
+        "real vs sham: says 'no difference of 1 point or more' when real relieves 1 more",
+        "real vs sham: claims a difference when real relieves no more within sessions",
+        "prob_benefit: share with a true benefit of 1 point or more, when it says 70–90 %",
         "before/after: 95 % interval",
         "before/after: says 'lower after'",
-        "points: calls a point helpful",
+        "points: says a point went with more relief",
         "pain now vs the start: interval holds",
         "simulated diaries are at least as hard",
     ):
@@ -52,9 +55,12 @@ def test_the_table_covers_every_verdict_and_interval(table):
 
 def test_concealment_keeps_foreknowledge_from_making_false_claims(table):
     rows = table[table["check"].str.contains("with foreknowledge")].set_index("setting")
-    open_plan = rows.loc[rows.index.str.contains("open plan"), "figure"].item()
     concealed = rows.loc[rows.index.str.contains("concealed"), "figure"].item()
-    assert concealed <= 0.05 and open_plan > 2 * concealed  # what concealment buys
+    assert concealed <= 0.05
+    # Allowing for the starting pain also undoes much of what an open plan lets
+    # foreknowledge do (sham put off from high-pain moments), but that is no promise: the
+    # open plan's row is reported, not banded.
+    assert rows.loc[rows.index.str.contains("open plan"), "target"].item() == "reported"
 
 
 def test_the_diaries_are_as_hard_as_real_ones():
@@ -86,6 +92,13 @@ def test_a_claim_either_way_counts_as_a_claim(better):
         relief_mean=np.array([1.0]),
     )
     assert calibration._claims(diary, 4).tolist() == [True]
+
+
+def test_a_band_is_read_from_its_words():
+    inside = calibration._row("x", "y", np.r_[np.ones(96), np.zeros(4)], "95–97 %")
+    above = calibration._row("x", "y", np.ones(1000), "95–97 %")
+    at_least = calibration._row("x", "y", np.r_[np.ones(60), np.zeros(940)], "≥ 70 %")
+    assert (inside["within"], above["within"], at_least["within"]) == (True, False, False)
 
 
 def test_a_band_is_widened_only_by_its_monte_carlo_error():

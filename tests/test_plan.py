@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from collections import Counter
@@ -13,6 +14,7 @@ from test_cli import run as run_cli
 
 import acutrack as at
 from acutrack import plan
+from acutrack.stats import power
 
 
 def test_every_block_is_balanced_and_the_seed_reproduces_the_plan(journal):
@@ -257,7 +259,7 @@ def test_a_leave_one_out_plan_is_stored_followed_and_judged(timed_journal, clock
         assert session.slot == slot.slot
     result = at.stats.leave_one_out(j.sessions(), plan=plan.plan_slots(j))
     assert (result.point, result.n_with, result.n_without) == ("GB30", 6, 6)
-    assert result.estimate == 1
+    assert result.estimate == pytest.approx(1)
     assert (result.verdict, result.plan_state) == ("helps", "done")  # p = 2/216
     assert "GB30 added to the relief" in result.summary()
     # A real/sham analysis does not take a leave-one-out plan's sessions for its own.
@@ -289,9 +291,11 @@ def test_plan_new_shows_its_power_and_warns_when_it_can_never_decide(tmp_path):
         "can never reach a verdict" in short.stdout and "smallest possible p-value" in short.stdout
     )
     longer = run("--new", "--weeks", "10", "--per-week", "4", "--replace")
-    assert "Chance to find a difference of 1 point" in longer.stdout
-    assert "typical diary's variation" in longer.stdout
-    assert f"about {at.stats.sessions_needed()} sessions of each kind" in longer.stdout
+    assert "If real relieves 1 point more than sham, this plan of 40 sessions" in longer.stdout
+    low, high = power.power_range(40)
+    assert f"{math.floor(100 * low)} % to {math.floor(100 * high)} %" in longer.stdout
+    fewest, most = power.sessions_for(2.0)
+    assert f"For 80 % at 2 points: about {fewest}–{most} sessions." in longer.stdout
 
 
 def test_a_damaged_plan_file_is_reported(journal):

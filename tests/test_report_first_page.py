@@ -144,11 +144,12 @@ def test_first_page_of_a_rich_journal_stands_alone(rich, tables, pages):
     assert f"Name: {NAME} · ID: {PATIENT_ID}" in words
     assert f"Made on {datetime.now():%d %b %Y}" in words
     assert f"Period covered: 01 Jun 2026 to 20 Sep 2026 · {len(sessions)} sessions" in words
+    (s0, s1), (e0, e1) = change.start, change.end
     assert (
-        f"Weekly pain now {fmt(change.end_mean)} against {fmt(change.start_mean)} at the start"
-        in words
+        f"Typical pain now {fmt(change.end_mean)} ({e0:%d %b} to {e1:%d %b %Y}) against "
+        f"{fmt(change.start_mean)} at the start ({s0:%d %b} to {s1:%d %b %Y})" in words
     )
-    assert f"95 % CI {fmt_ci(change.ci)}" in words
+    assert f"95 % CI {fmt_ci(change.ci)}" in words and change.detectable_words() in words
     assert analysis.peg_change(rich.peg()).summary() in words
     pgic = analysis.latest_pgic(rich.pgic())
     assert f"“{pgic.words}” ({pgic.change} of 7), answered {pgic.day:%d %b %Y}" in words
@@ -171,7 +172,7 @@ def test_first_page_of_a_rich_journal_stands_alone(rich, tables, pages):
     assert left and f"Without the {left} session" in row
     assert "within 4 h after as-needed medication" in row
     assert page.images == ["weekly pain trend"]  # the chart, and nothing from later pages
-    for later in ("Routines described", "Which points helped most", "Daily pain"):
+    for later in ("Routines described", "Which points went with more relief", "Daily pain"):
         assert later not in words
     assert not re.search(r"\bnan\b|NaN|n/a", words)
 
@@ -313,8 +314,8 @@ def test_real_against_sham_without_sessions_after_rescue(week):
 
 def test_points_not_shown_are_counted_by_reason(tables):
     points = tables["rich"].points
-    counts = analysis.not_helpful(points)
-    assert sum(n for _, n in counts) == (~points["helpful"]).sum() > 0
+    counts = analysis.why_not_more_relief(points)
+    assert sum(n for _, n in counts) == (~points["more_relief"]).sum() > 0
 
 
 def test_the_body_map_names_every_point(tables):

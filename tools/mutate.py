@@ -51,6 +51,7 @@ TESTS = {
     "acutrack/__init__.py": ("tests/test_stats.py",),
     "acutrack/stats/": (
         "tests/test_stats.py",
+        "tests/test_sharper.py",
         "tests/test_analysis.py",
         "tests/test_points_routines.py",
     ),
@@ -116,11 +117,11 @@ MUTANTS = [
         "two-sided p-value made one-sided",
     ),
     Mutant(
-        "rand-ci-not-widened",
+        "rand-ci-end-rejected",
         S + "randomisation.py",
-        "return centre + direction * (inside + 1) * step",
-        "return centre + direction * inside * step",
-        "test-inverted interval not widened by one step",
+        "            return inside\n",
+        "            return outside\n",
+        "an interval's end taken at the first difference the test rejects",
     ),
     Mutant(
         "rand-ci-unbounded-finite",
@@ -138,11 +139,11 @@ MUTANTS = [
     ),
     # -- real against sham -------------------------------------------------------------------
     Mutant(
-        "sham-no-block-dummies",
-        S + "real_sham.py",
-        "columns += list(dummies.T)",
-        "columns += []",
-        "block dummies dropped from the adjusted regression",
+        "rand-no-block-dummies",
+        S + "randomisation.py",
+        "columns = [dummies]",
+        "columns = [np.ones((n, 1))]",
+        "block dummies dropped from the adjusted statistic",
     ),
     Mutant(
         "sham-durability-wrong-arm",
@@ -166,19 +167,25 @@ MUTANTS = [
         "a plan ended early judged at 0.05, not 0.05 ÷ planned blocks",
     ),
     Mutant(
-        "sham-no-shift-check",
+        "sham-one-sided-equivalence",
         S + "real_sham.py",
-        "if p <= alpha and randomisation_test(drops, real, blocks, shift=sign / RESOLUTION)"
-        " <= alpha:",
-        "if p <= alpha:",
-        "a claim without its interval excluding zero",
+        "all(design.p(drops, side * MARGIN) <= alpha for side in (-1, 1))",
+        "any(design.p(drops, side * MARGIN) <= alpha for side in (-1, 1))",
+        "'no difference' from one of the two one-sided tests",
     ),
     Mutant(
-        "sham-power-se",
-        S + "real_sham.py",
-        "se = drop_sd * math.sqrt(4 / n)",
-        "se = drop_sd * math.sqrt(2 / n)",
-        "planned power from half the variance of a difference",
+        "benefit-no-prior",
+        S + "benefit.py",
+        "precision = 1 / PRIOR_SD**2 + 1 / se**2",
+        "precision = 1 / se**2",
+        "the probability of a benefit without its sceptical prior",
+    ),
+    Mutant(
+        "benefit-lags-short",
+        S + "benefit.py",
+        "for h in range(1, lags + 1)",
+        "for h in range(1, lags)",
+        "the standard error's autocorrelation one lag short",
     ),
     Mutant(
         "loo-sign",
@@ -311,11 +318,11 @@ MUTANTS = [
         "verdict from (estimate, low) instead of (low, high)",
     ),
     Mutant(
-        "pts-helpful-order",
+        "pts-more-relief-order",
         A + "points.py",
-        'order = np.where(table["helpful"], -table["estimate"], np.inf)',
-        'order = np.where(table["helpful"], table["estimate"], np.inf)',
-        "helpful points listed smallest first",
+        'order = np.where(table["more_relief"], -table["estimate"], np.inf)',
+        'order = np.where(table["more_relief"], table["estimate"], np.inf)',
+        "points that went with more relief listed smallest first",
     ),
     # -- routines, experiment tables, trend --------------------------------------------------
     Mutant(
@@ -331,20 +338,6 @@ MUTANTS = [
         "low, high = mean_drop_interval(values)",
         "low, high = np.nan, np.nan",
         "condition_drops intervals set to NaN",
-    ),
-    Mutant(
-        "exp-wald",
-        A + "experiment.py",
-        'proportion_confint(k, n, method="wilson")',
-        'proportion_confint(k, n, method="normal")',
-        "_wilson computes a normal (Wald) interval",
-    ),
-    Mutant(
-        "exp-no-effective-n",
-        A + "experiment.py",
-        "effective = n / autocorrelation_inflation(hits.astype(float)) if n > 1 else n",
-        "effective = n",
-        "responder interval on the raw, not the effective, number of sessions",
     ),
     Mutant(
         "exp-followup-off-routine",
@@ -369,13 +362,6 @@ MUTANTS = [
         "condition chart: whisker's top at the estimate",
     ),
     Mutant(
-        "plot-responder-whisker",
-        P + "experiment.py",
-        'rows["ci_high"].fillna(0) - rates])',
-        "rates - rates])",
-        "responder chart: whisker's top at the estimate",
-    ),
-    Mutant(
         "plot-point-whisker",
         P + "points.py",
         'ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, lw=2, gid="ci")',
@@ -392,16 +378,16 @@ MUTANTS = [
     Mutant(
         "plot-point-colour",
         P + "points.py",
-        'colour = REAL if row["helpful"] else GREY',
+        'colour = REAL if row["more_relief"] else GREY',
         'colour = REAL if pd.notna(row["estimate"]) else GREY',
-        "point forest colours every judged point as helpful",
+        "point forest colours every judged point as going with more relief",
     ),
     Mutant(
         "plot-body-colour",
         P + "points.py",
-        'kind = "never" if code not in helpful else "helpful" if helpful[code] else "pressed"',
-        'kind = "never" if code not in helpful else "helpful"',
-        "body map colours every pressed point as helpful",
+        'kind = "never" if code not in relief else "more_relief" if relief[code] else "pressed"',
+        'kind = "never" if code not in relief else "more_relief"',
+        "body map colours every pressed point as going with more relief",
     ),
     Mutant(
         "plot-two-point-line",

@@ -189,7 +189,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             f"in {blocks_in_words(slots)} of {arms} in random order "
             f"(seed {slots[0].seed})"
         )
-        _say(_plan_power(journal, slots))
+        _say(_plan_power(slots, args.leave_out))
     _say(f"Progress: {progress(slots, journal.now().date()).words()}")
     # No block numbers: beside the conditions of done slots they would tell what comes next.
     rows = [
@@ -233,12 +233,11 @@ def _state(slot) -> str:
     return f"started {slot.started_at:%a %H:%M}" if slot.started else "not yet"
 
 
-def _plan_power(journal, slots) -> str:
-    """What a new plan can find, planned ahead from the person's own spread of drops."""
+def _plan_power(slots, leave_out: str | None) -> str:
+    """What a new plan can find, looked up in the simulated table (`acutrack.stats.power`)."""
     from ..plan import MIN_GAP, blocks_in_words, smallest_p
-    from ..stats import drop_spread, planned_power, sessions_needed
+    from ..stats.power import power_words
 
-    sd, source = drop_spread(journal.sessions())
     gap = f"Planned sessions lie at least {MIN_GAP.total_seconds() / 3600:g} h apart. "
     if smallest_p(slots) > 0.05:
         return gap + (
@@ -246,10 +245,9 @@ def _plan_power(journal, slots) -> str:
             f"its smallest possible p-value is {smallest_p(slots):.3g}. "
             "Make it longer (more weeks or sessions a week)."
         )
-    # The normal approximation depends on the number of sessions, not on block sizes.
-    power = planned_power(2, len(slots) // 2, drop_sd=sd)
-    return gap + (
-        f"Chance to find a difference of 1 point if there is one: about {power:.0%}, given "
-        f"{source}; about {sessions_needed(drop_sd=sd)} sessions of each kind would give 80 %. "
-        "The verdict comes when the plan is done."
+    what = (
+        f"sessions with {leave_out} relieve 1 point more than those without it"
+        if leave_out
+        else "real relieves 1 point more than sham"
     )
+    return f"{gap}{power_words(len(slots), what)} The verdict comes when the plan is done."

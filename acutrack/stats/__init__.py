@@ -9,17 +9,16 @@ coverage are measured on realistic simulated diaries (`calibration`, `simulate`)
 
 from .adjust import holm
 from .before_after import BeforeAfter, before_after, mean_drop_interval
+from .benefit import prob_benefit, standard_error
 from .leave_one_out import LeaveOneOut, leave_one_out
 from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
-from .randomisation import randomisation_ci, randomisation_test, smallest_p
+from .randomisation import estimate, randomisation_ci, randomisation_test, smallest_p
 from .real_sham import (
     RealVsSham,
+    carry_over,
     compared_sessions,
-    drop_spread,
     hedges_g,
-    planned_power,
     real_vs_sham,
-    sessions_needed,
     sham_verdict,
 )
 from .responders import Responders, compare_responders
@@ -31,22 +30,23 @@ __all__ = [
     "Responders",
     "before_after",
     "bootstrap_ci",
+    "carry_over",
     "compare_responders",
     "compared_sessions",
-    "drop_spread",
+    "estimate",
     "hedges_g",
     "hodges_lehmann",
     "holm",
     "leave_one_out",
     "mean_drop_interval",
     "meaningful",
-    "planned_power",
+    "prob_benefit",
     "randomisation_ci",
     "randomisation_test",
     "rank_biserial",
     "real_vs_sham",
-    "sessions_needed",
     "sham_verdict",
     "signed_rank_p",
     "smallest_p",
+    "standard_error",
 ]

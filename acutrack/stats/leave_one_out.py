@@ -3,7 +3,9 @@
 The plan (``acutrack plan --new --leave-out POINT``) randomises, within blocks, sessions
 with all of a routine's points and sessions without one of them; the same exact
 within-block randomisation test as real against sham (`real_sham`) judges it, under the
-same rules for interim looks and plans left unfinished.
+same rules for interim looks and plans left unfinished. The person knows which sessions
+left the point out (the plan is open-label), so expectation can account for part of any
+difference; the summary says so.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .randomisation import smallest_p
-from .real_sham import _interval, _planned, _slots, sham_verdict
+from .benefit import MARGIN
+from .randomisation import estimate, smallest_p
+from .real_sham import _interval, _planned, _slots, _statistic, sham_verdict
 from .results import Result, fmt, fmt_p
 
 __all__ = ["LeaveOneOut", "leave_one_out"]
+
+OPEN_LABEL = (
+    "You knew which sessions left {point} out, so expectation can account for part of "
+    "any difference."
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +38,8 @@ class LeaveOneOut(Result):
     ----------
     verdict : str
         ``"helps"`` (sessions with the point relieved more than those without it),
-        ``"better without"``, ``"unclear"`` or ``"too early"``; only a finished (or
-        ended-early) plan gives the first two.
+        ``"better without"``, ``"no difference"`` (of 1 point or more), ``"unclear"`` or
+        ``"too early"``; only a finished (or ended-early) plan gives the first three.
     point : str
         The point left out.
     plan_state, n, blocks_done, blocks_planned, p_value, alpha, smallest_p
@@ -39,7 +47,8 @@ class LeaveOneOut(Result):
     n_with, n_without : int
         Sessions of the whole routine, and without the point.
     estimate : float
-        Mean drop with the point minus mean drop without it.
+        Drop with the point minus drop without it (adjusted for the starting pain, with
+        the plan's ``"adjusted"`` statistic).
     ci : (float, float)
         Interval of ``estimate`` from inverting the randomisation test.
     note : str
@@ -80,14 +89,23 @@ class LeaveOneOut(Result):
                 "helps": f"In this experiment {self.point} added to the relief.",
                 "better without": f"In this experiment the routine relieved more without "
                 f"{self.point}.",
+                "no difference": f"The whole interval lies within ±{MARGIN:g} point: in this "
+                f"experiment {self.point} did not change the relief by {MARGIN:g} point or "
+                "more either way.",
                 "too early": "This design cannot reach a verdict yet: no verdict.",
                 "unclear": f"These data cannot tell whether {self.point} adds to the relief.",
             }[self.verdict]
+            if self.verdict != "too early":
+                text += f" {OPEN_LABEL.format(point=self.point)}"
         return f"{text} {self.note}".strip()
 
 
 def leave_one_out(
-    sessions: pd.DataFrame, *, plan: pd.DataFrame | list, today: datetime | None = None
+    sessions: pd.DataFrame,
+    *,
+    plan: pd.DataFrame | list,
+    today: datetime | None = None,
+    statistic: str | None = None,
 ) -> LeaveOneOut:
     """The verdict of a leave-one-out plan (``acutrack plan --new --leave-out POINT``).
 
@@ -102,17 +120,25 @@ def leave_one_out(
         The leave-one-out plan's slots (with ``leave_out`` set on half of them).
     today : datetime, optional
         To tell an unfinished plan from one that ended early (default: now).
+    statistic : {"adjusted", "raw"}, optional
+        What the test sums; by default the plan's own, as in `real_vs_sham`.
     """
     slots = _slots(plan)
+    statistic = _statistic(slots, statistic)
     point = str(slots["leave_out"].dropna().iloc[0])
     data, blocks, state, planned, note = _planned(
         sessions, slots, None, today or datetime.now().astimezone()
     )
     left_out = slots.set_index(slots["session_id"].fillna(""))["leave_out"]
     full = data["id"].map(left_out).isna().to_numpy()
-    drops = (data["pain_before"] - data["pain_after"]).to_numpy(dtype=float)
-    verdict, p, ci, alpha = sham_verdict(drops, full, blocks, state=state, planned_blocks=planned)
+    before = data["pain_before"].to_numpy(dtype=float)
+    drops = before - data["pain_after"].to_numpy(dtype=float)
+    test = {"before": before, "statistic": statistic}
+    verdict, p, ci, alpha = sham_verdict(
+        drops, full, blocks, state=state, planned_blocks=planned, **test
+    )
     both = full.any() and (~full).any()
+    judged = both and state in ("done", "ended early")
     return LeaveOneOut(
         verdict={"real": "helps", "sham": "better without"}.get(verdict, verdict),
         point=point,
@@ -122,7 +148,13 @@ def leave_one_out(
         n_without=int((~full).sum()),
         blocks_done=len(np.unique(blocks)),
         blocks_planned=planned,
-        estimate=float(drops[full].mean() - drops[~full].mean()) if both else math.nan,
+        estimate=(
+            estimate(drops, full, blocks, **test)
+            if judged
+            else float(drops[full].mean() - drops[~full].mean())
+        )
+        if both
+        else math.nan,
         ci=ci,
         p_value=p,
         alpha=alpha,

@@ -22,28 +22,22 @@ import numpy as np
 import pandas as pd
 
 from ..records import still_blind
+from .benefit import MARGIN, PRIOR_SD, benefit_in_words, prob_benefit, standard_error
 from .blinding import guesses
-from .randomisation import RESOLUTION, randomisation_ci, randomisation_test, smallest_p
+from .randomisation import Design, check_statistic, estimate, smallest_p
 from .results import Result, fmt, fmt_ci, fmt_p
 
 __all__ = [
-    "DEFAULT_DROP_SD",
     "RealVsSham",
+    "carry_over",
     "compared_sessions",
-    "drop_spread",
     "first_follow_ups",
     "hedges_g",
-    "planned_power",
     "real_vs_sham",
-    "sessions_needed",
     "sham_verdict",
 ]
 
 ALPHA = 0.05
-POWER = 0.8
-#: Spread (SD, points) of drops assumed before a person has 10 sessions of their own: the
-#: spread of drops in the realistic simulated diaries (`acutrack.stats.simulate`).
-DEFAULT_DROP_SD = 1.6
 ABANDONED_AFTER = timedelta(days=14)
 SHAM_NOT_BLIND = (
     "Sham acupressure is not blind: you knew which sessions were sham, so expectation can "
@@ -70,6 +64,8 @@ def sham_verdict(
     *,
     state: str,
     planned_blocks: int,
+    before: np.ndarray | None = None,
+    statistic: str = "adjusted",
     interval: bool = True,
 ) -> tuple[str, float, tuple[float, float], float]:
     """The real-vs-sham verdict of a plan's completed blocks, and what it rests on.
@@ -82,15 +78,21 @@ def sham_verdict(
         Where the plan stands ("blind": a blind plan still running).
     planned_blocks : int
         How many blocks the plan has.
+    before : array, optional
+        Pain before each session, for the ``"adjusted"`` statistic.
+    statistic : {"adjusted", "raw"}
+        What the randomisation test sums (`acutrack.stats.randomisation`).
     interval : bool
         Also compute the interval (the verdict does not need it).
 
     Returns
     -------
     verdict : str
-        ``"real"`` or ``"sham"`` (which relieved more), ``"unclear"`` or ``"too early"``.
+        ``"real"`` or ``"sham"`` (which relieved more), ``"no difference"`` (the whole
+        interval within ±1 point), ``"unclear"`` or ``"too early"``.
     p_value : float
-        Exact randomisation test (NaN for an interim look or without a plan).
+        Exact randomisation test of no difference (NaN for an interim look or without a
+        plan).
     ci : (float, float)
         The interval of real − sham that inverts the same test, at the level the verdict
         uses; infinite where the data cannot bound it.
@@ -99,10 +101,12 @@ def sham_verdict(
 
     Notes
     -----
-    A difference is claimed when the test rejects both no difference and a difference
-    of a tenth of a point in the direction of the estimate, so that the interval (found
-    on a grid of tenths and widened by one) excludes zero whenever the words claim a
-    difference.
+    The verdict and the interval come from the same test: a difference is claimed when
+    the test rejects no difference, and "no difference of 1 point or more" when it
+    rejects both +1 and −1 point (two one-sided tests at 2.5 % each, for the 95 %
+    level). `randomisation_ci` tries those same points before it searches for an end,
+    so the interval excludes 0 exactly when a difference is claimed and lies within
+    ±1 point exactly when no difference is.
     """
     nan = math.nan
     if state == "no plan":
@@ -111,58 +115,39 @@ def sham_verdict(
     real = np.asarray(real, dtype=bool)
     if state in ("interim", "blind") or real.all() or not real.any():
         return "too early", nan, (nan, nan), alpha
-    p = randomisation_test(drops, real, blocks)
-    ci = randomisation_ci(drops, real, blocks, alpha=alpha) if interval else (nan, nan)
+    design = Design(real, blocks, before, statistic)
+    p = design.p(drops)
+    ci = design.interval(drops, alpha) if interval else (nan, nan)
     if smallest_p(real, blocks) > alpha:
         return "too early", p, ci, alpha
-    sign = 1 if drops[real].mean() > drops[~real].mean() else -1
-    if p <= alpha and randomisation_test(drops, real, blocks, shift=sign / RESOLUTION) <= alpha:
-        return ("real" if sign > 0 else "sham"), p, ci, alpha
+    middle = design.estimate(drops)
+    if p <= alpha:
+        return ("real" if middle > 0 else "sham"), p, ci, alpha
+    if abs(middle) < MARGIN and all(design.p(drops, side * MARGIN) <= alpha for side in (-1, 1)):
+        return "no difference", p, ci, alpha
     return "unclear", p, ci, alpha
 
 
-def planned_power(
-    block_size: int, blocks: int, *, drop_sd: float = DEFAULT_DROP_SD, effect: float = 1.0
-) -> float:
-    """Chance that a plan finds a real − sham difference of ``effect`` points.
+def carry_over(drops: np.ndarray, real: np.ndarray) -> tuple[float, float, int, int]:
+    """Real − sham mean drop after a real session and after a sham one.
 
-    A normal approximation of the randomisation test (the difference of two means of
-    sessions whose drops spread by ``drop_sd``); 0 when the design can never reach
-    p < 0.05, whatever the data.
+    The sessions in the order they were done; the first has no session before it. Relief
+    that lingers from a real session into the next would show as a gap between the two.
+
+    Returns
+    -------
+    (float, float, int, int)
+        The difference after a real session, after a sham one, and how many sessions
+        each rests on (NaN where one condition is missing).
     """
-    from scipy.stats import norm
-
-    n = block_size * blocks
-    layout = np.repeat(np.arange(blocks), block_size)
-    if smallest_p(np.arange(n) % block_size < block_size // 2, layout) > ALPHA:
-        return 0.0
-    se = drop_sd * math.sqrt(4 / n)
-    return float(norm.cdf(effect / se - norm.ppf(1 - ALPHA / 2)))
-
-
-def sessions_needed(
-    *, drop_sd: float = DEFAULT_DROP_SD, effect: float = 1.0, power: float = POWER
-) -> int:
-    """Sessions of each kind a plan needs to find ``effect`` points with ``power``.
-
-    ``2 (z₀.₉₇₅ + z_power)² σ² / effect²`` for the difference of two means: planned
-    ahead from the spread of drops, never from a diary's own observed difference.
-    """
-    from scipy.stats import norm
-
-    z = norm.ppf(1 - ALPHA / 2) + norm.ppf(power)
-    return math.ceil(2 * z**2 * drop_sd**2 / effect**2)
-
-
-def drop_spread(sessions: pd.DataFrame) -> tuple[float, str]:
-    """The spread (SD) of a person's drops for planning, and where it comes from, in words.
-
-    Their own with at least 10 sessions, else `DEFAULT_DROP_SD`.
-    """
-    drops = (sessions["pain_before"] - sessions["pain_after"]).to_numpy(dtype=float)
-    if drops.size >= 10 and drops.std(ddof=1) > 0:
-        return float(drops.std(ddof=1)), f"your own day-to-day variation ({drops.size} sessions)"
-    return DEFAULT_DROP_SD, "a typical diary's variation (fewer than 10 sessions of your own)"
+    drops, real = np.asarray(drops, dtype=float)[1:], np.asarray(real, dtype=bool)
+    previous, real = real[:-1], real[1:]
+    out = []
+    for after in (previous, ~previous):
+        here, kind = drops[after], real[after]
+        both = kind.any() and (~kind).any()
+        out.append(float(here[kind].mean() - here[~kind].mean()) if both else math.nan)
+    return out[0], out[1], int(previous.sum()), int((~previous).sum())
 
 
 @dataclass(frozen=True)
@@ -172,9 +157,10 @@ class RealVsSham(Result):
     Attributes
     ----------
     verdict : str
-        ``"real"`` (real relieved more), ``"sham"``, ``"unclear"`` or ``"too early"``:
+        ``"real"`` (real relieved more), ``"sham"``, ``"no difference"`` (of 1 point or
+        more: the whole interval within ±1 point), ``"unclear"`` or ``"too early"``:
         what the words, colours and report say. Only a finished (or ended-early) plan
-        gives ``"real"`` or ``"sham"``.
+        gives one of the first three.
     plan_state : str
         ``"no plan"``, ``"interim"``, ``"done"``, ``"ended early"`` or ``"blind"`` (a
         blind plan still running: nothing of its sessions is compared or shown).
@@ -182,7 +168,12 @@ class RealVsSham(Result):
         Sessions compared (with a plan: those of its completed blocks).
     blocks_done, blocks_planned : int
     estimate : float
-        Mean drop of real minus mean drop of sham (positive: real relieved more).
+        Real minus sham (positive: real relieved more): with the ``"adjusted"``
+        statistic, the difference in drop adjusted for the starting pain and the blocks
+        (least squares); with ``"raw"``, the difference of mean drops.
+    statistic : str
+        What the test sums: ``"adjusted"`` or ``"raw"`` (a plan made before the choice
+        was recorded); fixed when the plan was made.
     ci : (float, float)
         Interval of ``estimate`` from inverting the randomisation test, at level
         ``1 − alpha``; infinite ends where the data cannot bound it; NaN for an interim
@@ -196,9 +187,14 @@ class RealVsSham(Result):
     method : str
     mean_real, mean_sham : float
         Mean drop in each group.
-    adjusted_estimate : float
-        Real − sham adjusted for the starting pain (and the blocks), by least squares: a
-        description.
+    prob_benefit : float
+        Probability that real relieves at least 1 point more than sham, from the adjusted
+        estimate and a sceptical prior (`acutrack.stats.benefit`); NaN until the plan is
+        done or ended early.
+    after_real, after_sham : float
+        Real − sham mean drop among sessions that followed a real session, and a sham
+        one (`carry_over`): relief lingering from real sessions would part them.
+    n_after_real, n_after_sham : int
     durability_estimate : float
         Real − sham in the drop still present at the first follow-up rating.
     n_followup_real, n_followup_sham : int
@@ -218,6 +214,7 @@ class RealVsSham(Result):
     blocks_done: int
     blocks_planned: int
     estimate: float
+    statistic: str
     ci: tuple[float, float]
     p_value: float
     alpha: float
@@ -225,7 +222,11 @@ class RealVsSham(Result):
     method: str
     mean_real: float
     mean_sham: float
-    adjusted_estimate: float
+    prob_benefit: float
+    after_real: float
+    after_sham: float
+    n_after_real: int
+    n_after_sham: int
     durability_estimate: float
     n_followup_real: int
     n_followup_sham: int
@@ -268,19 +269,24 @@ class RealVsSham(Result):
         else:
             test = f"{self.method}, {fmt_p(self.p_value)}"
             interval = _interval(self.ci, self.alpha, test)
-            parts = [f"{means}: real minus sham is {fmt(self.estimate)} points {interval}."]
+            adjusted = ", allowing for the pain each session started from," * (
+                self.statistic == "adjusted"
+            )
+            parts = [
+                f"{means}: real minus sham{adjusted} is {fmt(self.estimate)} points {interval}."
+            ]
             if self.plan_state == "ended early":
                 parts.insert(
                     0,
                     f"The plan ended early ({self.blocks_done} of {self.blocks_planned} blocks "
                     f"done), so it is judged at the stricter level p < {self.alpha:.3g}.",
                 )
-            parts.append(self._words())
+            parts += [self._words(), self._benefit(), self._carry_over()]
         if self.note:
             parts.append(self.note)
         if self.blinding:
             parts.append(self.blinding)
-        return " ".join(parts)
+        return " ".join(part for part in parts if part)
 
     def _words(self) -> str:
         if self.verdict == "too early":
@@ -293,10 +299,42 @@ class RealVsSham(Result):
             better, worse = ("real", "sham") if self.verdict == "real" else ("sham", "real")
             claim = f"In this experiment {better} pressure relieved more than {worse}."
             return claim if self.blinding else f"{claim} {SHAM_NOT_BLIND}"
+        if self.verdict == "no difference":
+            level = f"{100 * (1 - self.alpha):.3g} %"
+            claim = (
+                f"Real and sham relieved about the same (real by {fmt(self.mean_real)} points, "
+                f"sham by {fmt(self.mean_sham)}): the whole {level} interval lies within "
+                f"±{MARGIN:g} point, so in this experiment they did not differ by "
+                f"{MARGIN:g} point or more (two one-sided tests, each at "
+                f"{50 * self.alpha:.3g} %)."
+            )
+            return claim if self.blinding else f"{claim} {SHAM_NOT_BLIND}"
         return (
             "These data cannot tell whether real and sham differ: the interval includes no "
             "difference, and also differences that would matter. Absence of evidence is not "
             "evidence of no difference."
+        )
+
+    def _benefit(self) -> str:
+        """The probability of a worthwhile benefit in words ("" when there is none)."""
+        if not math.isfinite(self.prob_benefit):
+            return ""
+        return (
+            "Starting from a sceptical view (no difference most likely, and a difference of "
+            f"3 points or more either way unlikely: a normal prior with SD {PRIOR_SD:g}), the "
+            f"chance that real relieves at least {MARGIN:g} point more than sham is "
+            f"{benefit_in_words(self.prob_benefit)}."
+        )
+
+    def _carry_over(self) -> str:
+        """Real − sham split by the session before, when both splits exist."""
+        if not (math.isfinite(self.after_real) and math.isfinite(self.after_sham)):
+            return ""
+        return (
+            f"Split by the session before: after a real session real minus sham was "
+            f"{fmt(self.after_real)} points ({self.n_after_real} sessions), after a sham one "
+            f"{fmt(self.after_sham)} ({self.n_after_sham}); relief lingering from real "
+            "sessions into the next would part these two."
         )
 
 
@@ -312,21 +350,6 @@ def first_follow_ups(ratings: pd.DataFrame) -> pd.DataFrame:
     """Each session's first follow-up rating (``session_id``, ``pain``), by its time."""
     linked = ratings.dropna(subset=["session_id"]).sort_values("rated_at", kind="stable")
     return linked.drop_duplicates("session_id")[["session_id", "pain"]]
-
-
-def _adjusted(drops, real, before, blocks) -> float:
-    """OLS of the drop on real/sham, the starting pain and (with a plan) the blocks."""
-    columns = [np.ones_like(drops), real.astype(float)]
-    if np.ptp(before) > 0:  # a starting pain that never varies explains nothing
-        columns.append(before - before.mean())
-    if blocks is not None:
-        dummies = pd.get_dummies(blocks, drop_first=True, dtype=float).to_numpy()
-        columns += list(dummies.T)
-    design = np.column_stack(columns)
-    rank = np.linalg.matrix_rank(design)
-    if rank < design.shape[1] or drops.size - rank < 1:
-        return np.nan
-    return float(np.linalg.lstsq(design, drops, rcond=None)[0][1])
 
 
 def _slots(plan: pd.DataFrame | list) -> pd.DataFrame:
@@ -469,6 +492,7 @@ def real_vs_sham(
     plan: pd.DataFrame | list | None = None,
     routine: str | None = None,
     today: datetime | None = None,
+    statistic: str | None = None,
 ) -> RealVsSham:
     """Compare the drop in pain of real and sham sessions; a verdict only from a plan.
 
@@ -487,6 +511,10 @@ def real_vs_sham(
         ``back-sham``), and only its slots of the plan.
     today : datetime, optional
         To tell an unfinished plan from one that ended early (default: now).
+    statistic : {"adjusted", "raw"}, optional
+        What the test sums. By default the plan's own (its slots' ``statistic``, fixed
+        when it was made; a plan from before that choice keeps ``"raw"``), and
+        ``"adjusted"`` for slots without that column.
 
     Returns
     -------
@@ -499,22 +527,33 @@ def real_vs_sham(
     """
     today = today or datetime.now().astimezone()
     slots = _real_sham_slots(plan, routine) if plan is not None else None
+    statistic = _statistic(slots, statistic)
     data, blocks, state, planned, note = _planned(sessions, slots, routine, today)
+    if "started_at" in data and len(data):  # in the order done, for lingering relief
+        order = np.argsort(data["started_at"].to_numpy(), kind="stable")
+        data, blocks = data.iloc[order], None if blocks is None else blocks[order]
     method = "randomisation test within the plan's blocks" if slots is not None else "none"
     real = (data["condition"] == "real").to_numpy()
     before = data["pain_before"].to_numpy(dtype=float)
     drops = before - data["pain_after"].to_numpy(dtype=float)
     n_real, n_sham = int(real.sum()), int((~real).sum())
+    layout = blocks if blocks is not None else np.zeros(len(drops))
     verdict, p, ci, alpha = sham_verdict(
         drops,
         real,
-        blocks if blocks is not None else np.zeros(len(drops)),
+        layout,
         state=state,
         planned_blocks=planned,
+        before=before,
+        statistic=statistic,
     )
     follow_real, follow_sham = _follow_up_drops(data, ratings)
     nan = math.nan
     both = n_real > 0 and n_sham > 0
+    judged = both and state in ("done", "ended early")
+    after_real, after_sham, n_after_real, n_after_sham = (
+        carry_over(drops, real) if judged else (nan, nan, 0, 0)
+    )
     return RealVsSham(
         verdict=verdict,
         plan_state=state,
@@ -523,7 +562,14 @@ def real_vs_sham(
         n_sham=n_sham,
         blocks_done=len(np.unique(blocks)) if blocks is not None else 0,
         blocks_planned=planned,
-        estimate=float(drops[real].mean() - drops[~real].mean()) if both else nan,
+        estimate=(
+            estimate(drops, real, layout, before=before, statistic=statistic)
+            if judged
+            else float(drops[real].mean() - drops[~real].mean())
+        )
+        if both
+        else nan,
+        statistic=statistic,
         ci=ci,
         p_value=p,
         alpha=alpha,
@@ -531,7 +577,11 @@ def real_vs_sham(
         method=method,
         mean_real=float(drops[real].mean()) if n_real else nan,
         mean_sham=float(drops[~real].mean()) if n_sham else nan,
-        adjusted_estimate=_adjusted(drops, real, before, blocks) if both else nan,
+        prob_benefit=prob_benefit(*standard_error(drops, real, layout, before)) if judged else nan,
+        after_real=after_real,
+        after_sham=after_sham,
+        n_after_real=n_after_real,
+        n_after_sham=n_after_sham,
         durability_estimate=float(follow_real.mean() - follow_sham.mean())
         if follow_real.size and follow_sham.size
         else nan,
@@ -541,6 +591,16 @@ def real_vs_sham(
         note=" ".join(note),
         blinding=_blinding(slots),
     )
+
+
+def _statistic(slots: pd.DataFrame | None, statistic: str | None) -> str:
+    """The statistic asked for, else the plan's own (`real_vs_sham`'s ``statistic``)."""
+    if statistic is not None:
+        return check_statistic(statistic)
+    if slots is None or "statistic" not in slots:
+        return "adjusted"
+    chosen = slots["statistic"].dropna()
+    return str(chosen.iloc[0]) if len(chosen) else "raw"
 
 
 def _blinding(slots: pd.DataFrame | None) -> str:

@@ -30,9 +30,11 @@ __all__ = [
     "Diaries",
     "DiarySettings",
     "check_realism",
+    "mixed_layout",
     "simulate_checkins",
     "simulate_diaries",
     "true_mean_drops",
+    "typical_trend",
 ]
 
 POINTS = ("BL23", "BL52", "GB30", "CV4", "BL57")
@@ -72,6 +74,9 @@ class DiarySettings:
     skip_chance, skip_chance_bad_day : float
         Chance that one of the routine's points is skipped, on ordinary and on bad days
         (starting pain ≥ 7).
+    linger : float
+        Relief of a real session that lingers: the pain level at the next session is
+        this many points lower (before and after it), whatever that session is.
     """
 
     real_effect: float = 0.0
@@ -91,6 +96,7 @@ class DiarySettings:
     after_sd: float = 0.45
     skip_chance: float = 0.1
     skip_chance_bad_day: float = 0.5
+    linger: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,15 @@ class Diaries:
         )
 
 
+def mixed_layout(rng: np.random.Generator, sessions: int) -> np.ndarray:
+    """Each session's block in a plan of blocks of 2 or 4 drawn at random, as plans are
+    made (`acutrack.plan.make_plan`): numbered 0, 1, … in order."""
+    sizes = []
+    while (left := sessions - sum(sizes)) > 0:
+        sizes.append(2 if left < 4 else int(rng.choice((2, 4))))
+    return np.repeat(np.arange(len(sizes)), sizes)
+
+
 def _latent(
     rng: np.random.Generator,
     sessions: int,
@@ -166,6 +181,7 @@ def simulate_diaries(
     *,
     seed: int = 0,
     like: Diaries | None = None,
+    layout: np.ndarray | None = None,
 ) -> Diaries:
     """Simulate ``count`` diaries of ``sessions`` sessions each.
 
@@ -180,6 +196,9 @@ def simulate_diaries(
     like : Diaries, optional
         Give each diary the typical level and relief of these diaries' (``count`` is
         then theirs): more sessions of the same people.
+    layout : int array (sessions,), optional
+        Each session's block, numbered 0, 1, … in order, for blocks of any even sizes
+        (as plans draw them); by default blocks of ``settings.block_size``.
 
     Returns
     -------
@@ -197,11 +216,25 @@ def simulate_diaries(
     day = rng.normal(0, s.day_sd, (count, sessions, s.days_offered)).max(axis=2)
     before = np.clip(np.round(level + day), 0, 10)
 
-    blocks = sessions // s.block_size + (sessions % s.block_size > 0)
-    half = [True] * (s.block_size // 2) + [False] * (s.block_size - s.block_size // 2)
-    real = rng.permuted(np.tile(half, (count, blocks)).reshape(count, blocks, -1), axis=2)
-    real = real.reshape(count, -1)[:, :sessions]
-    block = np.repeat(np.arange(blocks), s.block_size)[:sessions]
+    if layout is None:
+        blocks = sessions // s.block_size + (sessions % s.block_size > 0)
+        half = [True] * (s.block_size // 2) + [False] * (s.block_size - s.block_size // 2)
+        real = rng.permuted(np.tile(half, (count, blocks)).reshape(count, blocks, -1), axis=2)
+        real = real.reshape(count, -1)[:, :sessions]
+        block = np.repeat(np.arange(blocks), s.block_size)[:sessions]
+    else:  # half of each block real, at random: order each block's sessions by a draw
+        block = np.asarray(layout)
+        order = np.lexsort(
+            (rng.random((count, sessions)), np.broadcast_to(block, (count, sessions)))
+        )
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(sessions)[None, :].repeat(count, 0), axis=1)
+        first = np.searchsorted(block, block)  # each block's first position (block sorted)
+        size = np.bincount(block)[block]
+        real = rank - first < size // 2
+    if s.linger:  # a real session's relief carries into the next session's pain level
+        level = level - s.linger * np.pad(real[:, :-1], ((0, 0), (1, 0)))
+        before = np.clip(np.round(level + day), 0, 10)
 
     pressed = np.ones((count, sessions, len(POINTS)), dtype=bool)
     chance = np.where(before >= 7, s.skip_chance_bad_day, s.skip_chance)
@@ -256,6 +289,16 @@ def check_realism(diaries: Diaries) -> dict[str, float]:
     }
 
 
+def typical_trend(days: int, change: float) -> np.ndarray:
+    """How far typical pain has moved on each day of a `simulate_checkins` diary.
+
+    Typical pain is the level the pain swings around (what a much longer diary around
+    that day would average to); it moves evenly by ``change`` from the first day to the
+    last.
+    """
+    return change * np.linspace(0, 1, days)
+
+
 def simulate_checkins(
     count: int,
     days: int,
@@ -288,11 +331,12 @@ def simulate_checkins(
         Pain 0–10 in whole points; NaN where a check-in was missed.
     level : float array (diaries × days)
         The true pain level of each day (the expected rating, before rounding), between
-        0 and 10.
+        0 and 10. It swings around the diary's typical pain, which moves by
+        `typical_trend` over the days.
     """
     s = settings or DiarySettings()
     rng = np.random.default_rng(seed)
-    mean = rng.uniform(*s.level_mean, count)[:, None] + change * np.linspace(0, 1, days)
+    mean = rng.uniform(*s.level_mean, count)[:, None] + typical_trend(days, change)
     x = rng.normal(0, s.level_sd / np.sqrt(1 - s.level_persistence**2), count)
     drift = np.empty((count, days))
     for d in range(days):  # day by day; vectorised over diaries
