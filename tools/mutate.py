@@ -284,8 +284,8 @@ MUTANTS = [
     Mutant(
         "cal-claims-real-only",
         S + "calibration.py",
-        'out[i] = verdict in ("real", "sham")',
-        'out[i] = verdict == "real"',
+        'return np.isin(_said(d, blocks, state, planned), ("real", "sham"))',
+        'return np.isin(_said(d, blocks, state, planned), ("real",))',
         "false claims of 'sham relieved more' not counted",
     ),
     # -- points ------------------------------------------------------------------------------
