@@ -26,20 +26,6 @@ def test_rank_biserial_by_hand():
     assert np.isnan(stats.rank_biserial(np.array([])))
 
 
-def test_signed_rank_matches_scipy_with_ties_and_zeros():
-    drops = np.array([2, 2, 0, 1, -1, 3, 0, 2, 1, 1])
-    expected = sps.wilcoxon(drops, zero_method="pratt").pvalue
-    assert stats.signed_rank_p(drops) == pytest.approx(expected)
-    assert stats.signed_rank_p(np.zeros(6)) == 1.0
-    assert np.isnan(stats.signed_rank_p(np.array([])))
-
-
-def test_meaningful_drop_is_two_points_or_thirty_percent():
-    before = np.array([5, 3, 8, 0, 10, 2])
-    after = np.array([3, 2, 7, 0, 8, 2])
-    assert stats.meaningful(before, after).tolist() == [True, True, False, False, True, False]
-
-
 def test_bootstrap_ci():
     rng = np.random.default_rng(1)
     values = rng.integers(-1, 5, size=40).astype(float)
@@ -89,28 +75,13 @@ def test_before_after_numbers():
     assert r.estimate == pytest.approx(drops.mean())
     assert r.median == 3
     assert r.mean_before == pytest.approx(np.mean([b for b, _ in pairs]))
-    assert r.p_value == pytest.approx(sps.wilcoxon(drops, zero_method="pratt").pvalue)
-    assert r.meaningful_share == pytest.approx(4 / 7)  # drops of 3, 3, 3, 3; 1 of 4 is 25 %
+    assert np.isnan(r.p_value)  # a description, not a test
     assert r.ci == stats.mean_drop_interval(drops)
     assert r.hodges_lehmann == stats.hodges_lehmann(drops)
     # Seven sessions that may be alike from one to the next: the interval is wide.
     assert r.verdict == ("lower after" if r.ci[0] > 0 else "no change detected")
     assert "95 % CI" in r.summary() and "<table>" in r._repr_html_()
     assert "not evidence that the pressing helped" in r.summary()
-
-
-def test_mean_drop_interval_by_hand():
-    drops = np.array([3, 0, 3, 1, 3, 0, 3], dtype=float)
-    n, mean, sd = 7, drops.mean(), drops.std(ddof=1)
-    centred = drops - mean
-    raw = (centred[1:] * centred[:-1]).sum() / (centred**2).sum()  # negative here
-    rho = max(raw + (1 + 4 * raw) / n, RHO_FLOOR)
-    half = sps.t.ppf(0.975, n - 1) * sd / np.sqrt(n) * np.sqrt((1 + rho) / (1 - rho))
-    assert stats.mean_drop_interval(drops) == pytest.approx((mean - half, mean + half))
-    # Independent of the floor, a t interval is the narrowest it can be.
-    plain = sps.t.interval(0.95, n - 1, loc=mean, scale=sd / np.sqrt(n))
-    low, high = stats.mean_drop_interval(drops)
-    assert low < plain[0] and high > plain[1]
 
 
 def test_autocorrelation_is_bias_corrected_floored_and_capped_by_hand():

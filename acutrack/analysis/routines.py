@@ -25,7 +25,6 @@ _COLUMNS = [
     "ci_low",
     "ci_high",
     "median_drop",
-    "meaningful_share",
     "adjusted_drop",
 ]
 
@@ -66,7 +65,6 @@ def compare_routines(sessions: pd.DataFrame) -> pd.DataFrame:
           `acutrack.stats.before_after`); NaN with fewer than 2 sessions or drops that
           never vary;
         - ``median_drop``;
-        - ``meaningful_share``: share of sessions with a drop ≥ 2 points or ≥ 30 %;
         - ``adjusted_drop``: the routine's mean drop at the common starting pain (the
           mean over all sessions), from a regression of the drop on starting pain with
           one intercept per routine and condition.
@@ -103,7 +101,6 @@ def compare_routines(sessions: pd.DataFrame) -> pd.DataFrame:
                 "ci_low": r.ci[0],
                 "ci_high": r.ci[1],
                 "median_drop": r.median,
-                "meaningful_share": r.meaningful_share,
                 "adjusted_drop": r.estimate - slope * (r.mean_before - common),
             }
         )

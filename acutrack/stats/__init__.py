@@ -11,7 +11,7 @@ from .adjust import holm
 from .before_after import BeforeAfter, before_after, mean_drop_interval
 from .benefit import prob_benefit, standard_error
 from .leave_one_out import LeaveOneOut, leave_one_out
-from .paired import bootstrap_ci, hodges_lehmann, meaningful, rank_biserial, signed_rank_p
+from .paired import bootstrap_ci, hodges_lehmann, rank_biserial
 from .randomisation import estimate, randomisation_ci, randomisation_test, smallest_p
 from .real_sham import (
     RealVsSham,
@@ -39,14 +39,12 @@ __all__ = [
     "holm",
     "leave_one_out",
     "mean_drop_interval",
-    "meaningful",
     "prob_benefit",
     "randomisation_ci",
     "randomisation_test",
     "rank_biserial",
     "real_vs_sham",
     "sham_verdict",
-    "signed_rank_p",
     "smallest_p",
     "standard_error",
 ]

@@ -1,8 +1,8 @@
 """Statistics of paired pain ratings (before and after a session).
 
-Pain on the 0–10 scale is a small integer: drops tie often and are often zero, so the
-signed-rank test uses Pratt's handling of zeros and confidence intervals come from the
-bootstrap rather than from a normal approximation.
+Pain on the 0–10 scale is a small integer: drops tie often and are often zero, so
+confidence intervals come from the bootstrap rather than from a normal approximation, and
+the rank-biserial correlation leaves zero drops out of the ranking.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from scipy import stats as sps
 __all__ = [
     "bootstrap_ci",
     "hodges_lehmann",
-    "meaningful",
     "rank_biserial",
-    "signed_rank_p",
 ]
 
 LEVEL = 0.95
@@ -31,14 +29,6 @@ WORK = 5_000_000
 def resamples_for(n: int, wanted: int = RESAMPLES) -> int:
     """How many resamples to draw for ``n`` values."""
     return int(min(wanted, max(1999, WORK // max(n, 1))))
-
-
-def meaningful(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Whether each drop is clinically meaningful: at least 2 points or at least 30 %."""
-    before = np.asarray(before, dtype=float)
-    drop = before - np.asarray(after, dtype=float)
-    share = np.divide(drop, before, out=np.zeros_like(drop), where=before > 0)
-    return (drop >= 2) | (share >= 0.3)
 
 
 def bootstrap_ci(
@@ -73,19 +63,6 @@ def bootstrap_ci(
         if np.isfinite(low) and np.isfinite(high):
             return (float(low), float(high))
     return (np.nan, np.nan)
-
-
-def signed_rank_p(drops: np.ndarray) -> float:
-    """Two-sided Wilcoxon signed-rank p-value, zeros kept in the ranking (Pratt).
-
-    No drops give NaN; drops that are all zero give 1 (nothing changed).
-    """
-    drops = np.asarray(drops, dtype=float)
-    if drops.size == 0:
-        return np.nan
-    if np.all(drops == 0):
-        return 1.0
-    return float(sps.wilcoxon(drops, zero_method="pratt").pvalue)
 
 
 def hodges_lehmann(drops: np.ndarray) -> float:
