@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis
-from ..analysis.experiment import RESPONSE
 from ..screening import NOT_A_DIAGNOSIS, QUESTIONS
 from ..tables_for_people import cell_text
 from .gather import ReportTables
@@ -25,8 +24,7 @@ ROUTINES_INTRO = (
     "Drop in pain during sessions (before − after) with 95 % intervals, and the drop each "
     "routine would show from the same starting pain (sessions that start higher fall "
     "further: regression to the mean). Routines were chosen by the day, so this describes "
-    f"them and ranks none. A single session's drop of at least 2 points or {100 * RESPONSE:.0f} % "
-    "counts as clinically meaningful."
+    "them and ranks none."
 )
 POINTS_INTRO = (
     "Each point's own share of the relief, adjusted for the other points, the starting "

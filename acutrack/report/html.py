@@ -90,7 +90,6 @@ def _routines_table(routines: pd.DataFrame) -> _Table:
         ("mean drop", _NUMBER),
         ("95 % interval", _NUMBER),
         (f"drop if starting at {fmt(common, missing=MISSING)}", _NUMBER),
-        ("meaningful drops", _NUMBER),
     ]
     rows = [
         [
@@ -102,7 +101,6 @@ def _routines_table(routines: pd.DataFrame) -> _Table:
             fmt(r.mean_drop, missing=MISSING),
             fmt_ci((r.ci_low, r.ci_high), missing=MISSING),
             fmt(r.adjusted_drop, missing=MISSING),
-            f"{r.meaningful_share:.0%}",
         ]
         for r in routines.itertuples()
     ]
