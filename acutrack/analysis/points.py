@@ -10,7 +10,6 @@ is a plan that randomly leaves it out (``acutrack plan --new --leave-out POINT``
 from __future__ import annotations
 
 import math
-import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -19,7 +18,14 @@ import pandas as pd
 from ..catalog import POINTS
 from ..stats.before_after import autocorrelation
 
-__all__ = ["LEAVE_ONE_OUT", "MIN_WITHOUT", "rank_points", "why_not_more_relief"]
+__all__ = [
+    "LEAVE_ONE_OUT",
+    "MIN_WITHOUT",
+    "SHAM_SPOT",
+    "points_to_show",
+    "rank_points",
+    "why_not_more_relief",
+]
 
 #: Sessions without a point, within its routines, needed before it is judged at all. On
 #: realistic simulated diaries with no point mattering (`acutrack.stats.calibration`;
@@ -124,24 +130,46 @@ def _not_separable(
     return reasons
 
 
-def _fit(drop: np.ndarray, design: np.ndarray):
-    """OLS by pseudo-inverse: the coefficients that can be told apart are exact."""
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+class _Fit(NamedTuple):
+    """An OLS fit: what `_degenerate` and `_interval` read."""
 
-    with warnings.catch_warnings():
-        # Points that cannot be told apart stay in the model, so that each point judged
-        # is judged with all the others held equal; they are reported without a number.
-        warnings.simplefilter("ignore", SingularMatrixWarning)
-        return sm.OLS(drop, design).fit()
+    params: np.ndarray
+    bse: np.ndarray  # standard errors
+    resid: np.ndarray
+    ssr: float  # sum of squared residuals
+    df_resid: float
+    pinv: np.ndarray  # the design's pseudo-inverse, coefficients × sessions
+    endog: np.ndarray  # the drops
 
 
-def _degenerate(fit) -> bool:
+def _fit(drop: np.ndarray, design: np.ndarray) -> _Fit:
+    """OLS by pseudo-inverse: the coefficients that can be told apart are exact.
+
+    Points that cannot be told apart stay in the model, so that each point judged is
+    judged with all the others held equal; they are reported without a number. The same
+    arithmetic as statsmodels' ``OLS(drop, design).fit()`` (its ``pinv_extended``, rank
+    and nonrobust covariance), in NumPy alone: importing statsmodels took longer than
+    the report's whole analysis.
+    """
+    u, s, vt = np.linalg.svd(design, full_matrices=False)
+    inverse = np.where(s > 1e-15 * np.maximum.reduce(s), 1.0 / np.where(s > 0, s, 1.0), 0.0)
+    pinv = np.dot(np.transpose(vt), np.multiply(inverse[:, np.newaxis], np.transpose(u)))
+    params = np.dot(pinv, drop)
+    resid = drop - np.dot(design, params)
+    ssr = np.dot(resid, resid)
+    df_resid = float(design.shape[0]) - np.linalg.matrix_rank(np.diag(s))
+    with np.errstate(divide="ignore", invalid="ignore"):  # no residual degrees of freedom
+        scale = ssr / df_resid
+        bse = np.sqrt(np.diag(np.dot(pinv, np.transpose(pinv)) * scale))
+    return _Fit(params, bse, resid, ssr, df_resid, pinv, drop)
+
+
+def _degenerate(fit: _Fit) -> bool:
     """No residual variation: every interval would have zero width."""
-    return fit.df_resid < 1 or fit.ssr <= 1e-9 * max(1.0, float(fit.model.endog @ fit.model.endog))
+    return fit.df_resid < 1 or fit.ssr <= 1e-9 * max(1.0, float(fit.endog @ fit.endog))
 
 
-def _interval(fit, column: int, level: float) -> tuple[float, float, float]:
+def _interval(fit: _Fit, column: int, level: float) -> tuple[float, float, float]:
     """Estimate and interval of one coefficient, widened for autocorrelated sessions.
 
     Relief comes in good and bad spells, so neighbouring residuals are alike, and the
@@ -157,7 +185,7 @@ def _interval(fit, column: int, level: float) -> tuple[float, float, float]:
     """
     from scipy.stats import t
 
-    partial = fit.model.pinv_wexog[column]  # ∝ the column with the others partialled out
+    partial = fit.pinv[column]  # ∝ the column with the others partialled out
     rho = autocorrelation(fit.resid) * autocorrelation(partial, floor=0.0)
     half = t.ppf(0.5 + level / 2, fit.df_resid) * fit.bse[column] * math.sqrt((1 + rho) / (1 - rho))
     estimate = fit.params[column]
@@ -189,7 +217,7 @@ def rank_points(sessions: pd.DataFrame, *, names: dict[str, str] | None = None) 
     A linear model of the drop (before − after) with one 0/1 column per point, one
     intercept per routine (and condition), the starting pain (higher starting pain tends
     to fall further: regression to the mean) and the days since the first session (pain
-    may ease over time anyway), fitted by ordinary least squares (statsmodels). With an
+    may ease over time anyway), fitted by ordinary least squares (`_fit`). With an
     intercept per routine, a point's effect rests only on sessions of the same routine
     with and without it.
 
@@ -371,3 +399,28 @@ def why_not_more_relief(ranking: pd.DataFrame) -> list[tuple[str, int]]:
         (words, int(reasons.str.startswith(starts).sum())) for words, starts in _REASON_GROUPS
     ]
     return [(words, n) for words, n in counts if n]
+
+
+#: The codes of sham spots: pressed by a sham routine, never an acupoint to recommend.
+SHAM_SPOT = "SH-"
+
+
+def points_to_show(ranking: pd.DataFrame, *, all_points: bool = False) -> pd.DataFrame:
+    """The points a page names under "which points": those that went with more relief,
+    or with ``all_points`` every point pressed; never a sham spot.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        From `rank_points`.
+    all_points : bool
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``ranking`` to show, in its order.
+    """
+    shown = ranking[~ranking["point"].astype(str).str.startswith(SHAM_SPOT)]
+    if not all_points:
+        shown = shown[shown["more_relief"].astype(bool)]
+    return shown.reset_index(drop=True)
