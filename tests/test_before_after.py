@@ -117,7 +117,7 @@ def test_never_a_zero_width_interval():
 
 
 def test_short_diaries_get_a_cautious_interval():
-    drops = np.tile([3.0, 0.0, 2.0, 1.0], 5)  # 20 sessions; the first 12 are a short diary
+    drops = np.tile([3.0, 0.0, 2.0, 1.0], 8)  # 32 sessions; the first 12 are a short diary
     short = stats.before_after(_sessions(drops[:12]))
     long = stats.before_after(_sessions(drops))
     assert "cautious" in short.summary()

@@ -36,7 +36,7 @@ LEVEL = 0.95
 #: from spells, so it allows for spells that make the long-run variance at least
 #: `LONG_RUN_FLOOR` times the variance. At 5 and 10 sessions it then covered 98–99 % of
 #: simulated diaries in strong spells, nearly all in weak ones.
-CAUTIOUS_BELOW = 20
+CAUTIOUS_BELOW = 30
 LONG_RUN_FLOOR = 1.2
 #: The spells model's grid: persistence φ of the spells (an AR(1) from session to
 #: session) and their share λ of the drops' variance (the rest is noise). Each point is

@@ -341,7 +341,7 @@ def _before_after(diaries: int, seed: int, lengths: list[int]) -> Iterator[dict]
             cautious = n < CAUTIOUS_BELOW
             yield _row(
                 "before/after: 95 % interval holds the mean drop"
-                + (" (cautious below 20 sessions)" if cautious else ""),
+                + (f" (cautious below {CAUTIOUS_BELOW} sessions)" if cautious else ""),
                 f"{n} sessions, {name} (persistence {settings.relief_persistence:g}, "
                 f"SD {settings.relief_sd:g})",
                 covered,
@@ -493,7 +493,7 @@ def calibrate(*, quick: bool = False, seed: int = 2026) -> pd.DataFrame:
         lambda: _benefit(n // 4, seed),
         lambda: _mixed_blocks(n, seed),
         lambda: _foreknowledge(n, seed),
-        lambda: _before_after(n, seed, [10, 20, 40] if quick else [5, 10, 20, 40, 100]),
+        lambda: _before_after(n, seed, [10, 40] if quick else [5, 10, 20, 30, 40, 100]),
         lambda: _points(n // 4, seed, [40] if quick else [20, 40, 80]),
         lambda: _pain_change(
             n // 2, seed, [(14, 1), (56, 2)] if quick else [(14, 1), (28, 1), (56, 2), (112, 1)]
