@@ -19,7 +19,7 @@ from .measures import (
     peg_change,
     rescue_doses,
 )
-from .points import LEAVE_ONE_OUT, rank_points, why_not_more_relief
+from .points import LEAVE_ONE_OUT, points_to_show, rank_points, why_not_more_relief
 from .routines import compare_routines
 from .trend import (
     CLINICIAN_ADVICE,
@@ -56,6 +56,7 @@ __all__ = [
     "pain_change",
     "pain_readings",
     "peg_change",
+    "points_to_show",
     "rank_points",
     "real_vs_sham_line",
     "real_vs_sham_rescue",

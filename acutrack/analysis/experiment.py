@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..outcomes import RESCUE_WINDOW, after_rescue
+from ..scales import DIFFERENCE, interval_words
 from ..stats import RealVsSham, compared_sessions, mean_drop_interval, real_vs_sham
 from ..stats.benefit import benefit_in_words
 from ..stats.real_sham import first_follow_ups
-from ..stats.results import fmt_ci, fmt_p
+from ..stats.results import fmt_p
 from .trend import fmt_signed
 
 __all__ = [
@@ -158,7 +159,7 @@ def _test_words(r: RealVsSham) -> str:
     """``+1.2 points (95 % CI 0.4 to 2.1; p = 0.005)``: the estimate, interval and test."""
     level = f"{100 * (1 - r.alpha):.3g} %"
     interval = (
-        f"{level} CI {fmt_ci(r.ci)}"
+        f"{level} CI {interval_words(r.ci, DIFFERENCE)}"
         if all(math.isfinite(x) for x in r.ci)
         else f"{level} interval not bounded yet"
     )

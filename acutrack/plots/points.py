@@ -9,6 +9,8 @@ leave-one-out plan that tests a point.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
@@ -16,7 +18,8 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
 from ..catalog import POINTS, Point
-from ._axes import GREY, REAL, axes, empty
+from ..scales import DIFFERENCE
+from ._axes import GREY, REAL, axes, empty, span_of, whisker
 
 __all__ = ["plot_body_map", "plot_point_forest"]
 
@@ -32,39 +35,51 @@ def _heading(ranking: pd.DataFrame) -> str:
     return f"Each point's own share of the relief, with {100 * levels.iloc[0]:.3g} % intervals"
 
 
-def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+#: Characters in a line of a reason beside the chart: wrapped, it stays on the page.
+_REASON_WIDTH = 42
+
+
+def plot_point_forest(
+    ranking: pd.DataFrame, *, ax: Axes | None = None, nothing: str = "No sessions yet"
+) -> Axes:
     """Each judged point's own effect with its interval; every point's reason beside it.
 
     Parameters
     ----------
     ranking : DataFrame
-        From `acutrack.analysis.rank_points`.
+        From `acutrack.analysis.rank_points` (or the rows of it to show:
+        `acutrack.analysis.points_to_show`).
     ax : Axes, optional
+    nothing : str
+        Said when ``ranking`` has no rows.
 
     Returns
     -------
     Axes
         Rows in the table's order, the first on top. Points that went with more relief:
-        a coloured diamond and whisker (``gid="ci"``, exactly ``ci_low`` to
-        ``ci_high``). Points judged but not shown with more relief: the same in grey.
-        Every point not shown with more relief: its reason in grey to the right of the
-        plot (``gid="reason"``). The title names the leave-one-out plan.
+        a coloured diamond and whisker (``gid="ci"``, ``ci_low`` to ``ci_high`` cut at
+        −20 and 20, an arrow ``gid="ci-cut"`` at a cut end). Points judged but not
+        shown with more relief: the same in grey. Every point not shown with more
+        relief: its reason in grey to the right of the plot, wrapped (``gid="reason"``).
+        The axis follows the intervals. The title names the leave-one-out plan.
     """
     ax = axes(ax)
     if ranking.empty:
-        return empty(ax, "No sessions yet")
+        return empty(ax, nothing)
     rows = ranking.iloc[::-1].reset_index(drop=True)
     beside = blended_transform_factory(ax.transAxes, ax.transData)
+    reach = []
     for y, row in rows.iterrows():
         colour = REAL if row["more_relief"] else GREY
         if pd.notna(row["estimate"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, lw=2, gid="ci")
+            ends = whisker(ax, (row["ci_low"], row["ci_high"]), y, DIFFERENCE, colour=colour, lw=2)
+            reach += [row["estimate"], *(ends or [])]
             ax.plot(row["estimate"], y, marker="D", color=colour, gid="estimate")
         if not row["more_relief"]:
             ax.text(
                 1.02,
                 y,
-                row["reason"],
+                textwrap.fill(str(row["reason"]), _REASON_WIDTH),
                 transform=beside,
                 va="center",
                 color=GREY,
@@ -77,6 +92,8 @@ def plot_point_forest(ranking: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("Extra drop in pain when this point is pressed (points)")
     if ranking["estimate"].isna().all():
         ax.set_xlim(-2, 2)  # no interval to scale to: keep "no effect" in the middle
+    else:
+        ax.set_xlim(*span_of(reach, 0.5, DIFFERENCE))
     ax.set_title(
         f"{_heading(ranking)}\nblue: went with more relief; grey: not shown, with the reason"
         f"\n{_TEST_IT}"
@@ -180,19 +197,20 @@ def plot_body_map(
         see `plot_point_forest`) are filled grey; catalog points never pressed are hollow.
     ax : Axes, optional
     points : dict, optional
-        The catalog's points (by default the built-in ones); points without a map
-        position are left out.
+        The catalog's points (by default the built-in acupoints, without the sham
+        spots); points without a map position are left out.
     labels : {"more_relief", "all"}
-        Which points are named: those that went with more relief, beside their spot, or
-        every point on the map, in a column beside each figure with a line to its spot
-        (the spots on the back lie too close together to be named in place).
+        Which points are named: those that went with more relief, or every point on the
+        map; in a column beside each figure with a line to its spot (the spots on the
+        back lie too close together to be named in place), the names stacked so that
+        none overlaps another and no two lines cross.
 
     Returns
     -------
     Axes
-        One scatter per point and side, ``gid="point-<code>"``, and a legend; with
-        ``labels="all"`` one label per point, ``gid="label-<code>"``. The title names
-        the leave-one-out plan.
+        One scatter per point and side, ``gid="point-<code>"``, a legend, and one label
+        per point named, ``gid="label-<code>"``. The title names the leave-one-out
+        plan.
     """
     if labels not in ("more_relief", "all"):
         raise ValueError(
@@ -200,7 +218,7 @@ def plot_body_map(
             f"{labels!r} was passed."
         )
     ax = axes(ax)
-    points = points or POINTS
+    points = points or {code: point for code, point in POINTS.items() if not point.sham}
     offsets = {"front": -1.1, "back": 1.1}
     _body(ax, offsets["front"], "Front")
     _body(ax, offsets["back"], "Back")
@@ -211,13 +229,13 @@ def plot_body_map(
         spots = [(offsets[view] + x, y) for view, x, y in point.map]
         for x, y in spots:
             ax.scatter([x], [y], s=70, zorder=3, linewidths=0.8, gid=f"point-{code}", **style)
-        if kind == "more_relief" and spots and labels == "more_relief":
-            ax.annotate(code, spots[-1], xytext=(6, 4), textcoords="offset points")
-    if labels == "all":
-        _label_column(ax, points, offsets["front"], side=-1)
-        _label_column(ax, points, offsets["back"], side=1)
+    named = {
+        code: point for code, point in points.items() if labels == "all" or relief.get(code, False)
+    }
+    _label_column(ax, named, offsets["front"], side=-1)
+    _label_column(ax, named, offsets["back"], side=1)
     _legend(ax)
-    ax.set_xlim(-3.3, 3.3) if labels == "all" else ax.set_xlim(-2.2, 2.2)
+    ax.set_xlim(-3.3, 3.3)
     ax.set_ylim(-0.9, 8.2)
     ax.set_aspect("equal")
     ax.axis("off")

@@ -11,7 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..fields import CONDITIONS
-from ._axes import DROP_LABEL, GREY, PAIN_LABEL, axes, empty
+from ..scales import DROP, MIN_FOR_INTERVAL
+from ..words import plural
+from ._axes import DROP_LABEL, GREY, PAIN_LABEL, axes, empty, span_of, too_few, whisker
 
 __all__ = ["plot_before_after", "plot_routine_forest"]
 
@@ -69,7 +71,7 @@ def plot_before_after(sessions: pd.DataFrame, *, ax: Axes | None = None) -> Axes
             linewidth=3,
             color=colours[str(routine)],
             linestyle=_dashes(condition),
-            label=f"{routine} ({condition}), {len(group)} sessions",
+            label=f"{routine} ({condition}), {plural(len(group), 'session')}",
             gid="routine-mean",
         )
     ax.set_xticks([0, 1], ["Before", "After"])
@@ -98,8 +100,12 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     -------
     Axes
         Rows in the table's order, the first on top: a square at ``mean_drop``, a
-        whisker from ``ci_low`` to ``ci_high`` (``gid="ci"``; none when the interval is
-        NaN), and a hollow circle at ``adjusted_drop`` (``gid="adjusted"``).
+        whisker from ``ci_low`` to ``ci_high`` cut at −10 and 10 (``gid="ci"``; an arrow
+        ``gid="ci-cut"`` at a cut end; none when the interval is NaN), and a hollow
+        circle at ``adjusted_drop`` (``gid="adjusted"``). A routine with fewer than
+        `acutrack.scales.MIN_FOR_INTERVAL` sessions is grey, with "too few sessions for
+        an interval" beside it (``gid="too-few"``) instead of a whisker; the axis
+        follows the other routines' intervals.
     """
     ax = axes(ax)
     if comparison.empty:
@@ -107,17 +113,23 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     colours = _routine_colours(comparison["routine"])
     common = comparison.attrs.get("common_before", np.nan)
     rows = comparison.iloc[::-1].reset_index(drop=True)  # the table's first row on top
+    reach = [*rows["mean_drop"], *rows["adjusted_drop"]]
     for y, row in rows.iterrows():
-        colour = colours[str(row["routine"])]
-        if np.isfinite(row["ci_low"]):
-            ax.plot(
-                [row["ci_low"], row["ci_high"]],
-                [y, y],
-                color=colour,
+        small = row["sessions"] < MIN_FOR_INTERVAL
+        colour = GREY if small else colours[str(row["routine"])]
+        if small:
+            too_few(ax, row["mean_drop"], y)
+        else:
+            ends = whisker(
+                ax,
+                (row["ci_low"], row["ci_high"]),
+                y,
+                DROP,
+                colour=colour,
                 linewidth=2,
                 linestyle=_dashes(row["condition"]),
-                gid="ci",
             )
+            reach += ends or []
         ax.plot(row["mean_drop"], y, marker="s", color=colour, markersize=8, gid="mean")
         ax.plot(
             row["adjusted_drop"],
@@ -129,9 +141,13 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
             linestyle="none",
             gid="adjusted",
         )
-    labels = [f"{r.routine} ({r.condition}), n={r.sessions}" for r in rows.itertuples()]
+    labels = [
+        f"{r.routine} ({r.condition}), {plural(r.sessions, 'session')}" for r in rows.itertuples()
+    ]
     ax.set_yticks(range(len(rows)), labels)
     ax.set_ylim(-0.7, len(rows) - 0.3)
+    # The axis follows the groups with intervals; a small group's is not drawn at all.
+    ax.set_xlim(*span_of(reach, 0.7, DROP))
     ax.axvline(0, color=GREY, linewidth=1)
     legend = [
         Line2D([], [], marker="s", color=GREY, label="mean drop, 95 % interval"),
@@ -146,7 +162,7 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
         ),
     ]
     ax.set_xlabel(DROP_LABEL)
-    ax.set_title("Average drop per routine (a description: routines were not assigned at random)")
+    ax.set_title("Average drop per routine\n(a description: routines were not assigned at random)")
     # Below the axes, where no whisker can run under it.
     ax.legend(
         handles=legend,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import blended_transform_factory
 
+from ..words import plural
 from ._axes import GREY, PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
 
 __all__ = ["plot_calendar", "plot_daily_pain", "plot_weekly_trend"]
@@ -48,14 +53,61 @@ def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, label: str) ->
     ax.set_xlabel(f"{label} ({years})")
 
 
+#: Weeks with readings before the 4-week average is drawn: with fewer it is no such thing.
+ROLLING_WEEKS = 4
+WINDOW_COLOUR = "#5e35b1"
+
+
+def _windows(ax: Axes, windows: Sequence[tuple[date, date]] | None) -> None:
+    """Shade the two windows the headline compares, each labelled with its dates low in
+    the chart, above the session marks (the legend holds the top right)."""
+    if not windows:
+        return
+    top = blended_transform_factory(ax.transData, ax.transAxes)
+    for i, (first, last) in enumerate(windows):
+        start, end = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
+        ax.axvspan(
+            start,
+            end,
+            color=WINDOW_COLOUR,
+            alpha=0.08,
+            gid="window",
+        )
+        which = "first" if i == 0 else "last"
+        days = (end - start).days
+        ax.text(
+            start + (end - start) / 2,
+            0.1,
+            f"{which} {days} days\n{first:%d %b}–{last:%d %b}",
+            transform=top,
+            ha="center",
+            va="bottom",
+            fontsize="x-small",
+            color=WINDOW_COLOUR,
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1},
+            gid="window-label",
+        )
+
+
+def _session_marks(ax: Axes, moments: pd.Series, counts: pd.Series) -> None:
+    """Triangles at the foot of the chart, sized by the sessions they stand for, with a
+    key of two sizes."""
+    size = 12  # points² per session
+    ax.scatter(moments, np.full(len(moments), 0.4), s=size * counts, marker="^", color=SESSION)
+    keys = sorted({int(counts.min()), int(counts.max())})
+    for n in keys:
+        ax.scatter([], [], s=size * n, marker="^", color=SESSION, label=plural(n, "session"))
+
+
 def plot_weekly_trend(
     weekly: pd.DataFrame,
     *,
     alerts: pd.DataFrame | None = None,
     imported: pd.DataFrame | None = None,
+    windows: Sequence[tuple[date, date]] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Weekly pain: mean line, lowest-to-highest band, 4-week rolling mean, sessions, alerts.
+    """Weekly pain: mean line, lowest-to-highest band, 4-week average, sessions, alerts.
 
     Parameters
     ----------
@@ -66,12 +118,19 @@ def plot_weekly_trend(
         last day with an entry (``weekly.attrs["last_day"]``), never into the future.
     imported : DataFrame, optional
         `Journal.imported_ratings`: drawn apart as grey crosses (see `_imported_marks`).
+    windows : sequence of (date, date), optional
+        The first and last days that a headline compares
+        (`acutrack.analysis.PainChange` ``start`` and ``end``): each shaded
+        (``gid="window"``) and labelled with its dates (``gid="window-label"``).
     ax : Axes, optional
         Where to draw; the current Axes by default.
 
     Returns
     -------
     Axes
+        The weekly average (the first line), the 4-week average (the second line,
+        ``gid="rolling"``) only once `ROLLING_WEEKS` weeks have readings, the weeks
+        with sessions as triangles sized by their number, with a key of sizes.
     """
     ax = axes(ax)
     if weekly.empty:
@@ -81,16 +140,19 @@ def plot_weekly_trend(
         x, weekly["min"], weekly["max"], color=REAL, alpha=0.15, label="lowest to highest that week"
     )
     ax.plot(x, weekly["mean"], marker="o", color=REAL, label="weekly average")
-    ax.plot(x, weekly["rolling_4w"], linestyle="--", color="black", label="4-week average")
+    if (weekly["count"] > 0).sum() >= ROLLING_WEEKS:
+        ax.plot(
+            x,
+            weekly["rolling_4w"],
+            linestyle="--",
+            color="black",
+            label="4-week average",
+            gid="rolling",
+        )
     with_sessions = weekly[weekly["sessions"] > 0]
-    ax.scatter(
-        with_sessions["week_start"],
-        np.full(len(with_sessions), 0.4),
-        s=12 * with_sessions["sessions"],
-        marker="^",
-        color="#555555",
-        label="sessions (bigger: more)",
-    )
+    if not with_sessions.empty:
+        _session_marks(ax, with_sessions["week_start"], with_sessions["sessions"])
+    _windows(ax, windows)
     last_day = weekly.attrs.get("last_day", pd.NaT)
     _imported_marks(ax, imported)
     _alert_stripes(ax, alerts, last_day)
@@ -113,6 +175,7 @@ def plot_pain_over_time(
     *,
     alerts: pd.DataFrame | None = None,
     imported: pd.DataFrame | None = None,
+    windows: Sequence[tuple[date, date]] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """The weekly trend, or pain day by day while there is too little for weeks.
@@ -127,6 +190,8 @@ def plot_pain_over_time(
         `analysis.weekly_shortfall`: why there is too little for weeks, or None.
     alerts, imported : DataFrame, optional
         As for `plot_weekly_trend` and `plot_daily_pain`.
+    windows : sequence of (date, date), optional
+        The days a headline compares, shaded on either chart (see `plot_weekly_trend`).
     ax : Axes, optional
 
     Returns
@@ -134,8 +199,11 @@ def plot_pain_over_time(
     Axes
     """
     if shortfall:
-        return plot_daily_pain(daily, alerts=alerts, imported=imported, ax=ax)
-    return plot_weekly_trend(weekly, alerts=alerts, imported=imported, ax=ax)
+        ax = plot_daily_pain(daily, alerts=alerts, imported=imported, ax=ax)
+    else:
+        ax = plot_weekly_trend(weekly, alerts=alerts, imported=imported, ax=ax)
+    _windows(ax, windows)
+    return ax
 
 
 def plot_daily_pain(
@@ -211,7 +279,7 @@ def _imported_marks(ax: Axes, imported: pd.DataFrame | None) -> None:
         marker="x",
         s=18,
         color=GREY,
-        label=f"{len(imported)} imported rating(s), another scale: not in the averages",
+        label=f"{plural(len(imported), 'imported rating')}, another scale: not in the averages",
     )
 
 
@@ -234,7 +302,7 @@ def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
             colors=colour,
             linestyles=style,
             linewidth=1.5,
-            label=f"{len(some)} {condition} session{'s' if len(some) > 1 else ''}: before → after",
+            label=f"{plural(len(some), f'{condition} session')}: before → after",
         )
         ax.plot(some["local_time"], some["pain_after"], "v", color=colour, markersize=5)
 

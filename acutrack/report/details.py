@@ -8,6 +8,7 @@ import pandas as pd
 from .. import analysis
 from ..screening import NOT_A_DIAGNOSIS, QUESTIONS
 from ..tables_for_people import cell_text
+from ..words import plural
 from .gather import ReportTables
 
 __all__ = [
@@ -33,28 +34,28 @@ POINTS_INTRO = (
     f"without it and its interval lies above no effect. {analysis.LEAVE_ONE_OUT}"
 )
 WEEKLY_KEY = (
-    "Line: weekly average; band: lowest to highest reading; dashed: 4-week average; "
-    "triangles: weeks with sessions; red: pain alerts."
+    "Line: weekly average; band: lowest to highest reading; dashed (from 4 weeks on): "
+    "4-week average; triangles: sessions that week, bigger for more; shaded: the first and "
+    "last days the headline compares; red: pain alerts."
 )
 
 
 def points_shown(points: pd.DataFrame, all_points: bool) -> tuple[pd.DataFrame, str]:
     """The points the table lists (those that went with more relief unless
-    ``all_points``), and a sentence on the others."""
-    if all_points or points.empty:
-        return points, ""
-    shown = points[points["more_relief"].astype(bool)]
-    others = analysis.why_not_more_relief(points)
-    if not others:
+    ``all_points``; never a sham spot), and a sentence on the others."""
+    pressed = analysis.points_to_show(points, all_points=True)
+    shown = analysis.points_to_show(points, all_points=all_points)
+    others = analysis.why_not_more_relief(pressed)
+    if all_points or not others:
         return shown, ""
-    hidden = len(points) - len(shown)
+    hidden = len(pressed) - len(shown)
     why = ", ".join(f"{n} {words}" for words, n in others)
     lead = (
         "Only the points that went with more relief are listed"
         if len(shown)
         else "No point is shown going with more relief"
     )
-    return shown, f"{lead}; {hidden} other point{'s' if hidden > 1 else ''} pressed: {why}."
+    return shown, f"{lead}; {plural(hidden, 'other point')} pressed: {why}."
 
 
 def screen_details(t: ReportTables) -> str:
@@ -82,7 +83,7 @@ def rescue_details(check: pd.DataFrame) -> str:
     left = int(check["left_out"].iloc[1])
     if not left:
         return "No compared session followed as-needed medication."
-    return f"Without the {left} session(s) after as-needed medication: " + (
+    return f"Without the {plural(left, 'session')} after as-needed medication: " + (
         check.attrs["results"][1].summary()
     )
 
