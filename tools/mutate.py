@@ -52,6 +52,7 @@ TESTS = {
     "acutrack/stats/": (
         "tests/test_stats.py",
         "tests/test_sharper.py",
+        "tests/test_before_after.py",
         "tests/test_analysis.py",
         "tests/test_points_routines.py",
     ),
@@ -222,6 +223,13 @@ MUTANTS = [
         "return (1 + rho) / (1 - rho)",
         "return 1 + rho",
         "variance inflation (1 + ρ) / (1 − ρ) dropped its denominator",
+    ),
+    Mutant(
+        "ba-no-cautious-floor",
+        S + "before_after.py",
+        "if n < CAUTIOUS_BELOW:  # the floor",
+        "if False:  # the floor",
+        "short diaries' interval without its cautious floor",
     ),
     Mutant(
         "ba-verdict-upper-end",
