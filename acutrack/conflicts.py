@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from .csvstore import append_locked, append_rows, read_records, table_names
 from .tables import import_spec, plan_spec, profile_spec
+from .words import plural
 
 if TYPE_CHECKING:
     from .journal import Journal
@@ -92,8 +93,8 @@ class Copy:
             return f"{self.path.name}: a conflict copy of {main} holding nothing new"
         return (
             f"{self.path.name}: a conflict copy of {main} made by a sync app; "
-            f"{self.entries} entr{'y' if self.entries == 1 else 'ies'} "
-            f"({len(self.versions)} version{'s' if len(self.versions) != 1 else ''}) "
+            f"{plural(self.entries, 'entry', 'entries')} "
+            f"({plural(len(self.versions), 'version')}) "
             "only in it"
         )
 
@@ -140,7 +141,7 @@ def conflict_note(journal: Journal, of: str | None = None) -> str | None:
     entries = sum(c.entries for c in copies)
     names = ", ".join(c.path.name for c in copies[:2]) + (", …" if len(copies) > 2 else "")
     return (
-        f"Sync conflict copies ({names}) hold {entries} entr{'y' if entries == 1 else 'ies'} "
+        f"Sync conflict copies ({names}) hold {plural(entries, 'entry', 'entries')} "
         "your journal lacks: run `acutrack validate --repair` to merge them"
     )
 
@@ -204,11 +205,13 @@ def merge_copies(journal: Journal) -> list[str]:
             target = _free_name(aside / copy.path.name)
             os.replace(copy.path, target)
         unread = (
-            f"; {copy.unreadable} row(s) it could not read stay in it" if copy.unreadable else ""
+            f"; {plural(copy.unreadable, 'row')} it could not read stay in it"
+            if copy.unreadable
+            else ""
         )
         said.append(
-            f"merged {len(copy.versions)} version(s) of {copy.entries} entr"
-            f"{'y' if copy.entries == 1 else 'ies'} from {copy.path.name} into "
+            f"merged {plural(len(copy.versions), 'version')} of "
+            f"{plural(copy.entries, 'entry', 'entries')} from {copy.path.name} into "
             f"{copy.spec.filename}; the copy is now {ASIDE}/{target.name}{unread}"
         )
         said += twice

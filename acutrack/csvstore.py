@@ -28,6 +28,7 @@ from typing import BinaryIO
 from filelock import FileLock
 
 from .errors import JournalError
+from .words import plural
 
 __all__ = [
     "CELL_LIMIT",
@@ -316,7 +317,8 @@ def append_locked(
             missing = [c for c in required if c not in header]
             if missing:
                 raise JournalError(
-                    f"{path}: line 1: the header lacks the column(s) {', '.join(missing)}; "
+                    f"{path}: line 1: the header lacks {plural(len(missing), 'column')}: "
+                    f"{', '.join(missing)}; "
                     "nothing was written. Restore the header line and try again."
                 )
             prefix = _end_torn_record(fd, path, size, newline)

@@ -33,6 +33,7 @@ from .errors import InvalidValue
 from .fields import ACTIONS, ChoiceField, Field, TimeField
 from .records import Problem
 from .tables import TableSpec
+from .words import plural
 
 if TYPE_CHECKING:
     pass
@@ -153,7 +154,7 @@ def _header_problems(
     ]
     for c in missing:
         if c in spec.required_columns:
-            why = f"the header lacks this column, so none of the {rows} rows can be read"
+            why = f"the header lacks this column, so none of its {plural(rows, 'row')} can be read"
         else:
             why = "the header lacks this column, so every row reads it as empty"
         found.append(Problem(name, 1, c, "", why + _renamed(c, header, spec)))

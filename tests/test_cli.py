@@ -185,7 +185,7 @@ def test_validate_reports_problems_with_exit_1(tmp_path):
     header, row, summary = result.stdout.strip().splitlines()
     assert header.split() == ["file", "line", "field", "value", "why"]
     assert row.split()[:4] == ["sessions.csv", "2", "pain_before", "55"]
-    assert summary.startswith("1 problem(s)")
+    assert summary.startswith("1 problem in")
 
 
 def test_journal_defaults_to_acutrack_home(tmp_path, monkeypatch):
@@ -268,7 +268,7 @@ def test_data_problems_exit_1(tmp_path):
     damaged = tmp_path / "d"
     damaged.mkdir()
     (damaged / "ratings.csv").write_text("id,rated_at\n")
-    one_line_error(run("rate", "3", journal=damaged), 1, "lacks the column")
+    one_line_error(run("rate", "3", journal=damaged), 1, "the header lacks")
 
 
 FAST = """

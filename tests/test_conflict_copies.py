@@ -66,7 +66,7 @@ def test_repair_merges_each_missing_version_once_and_moves_the_copy_aside(tmp_pa
     copy_bytes = (a.path / name).read_bytes()
     repaired = run("validate", "--repair", journal=a.path)
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
-    assert "merged 2 version(s) of 2 entries" in repaired.stdout
+    assert "merged 2 versions of 2 entries" in repaired.stdout
     assert (a.path / ASIDE / name).read_bytes() == copy_bytes  # kept whole
     assert find_copies(a) == []
     sessions = a.sessions().set_index("pain_before")
@@ -78,7 +78,7 @@ def test_repair_merges_each_missing_version_once_and_moves_the_copy_aside(tmp_pa
     assert {p.name: p.read_bytes() for p in a.path.glob("*.csv")} == before
     # The same copy once more (synced back, say): nothing new, nothing doubled.
     (a.path / name).write_bytes(copy_bytes)
-    assert merge_copies(a)[0].startswith("merged 0 version(s)")
+    assert merge_copies(a)[0].startswith("merged 0 versions")
     assert len(a.sessions()) == 3
 
 

@@ -54,7 +54,7 @@ def test_a_correction_needs_the_action_column(journal):
     header = "id,rated_at,pain,location,session_id,stress,notes"
     path.write_text(header + "\nr-1,2026-11-20T08:00:00+00:00,4,neck,,,\n")
     assert journal.log_rating(3).pain == 3  # a plain row needs no bookkeeping column
-    with pytest.raises(at.JournalError, match=r"lacks the column.*action"):
+    with pytest.raises(at.JournalError, match=r"lacks 1 column: action"):
         journal.correct("r-1", pain=2)
     assert len(journal.ratings()) == 2
 
@@ -90,9 +90,9 @@ def test_a_header_without_a_required_column_is_reported_and_not_written_to(journ
     path.write_text("id,rated_at,location\nr-1,2026-11-20T08:00:00+00:00,neck\n")
     problems = journal.problems().set_index("field")
     assert list(problems.index) == ["notes", "pain", "session_id", "stress"]
-    assert "none of the 1 rows" in problems.loc["pain", "why"]
+    assert "none of its 1 row can" in problems.loc["pain", "why"]
     assert "every row reads it as empty" in problems.loc["notes", "why"]
-    with pytest.raises(at.JournalError, match="lacks the column"):
+    with pytest.raises(at.JournalError, match="lacks 1 column: pain;"):
         journal.log_rating(3)
     assert path.read_text().count("\n") == 2
 

@@ -71,6 +71,7 @@ STORAGE = {
     "tables",
     "timecells",
     "timetext",
+    "words",  # counts in words: imports nothing
 }
 # Deprecated aliases, kept one release, that forward from storage to a rule's new home.
 ALIASES = {

@@ -192,7 +192,7 @@ def test_plan_reveal_shows_every_slot_and_the_verdict_says_so(planned):
     sunday = "2026-11-29T12:00:00+00:00"
     shown = run("plan", "--reveal", journal=journal, now=sunday)
     assert shown.returncode == 0, shown.stderr
-    assert "Real or sham of 8 session(s) to come is shown below, and recorded" in shown.stdout
+    assert "Real or sham of 8 sessions to come is shown below, and recorded" in shown.stdout
     assert "shown when you start" not in shown.stdout
     rows = shown.stdout.splitlines()[3:]
     assert [s.condition for s in slots] == [row.split()[5] for row in rows]

@@ -293,8 +293,8 @@ def test_sessions_outside_the_plan_and_unfinished_blocks_are_left_out():
         pd.concat([sessions, extra]), plan=plan, today=pd.Timestamp("2026-07-05", tz="UTC")
     )
     assert r.blocks_done == 3
-    assert "2 session(s) outside the plan" in r.note  # the extra one, and the unlinked one
-    assert "3 session(s) of unfinished blocks" in r.note
+    assert "2 sessions outside the plan" in r.note  # the extra one, and the unlinked one
+    assert "3 sessions of unfinished blocks" in r.note
 
 
 def test_durability_from_follow_up_ratings():

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..answers import PGIC_ANSWERS
 from ..stats.results import fmt
+from ..words import plural
 from .trend import fmt_signed
 
 __all__ = [
@@ -185,7 +186,7 @@ class RescueDoses:
             return "None logged in this period."
         if self.start is None or self.end is None:
             return (
-                f"{self.logged} dose{'' if self.logged == 1 else 's'} logged; too little data "
+                f"{plural(self.logged, 'dose')} logged; too little data "
                 "to compare now with the start (the journal needs two separate weeks)."
             )
         now, then = self.per_week(self.end_doses), self.per_week(self.start_doses)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats.results import fmt, fmt_ci
+from ..words import plural
 
 __all__ = [
     "CLINICIAN_ADVICE",
@@ -240,8 +241,8 @@ class Episode:
             "chronic": "pain lasting three months or more is called chronic",
         }[self.label]
         return (
-            f"Logged since {self.start:%d %b %Y}: {self.days} days ({weeks:.0f} "
-            f"week{'' if round(weeks) == 1 else 's'}) so far, "
+            f"Logged since {self.start:%d %b %Y}: {plural(self.days, 'day')} "
+            f"({plural(round(weeks), 'week')}) so far, "
             f"{self.label} ({meaning}). The journal only knows when logging began, not when "
             "the pain did."
         )
@@ -342,7 +343,7 @@ class PainChange:
         """Why there is no comparison yet, in a sentence; None when there is one."""
         if self.enough:
             return None
-        have = f"you have {self.span} day{'' if self.span == 1 else 's'} of pain readings"
+        have = f"you have {plural(self.span, 'day')} of pain readings"
         if not self.span:
             have = "there are no pain readings yet"
         return (
@@ -358,8 +359,9 @@ class PainChange:
         interval = f"95 % CI {fmt_ci(self.ci)}" if known else "too few readings for an interval"
         return (
             f"Typical pain in the first {self.days} days ({_days(self.start)}): "
-            f"{fmt(self.start_mean)} ({self.start_n} readings); in the last {self.days} days "
-            f"({_days(self.end)}): {fmt(self.end_mean)} ({self.end_n} readings); change "
+            f"{fmt(self.start_mean)} ({plural(self.start_n, 'reading')}); in the last "
+            f"{self.days} days ({_days(self.end)}): {fmt(self.end_mean)} "
+            f"({plural(self.end_n, 'reading')}); change "
             f"{fmt_signed(self.change)} points ({interval})."
             + (f" {self.detectable_words()}" if known else "")
         )
@@ -567,7 +569,7 @@ def weekly_shortfall(sessions: pd.DataFrame, ratings: pd.DataFrame) -> str | Non
         return None
     return (
         f"{WEEKLY_DAYS // 7} weeks of check-ins are needed for a weekly trend; you have "
-        f"{days} day{'s' if days > 1 else ''}. Until then, here is your pain day by day."
+        f"{plural(days, 'day')}. Until then, here is your pain day by day."
     )
 
 

@@ -31,6 +31,7 @@ from ..journal import Journal
 from ..outcomes import PEG_EVERY, peg_due, pgic_due, pgic_next
 from ..plan import Due, next_slot, progress
 from ..screening import SCREEN_EVERY, screen_due
+from ..words import plural
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -178,7 +179,8 @@ def two_weeks_figure(journal: Journal) -> Figure:
             daily, sessions=sessions, imported=imported[imported["rated_at"] >= since], ax=ax
         )
         ax.set_title(
-            f"{len(sessions)} session(s), {len(ratings)} check-in(s)", fontsize=CHART_FONT + 1
+            f"{plural(len(sessions), 'session')}, {plural(len(ratings), 'check-in')}",
+            fontsize=CHART_FONT + 1,
         )
         legend = ax.get_legend()
         if legend is not None:  # under the chart, never over the data

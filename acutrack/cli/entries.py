@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..errors import shown
+from ..words import plural
 from .common import _count, _journal, _unread, _Usage
 from .recording import _followed_up
 from .terminal import _line, _printable, _say, _table, _textwrap
@@ -253,5 +254,5 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for p in problems.itertuples()
     ]
     _say(_table(rows, ("file", "line", "field", "value", "why")))
-    _line(f"{len(rows)} problem(s) in {journal.path}; the files were not changed.")
+    _line(f"{plural(len(rows), 'problem')} in {journal.path}; the files were not changed.")
     return 1

@@ -8,6 +8,7 @@ import argparse
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
+from ..words import plural
 from .common import _journal, _path, _Usage, _whole
 from .terminal import _line, _say, _table
 from .times import _AT_HELP, _date, _time
@@ -157,8 +158,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             f"Blinding ended: {real.arm} is real, the other set sham. Recorded: the verdict "
             "will say blinding ended early."
             if blind
-            else f"Real or sham of {marked} session(s) to come is shown below, and recorded: "
-            "the verdict will say the sessions after today were done knowing it."
+            else f"Real or sham of {plural(marked, 'session')} to come is shown below, and "
+            "recorded: the verdict will say the sessions after today were done knowing it."
         )
     # The calendar file is opened first, so that a place it cannot be written stops a new
     # plan from being stored; it takes its name only once the plan is stored.
@@ -185,7 +186,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         if args.blind:
             arms += " (blind: shown as set A and set B, which is real said when the plan ends)"
         _say(
-            f"made plan {slots[0].plan}: {len(slots)} sessions over {args.weeks} week(s), "
+            f"made plan {slots[0].plan}: {plural(len(slots), 'session')} over "
+            f"{plural(args.weeks, 'week')}, "
             f"in {blocks_in_words(slots)} of {arms} in random order "
             f"(seed {slots[0].seed})"
         )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ..importing import ImportReport
 
+from ..words import plural
 from .store import _IMPORTED_RATINGS, JournalWarning
 
 #: An imported entry's id: its source key's first 16 hexadecimal digits (`import_records`).
@@ -187,7 +188,7 @@ class _ImportLedger:
         rows, problems = read_rows(self.file(spec), spec)
         if problems:
             warnings.warn(
-                f"{len(problems)} problem(s) in {self.file(spec)}; see Journal.problems().",
+                f"{plural(len(problems), 'problem')} in {self.file(spec)}; see Journal.problems().",
                 JournalWarning,
                 stacklevel=2,
             )

@@ -35,6 +35,7 @@ from ..tables import (
     plan_spec,
     screen_spec,
 )
+from ..words import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -369,8 +370,8 @@ class _Store:
         table, problems = self._load(spec)
         if problems:
             warnings.warn(
-                f"{len(problems)} problem(s) in {self.file(spec)}; unreadable rows were left "
-                "out. See Journal.problems() or `acutrack validate`.",
+                f"{plural(len(problems), 'problem')} in {self.file(spec)}; unreadable rows were "
+                "left out. See Journal.problems() or `acutrack validate`.",
                 JournalWarning,
                 stacklevel=3,
             )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidValue, JournalError
 from ..records import Slot
+from ..words import plural
 from .state import _arms, _newest_open, paused, progress
 
 if TYPE_CHECKING:
@@ -336,7 +337,7 @@ def _check_new_plan(journal: Journal, slots: list[Slot], weeks: int) -> None:
 def blocks_in_words(slots: list[Slot]) -> str:
     """How many blocks a plan has, in words: "1 block", "4 blocks"."""
     count = len({s.block for s in slots})
-    return f"{count} block{'s' if count != 1 else ''}"
+    return plural(count, "block")
 
 
 def smallest_p(slots: list[Slot]) -> float:

@@ -13,7 +13,9 @@ import pandas as pd
 
 from .. import analysis
 from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, PainChange, fmt_signed
-from ..stats.results import fmt, fmt_ci
+from ..scales import DROP, interval_words
+from ..stats.results import fmt
+from ..words import plural
 from .gather import MIN_READINGS, ReportTables
 
 __all__ = ["CAVEAT", "FIRST_PAGE_ALERTS", "NOT_ENOUGH", "TITLE", "FirstPage", "first_page"]
@@ -103,8 +105,8 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
         title=title,
         who=who,
         facts=(
-            f"Made on {t.made:%d %b %Y} · Period covered: {covered} · {len(t.sessions)} "
-            f"sessions, {len(t.ratings)} pain check-ins"
+            f"Made on {t.made:%d %b %Y} · Period covered: {covered} · "
+            f"{plural(len(t.sessions), 'session')}, {plural(len(t.ratings), 'pain check-in')}"
         ),
         flag=urgent.words() if urgent else None,
         unread=t.unread,
@@ -121,10 +123,13 @@ def _headline(change: PainChange) -> tuple[str, str]:
     if not change.n:
         return "No pain ratings yet.", "Pain ratings from check-ins and sessions show here."
     if not change.enough:
-        so_far = f"Average pain so far: {fmt(change.mean)} of 10 ({change.n} readings)."
+        so_far = f"Average pain so far: {fmt(change.mean)} of 10 ({plural(change.n, 'reading')})."
         return "Pain now against the start: too little data yet.", f"{change.shortfall()} {so_far}"
     known = pd.notna(change.ci[0])
-    interval = f"95 % CI {fmt_ci(change.ci)}" if known else "no interval: too few readings"
+    # A change between two pains lies within −10 and 10, as a drop does.
+    interval = (
+        f"95 % CI {interval_words(change.ci, DROP)}" if known else "no interval: too few readings"
+    )
     (s0, s1), (e0, e1) = change.start, change.end
     headline = (
         f"Typical pain now {fmt(change.end_mean)} ({e0:%d %b} to {e1:%d %b %Y}) against "
@@ -133,7 +138,7 @@ def _headline(change: PainChange) -> tuple[str, str]:
     )
     basis = (
         f"Typical pain is the level the ratings swing around, estimated by the average (0–10) "
-        f"of the last {change.days} days ({change.end_n} readings) and the first "
+        f"of the last {change.days} days ({plural(change.end_n, 'reading')}) and the first "
         f"{change.days} ({change.start_n}). "
         + (f"{change.detectable_words()} " if known else "")
         + f"Readings: {change.readings}."
@@ -151,7 +156,7 @@ def _screen_line(t: ReportTables) -> str:
         if t.flag.tier is None or not t.flag.tier.urgent:
             return f"{heading}: set out above."
         asked = len(t.flag.screen.yes)
-        return f"{heading}: {asked} answer{'' if asked == 1 else 's'} yes, set out above."
+        return f"{heading}: {plural(asked, 'answer')} yes, set out above."
     return f"{heading}. {text}"
 
 
@@ -167,7 +172,7 @@ def _alerts_line(alerts: pd.DataFrame) -> str:
         return f"None ({rule})."
     shown = alerts["detail"].iloc[-FIRST_PAGE_ALERTS:]
     earlier = len(alerts) - len(shown)
-    count = f"{len(alerts)} alert{'' if len(alerts) == 1 else 's'}"
+    count = plural(len(alerts), "alert")
     count += f", the latest {len(shown)}" if earlier else ""
     more = f"; {earlier} earlier, listed after this page." if earlier else "."
     return f"{count}: {'; '.join(shown)}{more}"
@@ -177,7 +182,7 @@ def _episode_line(episode: Episode) -> str:
     if episode.start is None:
         return "Nothing logged yet."
     weeks = round(episode.days / 7)  # as `Episode.summary` counts them
-    length = f"{weeks} week{'' if weeks == 1 else 's'}" if weeks else f"{episode.days + 1} days"
+    length = plural(weeks, "week") if weeks else plural(episode.days + 1, "day")
     return (
         f"Since {episode.start:%d %b %Y} ({length}): {episode.label} by the journal's length "
         "(it knows when logging began, not when the pain did)."

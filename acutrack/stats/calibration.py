@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from ..words import plural
 from .before_after import CAUTIOUS_BELOW, mean_drop_intervals
 from .benefit import prob_benefit, standard_error
 from .randomisation import randomisation_test
@@ -117,7 +118,7 @@ def _real_vs_sham(diaries: int, seed: int, block_counts: list[int]) -> Iterator[
         for blocks in block_counts:
             yield _row(
                 "real vs sham: claims a difference when there is none",
-                f"plan of {blocks} block(s) of {size}, judged when done",
+                f"plan of {plural(blocks, 'block')} of {size}, judged when done",
                 _claims(d, blocks),
                 "≤ 5 %",
             )
@@ -387,7 +388,7 @@ def _pain_change(diaries: int, seed: int, layouts: list[tuple[int, int]]) -> Ite
                 covered.append(not np.isfinite(low) or low <= truth <= high)
                 found.append(high < 0 or low > 0)
             setting = (
-                f"{days} days, {per_day} check-in(s) a day, {window}-day windows, "
+                f"{days} days, {plural(per_day, 'check-in')} a day, {window}-day windows, "
                 f"typical pain moving {change:+g}"
             )
             yield _row(

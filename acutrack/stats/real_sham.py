@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..records import still_blind
+from ..words import plural
 from .benefit import MARGIN, PRIOR_SD, benefit_in_words, prob_benefit, standard_error
 from .blinding import guesses
 from .randomisation import Design, check_statistic, estimate, smallest_p
@@ -291,9 +292,9 @@ class RealVsSham(Result):
     def _words(self) -> str:
         if self.verdict == "too early":
             return (
-                f"With {self.blocks_done} block(s) this design cannot reach p < {self.alpha:.3g} "
-                f"whatever the data (its smallest possible p is {self.smallest_p:.3g}): no "
-                "verdict."
+                f"With {plural(self.blocks_done, 'block')} this design cannot reach "
+                f"p < {self.alpha:.3g} whatever the data (its smallest possible p is "
+                f"{self.smallest_p:.3g}): no verdict."
             )
         if self.verdict in ("real", "sham"):
             better, worse = ("real", "sham") if self.verdict == "real" else ("sham", "real")
@@ -428,13 +429,15 @@ def _planned(
     data, blocks, off = compared_sessions(sessions, plan=slots, routine=routine)
     note = []
     if off:
-        note.append(f"{off} session(s) outside the plan were left out of this comparison.")
+        note.append(f"{plural(off, 'session')} outside the plan left out of this comparison.")
     complete = _complete_blocks(data, blocks, slots) if len(data) else np.array([], bool)
     if (~complete).any():
-        note.append(f"{int((~complete).sum())} session(s) of unfinished blocks are not compared.")
+        note.append(
+            f"{plural(int((~complete).sum()), 'session')} of unfinished blocks not compared."
+        )
     if "reopened" in slots and (redone := int((slots["reopened"].fillna(0) > 0).sum())):
         note.append(
-            f"{redone} slot(s) were done again after their first session was deleted or "
+            f"{plural(redone, 'slot')} done again after their first session was deleted or "
             "changed into another kind of session."
         )
     if "revealed_at" in slots and slots["revealed_at"].notna().any() and state != "blind":
@@ -452,8 +455,8 @@ def _planned(
         unfinished = int((slots["started_at"].notna() & slots["session_id"].isna()).sum())
         if unfinished:
             note.append(
-                f"{unfinished} planned session(s) were started (real or sham shown) and "
-                "never logged: they count as not done."
+                f"{plural(unfinished, 'planned session')} started (real or sham shown) and "
+                "never logged: counted as not done."
             )
     return data[complete], blocks[complete], state, planned, note
 
