@@ -1,23 +1,33 @@
-"""The report's charts: how each is drawn, its size on its own, and as an embedded PNG."""
+"""The report's charts: how each is drawn, its size on its own, and its pixels and PNG,
+drawn once for the HTML page and the PDF alike."""
 
 from __future__ import annotations
 
 import base64
+from typing import NamedTuple
 
+import numpy as np
 from matplotlib.figure import Figure
 
-from .. import plots
+from .. import analysis, plots
+from ..plots.png import figure_pixels
 from .gather import ReportTables
 
-__all__ = ["CHARTS", "PDF_PAGES", "figure", "pain_over_time", "png_base64"]
+__all__ = ["CHARTS", "PDF_PAGES", "Drawn", "drawn", "figure", "pain_over_time", "png_base64"]
 
-# Each chart: how to draw it, and its size on its own (width, height in inches).
+# Each chart: how to draw it (the tables, the Axes, and whether every point is shown or
+# only those that went with more relief), and its size on its own (width, height in inches).
 CHARTS = {
-    "weekly": (lambda t, ax: pain_over_time(t, ax), (9, 3.6)),
-    "calendar": (lambda t, ax: plots.plot_calendar(t.daily, ax=ax), (9, 3.2)),
-    "routines": (lambda t, ax: plots.plot_routine_forest(t.routines, ax=ax), (9, 3.5)),
-    "points": (lambda t, ax: plots.plot_point_forest(t.points, ax=ax), (9, 5.5)),
-    "body": (lambda t, ax: plots.plot_body_map(t.points, ax=ax, labels="all"), (8, 6)),
+    "weekly": (lambda t, ax, every: pain_over_time(t, ax), (9, 3.6)),
+    "calendar": (lambda t, ax, every: plots.plot_calendar(t.daily, ax=ax), (9, 3.2)),
+    "routines": (lambda t, ax, every: plots.plot_routine_forest(t.routines, ax=ax), (9, 3.5)),
+    "points": (lambda t, ax, every: point_forest(t, ax, every), (9, 5.5)),
+    "body": (
+        lambda t, ax, every: plots.plot_body_map(
+            t.points, ax=ax, labels="all" if every else "more_relief"
+        ),
+        (8, 6),
+    ),
 }
 # The PDF's chart pages after the first, two charts to a page.
 PDF_PAGES = (("calendar", "routines"), ("points", "body"))
@@ -25,17 +35,59 @@ PDF_PAGES = (("calendar", "routines"), ("points", "body"))
 
 def pain_over_time(t: ReportTables, ax) -> None:
     """The weekly trend, or pain day by day while there is too little for weeks."""
-    plots.plot_pain_over_time(t.weekly, t.daily, t.shortfall, alerts=t.alerts, ax=ax)
+    # The headline's two windows, so that the chart shows what it compares.
+    windows = (t.change.start, t.change.end) if t.change.enough else None
+    plots.plot_pain_over_time(
+        t.weekly, t.daily, t.shortfall, alerts=t.alerts, windows=windows, ax=ax
+    )
 
 
-def figure(t: ReportTables, key: str) -> Figure:
+def point_forest(t: ReportTables, ax, every: bool) -> None:
+    """The points that went with more relief (every point pressed with ``every``), never a
+    sham spot."""
+    shown = analysis.points_to_show(t.points, all_points=every)
+    plots.plot_point_forest(shown, ax=ax, nothing="No point went with more relief yet")
+
+
+def figure(t: ReportTables, key: str, *, all_points: bool = False) -> Figure:
     """One chart on a figure of its own, which belongs to no window (no GUI, no pyplot)."""
     draw, size = CHARTS[key]
     fig = Figure(figsize=size, layout="tight")
-    draw(t, fig.add_subplot())
+    draw(t, fig.add_subplot(), all_points)
     return fig
 
 
-def png_base64(t: ReportTables, key: str) -> str:
-    """Chart ``key`` as a PNG, in base64 for a ``data:`` address."""
-    return base64.b64encode(plots.figure_png(figure(t, key))).decode("ascii")
+class Drawn(NamedTuple):
+    """A chart drawn by Agg: its pixels (height × width × RGBA) and the same as a PNG."""
+
+    pixels: np.ndarray
+    png: bytes
+
+
+def drawn(t: ReportTables, key: str, *, all_points: bool = False) -> Drawn:
+    """Chart ``key``, drawn the first time it is asked for and kept in ``t.drawn``.
+
+    The HTML page embeds its PNG and the PDF places its pixels: drawing a chart costs
+    more than the rest of the page.
+
+    Parameters
+    ----------
+    t : ReportTables
+    key : str
+        One of `CHARTS`.
+    all_points : bool
+        Every point pressed, not only those that went with more relief.
+
+    Returns
+    -------
+    Drawn
+    """
+    if (key, all_points) not in t.drawn:
+        chart = figure(t, key, all_points=all_points)
+        t.drawn[key, all_points] = Drawn(*figure_pixels(chart))
+    return t.drawn[key, all_points]
+
+
+def png_base64(t: ReportTables, key: str, *, all_points: bool = False) -> str:
+    """Chart ``key`` as a PNG (see `drawn`), in base64 for a ``data:`` address."""
+    return base64.b64encode(drawn(t, key, all_points=all_points).png).decode("ascii")

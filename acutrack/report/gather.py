@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -63,6 +63,9 @@ class ReportTables:
     notes : DataFrame
         Every non-empty note since ``since``, oldest first: ``local_time``, ``entry`` (what
         it belongs to, in words) and ``text``.
+    drawn : dict
+        The charts drawn so far (`acutrack.report.charts.drawn`), so that the HTML page
+        and the PDF show the same drawing, made once.
     """
 
     sessions: pd.DataFrame
@@ -87,6 +90,7 @@ class ReportTables:
     screen: Screen | None
     flag: Standing | None
     notes: pd.DataFrame
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def enough(self) -> bool:

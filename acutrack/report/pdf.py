@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import BinaryIO
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,8 +24,9 @@ from matplotlib.textpath import text_to_path
 from .. import analysis
 from ..csvstore import private_output
 from ..errors import InvalidValue
-from ..stats.results import fmt, fmt_ci
-from .charts import CHARTS, PDF_PAGES, pain_over_time
+from ..scales import DIFFERENCE, interval_words
+from ..stats.results import fmt
+from .charts import PDF_PAGES, drawn, pain_over_time
 from .details import (
     POINTS_INTRO,
     ROUTINES_INTRO,
@@ -49,6 +51,8 @@ _CHART_MIN, _CHART_MAX = 2.8, 4.2
 _CHART_PAD = {"left": 0.6, "right": 0.25, "bottom": 0.55, "top": 0.3}
 #: Width of the first page's column of measure names (inches).
 _LABEL_WIDTH = 1.55
+#: Space between two charts on a page of charts (inches).
+_CHART_GAP = 0.3
 
 
 class _Sheet:
@@ -87,20 +91,21 @@ class _Sheet:
         limit = width * 72 * 0.99
 
         def fits(s: str) -> bool:
-            return text_to_path.get_text_width_height_descent(s, font, ismath=False)[0] <= limit
+            return _width(s, font) <= limit
 
         lines = []
         for paragraph in text.split("\n"):
-            line = ""
-            for word in paragraph.split(" "):
-                trial = f"{line} {word}" if line else word
-                if fits(trial):
-                    line = trial
-                    continue
+            line, words = "", paragraph.split(" ")
+            while words:
+                n = _words_that_fit(line, words, fits, _guess(line, words, font, limit))
+                line = _joined(line, words[:n])
+                if n == len(words):
+                    break
+                word, words = words[n], words[n + 1 :]
                 if line:
                     lines.append(line)
                 while not fits(word):  # wider than a line (a link, say): break it
-                    cut = max((n for n in range(1, len(word)) if fits(word[:n])), default=1)
+                    cut = _longest_start(word, fits)
                     lines.append(word[:cut])
                     word = word[cut:]
                 line = word
@@ -219,6 +224,65 @@ class _Sheet:
         return self.fig.add_axes(rect)
 
 
+@lru_cache(maxsize=8192)
+def _width(text: str, font: FontProperties) -> float:
+    """Width of ``text`` in points, from the font's own outlines (no hinting): as in the PDF."""
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
+
+
+def _joined(line: str, words: Sequence[str]) -> str:
+    """``line`` with ``words`` added, a space before each (none at the start of a line)."""
+    for word in words:
+        line = f"{line} {word}" if line else word
+    return line
+
+
+def _guess(line: str, words: Sequence[str], font: FontProperties, limit: float) -> int:
+    """How many of ``words`` fit after ``line``, guessed from each letter's width."""
+    pair = _width("xx", font)
+
+    def advance(letters: str) -> float:
+        # Each letter measured between two others, once per font (measuring is slow).
+        return sum(_width(f"x{c}x", font) - pair for c in letters)
+
+    width = advance(line)
+    for n, word in enumerate(words):
+        width += advance(f" {word}")
+        if width > limit:
+            return n
+    return len(words)
+
+
+def _words_that_fit(line: str, words: Sequence[str], fits, guess: int) -> int:
+    """How many of ``words`` fit after ``line``, measured exactly, starting from ``guess``.
+
+    A line grows with each word, so the answer is the last count that fits: usually two
+    measurements of the whole line, where adding the words one by one takes one a word.
+    """
+    n = guess
+    if n and not fits(_joined(line, words[:n])):
+        n -= 1
+        while n and not fits(_joined(line, words[:n])):
+            n -= 1
+        return n
+    while n < len(words) and fits(_joined(line, words[: n + 1])):
+        n += 1
+    return n
+
+
+def _longest_start(word: str, fits) -> int:
+    """The length of the longest start of ``word`` that fits, shorter than the word and at
+    least 1 (found by halving: a start grows with each letter)."""
+    low, high = 1, len(word) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _first_pdf_page(t: ReportTables, page: FirstPage, paper: str) -> Figure:
     """The first page on one sheet of ``paper``: smaller type when the words need room.
 
@@ -279,7 +343,8 @@ def _details_pdf(t: ReportTables, paper: str, *, notes: bool, all_points: bool) 
     if t.enough:
         points, hidden = points_shown(t.points, all_points)
         listed = [
-            f"{p.point} {p.name}: {fmt(p.estimate)} points ({fmt_ci((p.ci_low, p.ci_high))})"
+            f"{p.point} {p.name}: {fmt(p.estimate)} points "
+            f"({interval_words((p.ci_low, p.ci_high), DIFFERENCE)})"
             for p in points.itertuples()
         ]
         sections += [
@@ -301,6 +366,28 @@ def _details_pdf(t: ReportTables, paper: str, *, notes: bool, all_points: bool) 
             sheet.text(paragraph, size=9.5)
         sheet.top -= 0.12
     return sheet.pages if sections else []
+
+
+def _chart_page(t: ReportTables, keys: Sequence[str], paper: str, *, all_points: bool) -> Figure:
+    """Charts one under the other, as drawn for the HTML page (`charts.drawn`: drawn once).
+
+    Each spans the text column at its own proportions; all shrink alike when the page
+    needs it. Their pixels go into the PDF as they are (no resampling).
+    """
+    w, h = PAPERS[paper]
+    images = [drawn(t, key, all_points=all_points).pixels for key in keys]
+    heights = [(w - 2 * _MARGIN) * p.shape[0] / p.shape[1] for p in images]
+    room = h - 2 * _MARGIN - _CHART_GAP * (len(images) - 1)
+    scale = min(1.0, room / sum(heights))
+    fig = Figure(figsize=(w, h))
+    top = h - _MARGIN
+    for pixels, height in zip(images, heights, strict=True):
+        width, height = (w - 2 * _MARGIN) * scale, height * scale
+        ax = fig.add_axes(((w - width) / 2 / w, (top - height) / h, width / w, height / h))
+        ax.imshow(pixels[..., :3], interpolation="none", aspect="auto")
+        ax.set_axis_off()
+        top -= height + _CHART_GAP
+    return fig
 
 
 def render_pdf(
@@ -339,11 +426,7 @@ def render_pdf(
     pages = [_first_pdf_page(t, page, paper)]
     pages += _details_pdf(t, paper, notes=notes, all_points=all_points)
     if t.enough:
-        for keys in PDF_PAGES:
-            sheet = Figure(figsize=PAPERS[paper], layout="tight")
-            for i, key in enumerate(keys):
-                CHARTS[key][0](t, sheet.add_subplot(len(keys), 1, i + 1))
-            pages.append(sheet)
+        pages += [_chart_page(t, keys, paper, all_points=all_points) for keys in PDF_PAGES]
     with PdfPages(path, metadata={"Title": title, "Creator": "acutrack"}) as pdf:
         for figure in pages:
             pdf.savefig(figure)
