@@ -60,3 +60,26 @@ def wilson(k, n):
     centre = (k + z**2 / 2) / (n + z**2)
     half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
     return centre - half, centre + half
+
+
+def leave_one_out_plan(blocks):
+    """Sessions and slots of a done leave-one-out plan of GB30, one session a day.
+
+    ``blocks`` holds each block's sessions as (pain before, pain after, left out: the
+    point's code or None for the whole routine).
+    """
+    rows, slots = [], []
+    for number, block in enumerate(blocks, start=1):
+        for before, after, left_out in block:
+            points = ("BL23",) if left_out else ("BL23", "GB30")
+            day = f"2026-07-{len(rows) + 1:02d}T19:00:00+02:00"
+            rows.append((day, "back", "real", points, before, after))
+            slots.append(
+                {
+                    "block": number,
+                    "session_id": f"s-{len(rows) - 1:010d}",
+                    "due": pd.Timestamp("2026-07-05", tz="UTC"),
+                    "leave_out": left_out,
+                }
+            )
+    return sessions_frame(rows), pd.DataFrame(slots)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from fixtures import sessions_frame
+from fixtures import leave_one_out_plan, sessions_frame
 
 from acutrack import plan, stats
 from acutrack.stats import benefit, power
@@ -240,22 +240,12 @@ def test_lingering_relief_lowers_the_next_sessions_pain():
 
 # -- leave one out ---------------------------------------------------------------------------
 def test_leave_one_out_says_no_difference_and_that_it_was_open_label():
-    rows, slots = [], []
-    for block in range(5):
-        for left_out in (None, "GB30", None, "GB30"):
-            before = 6 + block % 2
-            points = ("BL23",) if left_out else ("BL23", "GB30")
-            day = f"2026-07-{len(rows) + 1:02d}T19:00:00+02:00"
-            rows.append((day, "back", "real", points, before, before - 2))
-            slots.append(
-                {
-                    "block": block + 1,
-                    "session_id": f"s-{len(rows) - 1:010d}",
-                    "due": pd.Timestamp("2026-07-05", tz="UTC"),
-                    "leave_out": left_out,
-                }
-            )
-    r = stats.leave_one_out(sessions_frame(rows), plan=pd.DataFrame(slots))
+    # Five blocks: with and without GB30 alike, each session 2 points down.
+    blocks = [
+        [(6 + b % 2, 4 + b % 2, point) for point in (None, "GB30", None, "GB30")] for b in range(5)
+    ]
+    sessions, slots = leave_one_out_plan(blocks)
+    r = stats.leave_one_out(sessions, plan=slots)
     assert r.verdict == "no difference"
     assert "did not change the relief by 1 point or more" in r.summary()
     assert "You knew which sessions left GB30 out" in r.summary()

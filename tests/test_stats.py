@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from fixtures import ratings_frame, sessions_frame, wilson
+from fixtures import leave_one_out_plan, ratings_frame, sessions_frame, wilson
 from scipy import stats as sps
 
 from acutrack import stats
@@ -358,22 +358,10 @@ def test_hedges_g_by_hand():
 def test_leave_one_out_compares_the_whole_routine_with_the_point_left_out():
     # Two blocks of two: in each, one session of the whole routine, one without GB30.
     whole, without = [(7, 2), (6, 2)], [(7, 6), (6, 5)]
-    rows, slots = [], []
-    for block in range(2):
-        for pairs, left_out in ((whole, None), (without, "GB30")):
-            before, after = pairs[block]
-            points = ("BL23",) if left_out else ("BL23", "GB30")
-            day = f"2026-07-0{len(rows) + 1}T19:00:00+02:00"
-            rows.append((day, "back", "real", points, before, after))
-            slots.append(
-                {
-                    "block": block + 1,
-                    "session_id": f"s-{len(rows) - 1:010d}",
-                    "due": pd.Timestamp("2026-07-05", tz="UTC"),
-                    "leave_out": left_out,
-                }
-            )
-    r = stats.leave_one_out(sessions_frame(rows), plan=pd.DataFrame(slots))
+    sessions, slots = leave_one_out_plan(
+        [[(*whole[b], None), (*without[b], "GB30")] for b in range(2)]
+    )
+    r = stats.leave_one_out(sessions, plan=slots)
     assert (r.point, r.n_with, r.n_without, r.plan_state) == ("GB30", 2, 2, "done")
     assert r.estimate == pytest.approx((5 + 4) / 2 - (1 + 1) / 2)
 
