@@ -14,7 +14,7 @@ matplotlib's own PDF backend on either paper: no browser is involved.
 The package, by concern: `gather` (`report_tables`, the analysis run once),
 `first_page` and `details` (what the pages say), `charts` (the figures and their PNGs),
 `html` (`render_html`, through the Jinja2 template in ``templates/``), `pdf`
-(`render_pdf` and its page layout) and `write` (`write_report`, both files).
+(`render_pdf` and its page layout; `paper`, its sizes) and `write` (`write_report`, both files).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from .first_page import FirstPage, first_page
 from .gather import MIN_READINGS as MIN_READINGS
 from .gather import ReportTables, report_tables
 from .html import render_html
-from .pdf import PAPERS, render_pdf
-from .pdf import _first_pdf_page as _first_pdf_page  # for the tests of the PDF's first page
+from .paper import PAPERS
 from .write import write_report
 
 __all__ = [
@@ -40,3 +39,13 @@ __all__ = [
     "report_tables",
     "write_report",
 ]
+
+
+def __getattr__(name: str):
+    """`render_pdf` (and the PDF's first page, for its tests) on first use: a report
+    without a PDF does not import the PDF backend."""
+    if name in ("render_pdf", "_first_pdf_page"):
+        from . import pdf
+
+        return getattr(pdf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

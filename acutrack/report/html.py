@@ -17,9 +17,9 @@ import pandas as pd
 
 from .. import analysis
 from ..analysis.trend import CLINICIAN_ADVICE
-from ..stats.results import fmt, fmt_ci
+from ..scales import DIFFERENCE, DROP, interval_words
+from ..stats.results import fmt
 from ..tables_for_people import MISSING, cell_text
-from .charts import png_base64
 from .details import (
     POINTS_INTRO,
     ROUTINES_INTRO,
@@ -36,6 +36,13 @@ __all__ = ["render_html"]
 
 #: Kinds of table column, and their CSS classes: numbers align right, text left.
 _NUMBER, _TEXT = "number", "text"
+
+
+def png_base64(t: ReportTables, key: str, *, all_points: bool = False) -> str:
+    """`charts.png_base64`, imported on first use: a page without charts needs no matplotlib."""
+    from .charts import png_base64 as chart_png
+
+    return chart_png(t, key, all_points=all_points)
 
 
 @cache
@@ -99,7 +106,7 @@ def _routines_table(routines: pd.DataFrame) -> _Table:
             fmt(r.mean_before, missing=MISSING),
             fmt(r.mean_after, missing=MISSING),
             fmt(r.mean_drop, missing=MISSING),
-            fmt_ci((r.ci_low, r.ci_high), missing=MISSING),
+            interval_words((r.ci_low, r.ci_high), DROP, n=r.sessions, missing=MISSING),
             fmt(r.adjusted_drop, missing=MISSING),
         ]
         for r in routines.itertuples()
@@ -126,7 +133,7 @@ def _points_table(points: pd.DataFrame) -> _Table | None:
             p.sessions_with,
             p.sessions_without,
             fmt(p.estimate, missing=MISSING),
-            fmt_ci((p.ci_low, p.ci_high), missing=MISSING),
+            interval_words((p.ci_low, p.ci_high), DIFFERENCE, missing=MISSING),
             p.reason,
         ]
         for p in points.itertuples()
@@ -138,7 +145,7 @@ def _details(t: ReportTables, *, all_points: bool) -> dict[str, object]:
     """What the pages after the first say, and their charts."""
     points, hidden = points_shown(t.points, all_points)
     charts = {
-        key: _Chart(png_base64(t, key), alt)
+        key: _Chart(png_base64(t, key, all_points=all_points), alt)
         for key, alt in (
             ("calendar", "daily pain calendar"),
             ("routines", "routines"),

@@ -37,11 +37,9 @@ from .details import (
 )
 from .first_page import NOT_ENOUGH, TITLE, FirstPage, first_page
 from .gather import ReportTables
+from .paper import PAPERS
 
 __all__ = ["PAPERS", "render_pdf"]
-
-#: Paper sizes of the PDF (width, height in inches).
-PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 
 _MARGIN = 0.55  # inches on every side
 _INK, _RED, _GREY, _RULE = "#222222", "#b71c1c", "#555555", "#cccccc"

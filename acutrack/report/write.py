@@ -10,7 +10,7 @@ from ..errors import InvalidValue
 from ..journal import Journal
 from .gather import report_tables
 from .html import render_html
-from .pdf import PAPERS, render_pdf
+from .paper import PAPERS
 
 __all__ = ["write_report"]
 
@@ -75,6 +75,8 @@ def write_report(
         tables = report_tables(journal, since=since)
         page.write(render_html(tables, **options).encode("utf-8"))
         if sheet:
+            from .pdf import render_pdf  # the PDF backend only when a PDF is asked for
+
             render_pdf(tables, sheet, paper=paper, **options)
     return out
 
