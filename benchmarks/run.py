@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 from app_timing import bench_app  # beside this script: run as benchmarks/run.py
+from report_timing import bench_report, report_rows
 
 import acutrack as at
 from acutrack.sample import write_sample
@@ -281,6 +282,7 @@ def main() -> None:
         notebooks = bench_notebooks(tmp)
         pandas_import = _import_pandas()
         write_sample(tmp / "sample")
+        report = bench_report(tmp, tmp / "sample")
         app = bench_app(tmp, tmp / "sample")
     ten, one = analysis["10 years"], analysis["1 year"]
     rows = [
@@ -333,6 +335,7 @@ def main() -> None:
             ", ".join(f"{k.split('_')[0]}: {v:.1f} s" for k, v in notebooks.items()),
         ),
     ]
+    rows += report_rows(report)
     rows += _app_rows(app, pandas_import)
     print(f"Machine: {machine()}; {datetime.now(UTC):%Y-%m-%d}\n")
     print("| measure | figure | goal | detail |")
