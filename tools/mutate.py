@@ -365,22 +365,22 @@ MUTANTS = [
     Mutant(
         "plot-condition-whisker",
         P + "experiment.py",
-        "ax.plot([x, x], [row.ci_low, row.ci_high], color=colour, linewidth=2)",
-        "ax.plot([x, x], [row.ci_low, row.mean_drop], color=colour, linewidth=2)",
+        "ax, (row.ci_low, row.ci_high), x, DROP, colour=colour, vertical=True, linewidth=2",
+        "ax, (row.ci_low, row.mean_drop), x, DROP, colour=colour, vertical=True, linewidth=2",
         "condition chart: whisker's top at the estimate",
     ),
     Mutant(
         "plot-point-whisker",
         P + "points.py",
-        'ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, lw=2, gid="ci")',
-        'ax.plot([row["ci_low"], row["estimate"]], [y, y], color=colour, lw=2, gid="ci")',
+        'whisker(ax, (row["ci_low"], row["ci_high"]), y, DIFFERENCE, colour=colour, lw=2)',
+        'whisker(ax, (row["ci_low"], row["estimate"]), y, DIFFERENCE, colour=colour, lw=2)',
         "point forest: whisker's end at the estimate",
     ),
     Mutant(
         "plot-routine-whisker",
         P + "routines.py",
-        '[row["ci_low"], row["ci_high"]],',
-        '[row["ci_low"], row["mean_drop"]],',
+        '(row["ci_low"], row["ci_high"]),',
+        '(row["ci_low"], row["mean_drop"]),',
         "routine forest: whisker's end at the mean drop",
     ),
     Mutant(
@@ -415,15 +415,15 @@ MUTANTS = [
     Mutant(
         "report-points-interval-dropped",
         "acutrack/report/html.py",
-        "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
+        "interval_words((p.ci_low, p.ci_high), DIFFERENCE, missing=MISSING),",
         "",
         "report's points interval column removed",
     ),
     Mutant(
         "report-points-interval-wrong",
         "acutrack/report/html.py",
-        "fmt_ci((p.ci_low, p.ci_high), missing=MISSING),",
-        "fmt_ci((p.ci_low, p.estimate), missing=MISSING),",
+        "interval_words((p.ci_low, p.ci_high), DIFFERENCE, missing=MISSING),",
+        "interval_words((p.ci_low, p.estimate), DIFFERENCE, missing=MISSING),",
         "report's points interval ends at the estimate",
     ),
     Mutant(

@@ -59,14 +59,18 @@ def whisker(
 
 
 def too_few(ax: Axes, x: float, y: float, *, lead: str = "") -> None:
-    """Say beside a small group's mark (after ``lead``) that it has too few sessions for
-    an interval."""
+    """Say under a small group's mark (after ``lead``) that it has too few sessions for an
+    interval; call it once the limits are set, so that the words run towards the middle
+    and stay inside the Axes."""
+    low, high = ax.get_xlim()
+    left = x < (low + high) / 2
     ax.annotate(
         lead + TOO_FEW,
         (x, y),
-        xytext=(10, 0),
+        xytext=(-6 if left else 6, -9),
         textcoords="offset points",
-        va="center",
+        ha="left" if left else "right",
+        va="top",
         color=GREY,
         fontsize="small",
         gid="too-few",

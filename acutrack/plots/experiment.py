@@ -33,7 +33,7 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     if shown.empty:
         return empty(ax, "No real or sham sessions yet")
     moments = list(dict.fromkeys(table["moment"]))
-    reach = list(shown["mean_drop"])
+    reach, small_groups = list(shown["mean_drop"]), []
     for row in shown.itertuples():
         x = moments.index(row.moment) + (-0.1 if row.condition == "real" else 0.1)
         small = row.n < MIN_FOR_INTERVAL
@@ -54,7 +54,7 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
             label=f"{row.condition}" if first else None,
         )
         if small:
-            too_few(ax, x, row.mean_drop, lead=f"n={row.n}: ")
+            small_groups.append((x, row.mean_drop, row.n))
         else:
             ax.annotate(
                 f"n={row.n}", (x, row.mean_drop), textcoords="offset points", xytext=(8, -3)
@@ -65,6 +65,8 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_xlim(-0.6, len(moments) - 0.4)
     # The axis follows the groups with intervals, never past what a drop can be.
     ax.set_ylim(*span_of(reach, 0.7, DROP))
+    for x, y, n in small_groups:
+        too_few(ax, x, y, lead=f"n={n}: ")
     ax.set_ylabel(DROP_LABEL)
     ax.set_title("Real and sham: relief during the session and later, with 95 % intervals")
     ax.legend(fontsize="small")

@@ -117,9 +117,7 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     for y, row in rows.iterrows():
         small = row["sessions"] < MIN_FOR_INTERVAL
         colour = GREY if small else colours[str(row["routine"])]
-        if small:
-            too_few(ax, row["mean_drop"], y)
-        else:
+        if not small:
             ends = whisker(
                 ax,
                 (row["ci_low"], row["ci_high"]),
@@ -148,6 +146,8 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
     ax.set_ylim(-0.7, len(rows) - 0.3)
     # The axis follows the groups with intervals; a small group's is not drawn at all.
     ax.set_xlim(*span_of(reach, 0.7, DROP))
+    for y, row in rows[rows["sessions"] < MIN_FOR_INTERVAL].iterrows():
+        too_few(ax, row["mean_drop"], y)
     ax.axvline(0, color=GREY, linewidth=1)
     legend = [
         Line2D([], [], marker="s", color=GREY, label="mean drop, 95 % interval"),
