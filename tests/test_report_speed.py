@@ -5,13 +5,14 @@ import base64
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 
 import acutrack as at
 import acutrack.report.pdf as pdf_module
-from acutrack.report import charts, write_report
+from acutrack.report import charts, report_tables, write_report
 
 pytestmark = pytest.mark.slow  # reports and fresh processes: seconds each
 
@@ -42,6 +43,24 @@ def test_html_and_pdf_show_each_chart_drawn_once(tmp_path, monkeypatch):
     later = [pixels[..., :3] for pixels, _ in drawings[1:]]
     assert len(placed) == len(later) == 4
     assert all(any(np.array_equal(p, q) for q in later) for p in placed)
+
+
+def test_charts_laid_out_once_keep_every_label_on_their_figure(tmp_path):
+    start = datetime.fromisoformat("2026-10-05T08:00:00+02:00")
+    nine_days = at.Journal(tmp_path / "j", clock=lambda: start + timedelta(days=9))
+    for day in range(9):  # too few for weeks: pain day by day
+        nine_days.log_rating(4 + day % 4, rated_at=start + timedelta(days=day))
+        nine_days.log_session(6, 3, started_at=start + timedelta(days=day, hours=2))
+    for journal in (at.sample_journal(), nine_days):
+        t = report_tables(journal)
+        for key in charts.MARGINS:
+            fig = charts.figure(t, key)
+            charts.figure_pixels(fig)
+            page, renderer = fig.bbox, fig.canvas.get_renderer()
+            for ax in fig.axes:
+                box = ax.get_tightbbox(renderer)
+                inside = page.x0 <= box.x0 and box.x1 <= page.x1
+                assert inside and page.y0 <= box.y0 and box.y1 <= page.y1, (key, box)
 
 
 IMPORTED = """
