@@ -169,7 +169,7 @@ def _label_column(ax: Axes, points: dict[str, Point], dx: float, *, side: int) -
     column = dx + side * 1.05
     for ((x, y), code, name), height in zip(spots, heights, strict=True):
         ax.annotate(
-            f"{code} {name}" if name and name != code else code,
+            name if name.startswith(code) else f"{code} {name}".strip(),  # "Yintang (EX-HN3)"
             (dx + x, y),
             xytext=(column, height),
             ha="right" if side < 0 else "left",
