@@ -35,7 +35,12 @@ test-clock: $(STAMP)
 	TZ=Europe/London faketime -f "@$$($(BIN)/python tools/moved_clock.py)" \
 		$(PYTEST) -m "not browser" -q -p no:cacheprovider
 
+# The lab saves the kit's notebooks as committed (acutrack/notebook_files.py); in a git
+# checkout, git's clean filter also strips what a run adds (outputs, counts) from notebooks
+# saved any other way (tools/strip_notebook.py, .gitattributes): nothing to commit.
 lab: $(STAMP)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git config filter.acutrack-notebook.clean '$(PYTHON) tools/strip_notebook.py'; fi
 	$(BIN)/acutrack lab
 
 # The kit as an app, with no code in view (Voilà).

@@ -19,6 +19,7 @@ _HOMES = {
     "JournalWarning": "journal",
     "journal_for_analysis": "journal_choice",
     "journal_heading": "journal_choice",
+    "notebook_journal": "journal_choice",
     "Slot": "plan",
     "make_plan": "plan",
     "plan_slots": "plan",
@@ -26,6 +27,7 @@ _HOMES = {
     "Rating": "records",
     "Session": "records",
     "sample_journal": "sample",
+    "show": "notebook_page",
     "people_table": "tables_for_people",
     "write_sample": "sample",
     "Entry": "timeline",
@@ -53,9 +55,11 @@ __all__ = [
     "journal_heading",
     "latest_entries",
     "make_plan",
+    "notebook_journal",
     "people_table",
     "plan_slots",
     "sample_journal",
+    "show",
     "write_sample",
 ]
 __version__ = "0.1.0"

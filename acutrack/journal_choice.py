@@ -1,17 +1,33 @@
 """What the analysis notebooks open: your own journal, from its first entry.
 
-The sample journal is shown only when asked for (``sample=True``), never in place of
-yours, and then under a banner that says so.
+The sample journal is shown only when asked for (``sample=True``, the notebooks' chooser
+or ``$ACUTRACK_SAMPLE``), never in place of yours, and then under a banner that says so.
 """
 
 from __future__ import annotations
 
 import html
+import os
 
 from .journal import Journal
 from .sample import sample_journal
+from .words import plural
 
-__all__ = ["journal_for_analysis", "journal_heading", "unread_rows_note"]
+__all__ = [
+    "SAMPLE_VARIABLE",
+    "journal_for_analysis",
+    "journal_heading",
+    "notebook_journal",
+    "unread_rows_note",
+]
+
+#: Set to ``1`` in the environment and the notebooks' chooser starts on the sample journal.
+SAMPLE_VARIABLE = "ACUTRACK_SAMPLE"
+# The chooser's choice in this kernel (None: not chosen yet). It outlives the cell, so that
+# Run All after a click shows what was chosen; a new kernel starts on your own journal.
+_sample: bool | None = None
+# The chooser shown last, which a test clicks as a person would.
+_chooser = None
 
 
 def journal_for_analysis(journal: Journal | None = None, *, sample: bool = False) -> Journal:
@@ -33,6 +49,46 @@ def journal_for_analysis(journal: Journal | None = None, *, sample: bool = False
     return journal or Journal.default()
 
 
+def notebook_journal() -> Journal:
+    """Show the chooser "Your journal / The sample" and the journal's heading; return it.
+
+    The first cell of each analysis notebook calls this. It starts on your own journal
+    (`Journal.default`), or on the sample when ``$ACUTRACK_SAMPLE`` is ``1``. Choosing the
+    other button is remembered in this kernel and asks for the notebook to be run again,
+    which then analyses that journal: no code is edited.
+
+    Returns
+    -------
+    Journal
+        The journal chosen.
+    """
+    import ipywidgets as widgets
+    from IPython.display import HTML, display
+
+    global _chooser
+    sample = _sample if _sample is not None else os.environ.get(SAMPLE_VARIABLE) == "1"
+    toggle = widgets.ToggleButtons(
+        options=[("Your journal", False), ("The sample", True)],
+        value=sample,
+        description="Show",
+        tooltips=["Your own entries", "Sixteen weeks of made-up entries"],
+    )
+    note = widgets.HTML()
+
+    def chosen(change: dict) -> None:
+        global _sample
+        _sample = change["new"]
+        shown = "the sample journal" if _sample else "your own journal"
+        note.value = f"<b>Now run all cells again</b> (<i>Run → Run All Cells</i>) to see {shown}."
+
+    toggle.observe(chosen, names="value")
+    _chooser = toggle
+    display(widgets.VBox([toggle, note]))
+    journal = journal_for_analysis(sample=sample)
+    display(HTML(journal_heading(journal)))
+    return journal
+
+
 def unread_rows_note(journal: Journal) -> str | None:
     """ "N rows could not be read: run acutrack validate", and a line on sync conflict
     copies that hold entries the journal lacks; None when neither applies.
@@ -46,9 +102,7 @@ def unread_rows_note(journal: Journal) -> str | None:
     rows = len(problems[["file", "line"]].drop_duplicates())
     notes = [conflict_note(journal)]
     if rows:
-        notes.insert(
-            0, f"{rows} row{'s' if rows > 1 else ''} could not be read: run acutrack validate"
-        )
+        notes.insert(0, f"{plural(rows, 'row')} could not be read: run acutrack validate")
     return "; ".join(n for n in notes if n) or None
 
 
@@ -63,7 +117,7 @@ def journal_heading(journal: Journal) -> str:
     sessions, ratings = journal.sessions_and_ratings()
     alerts = pain_alerts(sessions, ratings)
     days = sorted({*sessions["local_time"].dt.date, *ratings["local_time"].dt.date})
-    held = f"{len(sessions)} session(s) and {len(ratings)} check-in(s)"
+    held = f"{plural(len(sessions), 'session')} and {plural(len(ratings), 'check-in')}"
     if days:
         held += f" from {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
     path = html.escape(str(journal.path))
@@ -71,8 +125,8 @@ def journal_heading(journal: Journal) -> str:
         return (
             '<div style="border:2px solid #d08c2c;background:#fff6e5;padding:8px 12px;'
             'border-radius:6px"><b>You are looking at the sample journal</b>: sixteen weeks '
-            f"of made-up entries ({held}), because <code>USE_SAMPLE = True</code> above. Set "
-            "it to <code>False</code> and run the notebook again to see your own.</div>"
+            f"of made-up entries ({held}), because <i>The sample</i> is chosen above. Choose "
+            "<i>Your journal</i> and run all cells again to see your own.</div>"
         )
     notes = [unread_rows_note(journal), pain_alerts_summary(alerts) if len(alerts) else None]
     # Shown at the top of every notebook: an alert must not hide in one section.

@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 from test_first_weeks import ALERT, first_weeks_journal
 
 import acutrack as at
+from acutrack.notebook_files import strip
 
 # Each test here executes notebooks in a kernel: the `notebook` tier (see the Makefile).
 pytestmark = pytest.mark.notebook
@@ -49,6 +50,22 @@ def assert_clean(nb):
     assert not any("Warning" in text or "Error" in text for text in stderr), stderr
 
 
+def assert_page(nb, path):
+    """The notebook reads like a page: folded code, results as HTML, nothing printed; and
+    stripping the executed notebook (on save, and git's clean filter) gives the one
+    committed."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(cell.metadata["jupyter"]["source_hidden"] for cell in code)
+    assert not any("print(" in cell.source for cell in code)
+    printed = [o for o in outputs(nb) if o.output_type == "stream" and o.name == "stdout"]
+    assert not printed, printed  # monospace prose breaks mid-word in the page
+    shown = [o for o in outputs(nb) if o.output_type in ("display_data", "execute_result")]
+    for out in shown:
+        assert {"text/html", "image/png", WIDGET} & set(out.data), out
+    assert any("text/html" in out.data for out in shown)
+    assert strip(nbformat.writes(nb)) == path.read_text(encoding="utf-8")
+
+
 def test_the_notebooks_are_there():
     assert [p.name for p in NOTEBOOKS] == [
         "01_log_a_session.ipynb",
@@ -63,6 +80,7 @@ def test_logging_notebook_shows_the_forms_and_the_journal(tmp_path, monkeypatch)
     monkeypatch.setenv("ACUTRACK_HOME", str(journal))  # the kernel inherits it
     nb = execute(ROOT / "notebooks" / "01_log_a_session.ipynb", tmp_path)
     assert_clean(nb)
+    assert_page(nb, ROOT / "notebooks" / "01_log_a_session.ipynb")
     assert f"Your journal: {journal}" in text_of(nb)
     widgets = [o for o in outputs(nb) if WIDGET in o.get("data", {})]
     assert len(widgets) == 1  # the four forms, in tabs, in one cell: the session form first
@@ -110,6 +128,7 @@ def test_analysis_notebook_shows_your_own_journal(path, state, make, tmp_path, m
     monkeypatch.setenv("ACUTRACK_HOME", str(journal))
     nb = execute(path, tmp_path)
     assert_clean(nb)
+    assert_page(nb, path)
     text = text_of(nb)
     assert f"Your journal: {journal}" in text
     assert ("Nothing logged yet" in text) == (state == "empty")
@@ -127,7 +146,7 @@ def test_the_first_weeks_show_your_own_pain_alert(path, tmp_path, monkeypatch):
     nb = execute(path, tmp_path)
     assert_clean(nb)
     text = text_of(nb)
-    assert f"Your journal: {journal.path}, 9 session(s) and 8 check-in(s)" in text
+    assert f"Your journal: {journal.path}, 9 sessions and 8 check-ins" in text
     assert ALERT in text
     assert_no_sample(text)
     assert_tables_for_people(nb)
@@ -135,13 +154,27 @@ def test_the_first_weeks_show_your_own_pain_alert(path, tmp_path, monkeypatch):
         assert "2 weeks of check-ins are needed for a weekly trend; you have 8 days" in text
 
 
-def test_the_sample_is_shown_only_when_asked_for(tmp_path, monkeypatch):
+def test_the_sample_is_one_click_away(tmp_path, monkeypatch):
+    """*The sample* on the chooser, then Run All again: the sample, with no code edited."""
     monkeypatch.setenv("ACUTRACK_HOME", str(tmp_path / "journal"))
+    monkeypatch.delenv("ACUTRACK_SAMPLE", raising=False)
     nb = nbformat.read(ANALYSIS[0], as_version=4)
-    setup = nb.cells[1]
-    assert "USE_SAMPLE = False" in setup.source
-    setup.source = setup.source.replace("USE_SAMPLE = False", "USE_SAMPLE = True")
-    asked = tmp_path / "asked.ipynb"
-    nbformat.write(nb, asked)
-    text = text_of(execute(asked, tmp_path))
-    assert BANNER in text and "Your journal" not in text
+    client = NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    # A person's click reaches the kernel as a new value of the toggle, as it does here.
+    clicked = "import acutrack.journal_choice as c\nc._chooser.value = True"
+    click = nbformat.v4.new_code_cell(clicked)
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[1], 1)
+        opened = text_of(nb)
+        assert "Your journal: " in opened and BANNER not in opened
+        nb.cells.append(click)  # run once, then gone: Run All runs the notebook as it was
+        client.execute_cell(click, len(nb.cells) - 1)
+        nb.cells.pop()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+    assert_clean(nb)
+    text = text_of(nb)
+    assert BANNER in text and "Your journal: " not in text
+    assert "The sample" in text  # the chooser stays on the sample, as chosen
