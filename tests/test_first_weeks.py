@@ -37,7 +37,7 @@ def test_the_analysis_journal_is_yours_unless_you_ask_for_the_sample(tmp_path):
     assert at.journal_for_analysis(journal) is journal
     assert at.journal_for_analysis(journal, sample=True).path == at.sample_journal().path
     heading = at.journal_heading(journal)
-    assert f"Your journal: {journal.path}, 9 session(s) and 8 check-in(s)" in heading
+    assert f"Your journal: {journal.path}, 9 sessions and 8 check-ins" in heading
     assert ALERT in heading
     assert not any(sign in heading for sign in SAMPLE_SIGNS)
     assert "You are looking at the sample journal" in at.journal_heading(at.sample_journal())
