@@ -27,6 +27,7 @@ def empty(ax: Axes, message: str) -> Axes:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=GREY)
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_frame_on(False)
     return ax
 
 
