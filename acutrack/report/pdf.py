@@ -15,7 +15,7 @@ from typing import BinaryIO
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -235,13 +235,25 @@ def _joined(line: str, words: Sequence[str]) -> str:
     return line
 
 
+@lru_cache(maxsize=64)
+def _advances(font: FontProperties) -> dict[str, float]:
+    """How far each letter met so far moves the pen in ``font`` (points, unhinted), filled
+    by `_guess`. A text's letters' advances add up to its width but for kerning and the
+    bearings at its ends."""
+    return {}
+
+
 def _guess(line: str, words: Sequence[str], font: FontProperties, limit: float) -> int:
-    """How many of ``words`` fit after ``line``, guessed from each letter's width."""
-    pair = _width("xx", font)
+    """How many of ``words`` fit after ``line``, guessed from the letters' advances."""
+    advances = _advances(font)
+    face = get_font(findfont(font))
+    face.set_size(font.get_size_in_points(), 72)
 
     def advance(letters: str) -> float:
-        # Each letter measured between two others, once per font (measuring is slow).
-        return sum(_width(f"x{c}x", font) - pair for c in letters)
+        for c in letters:
+            if c not in advances:
+                advances[c] = face.load_char(ord(c)).linearHoriAdvance / 65536
+        return sum(advances[c] for c in letters)
 
     width = advance(line)
     for n, word in enumerate(words):
