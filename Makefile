@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Tests run on every core (pytest-xdist); the slowest are listed at the end.
-PYTEST := $(BIN)/python -m pytest -n auto --durations=15
+# Tests run on every core (pytest-xdist), each module on one worker, so that a module's
+# costly fixture (a calibration, a server, a report) is made once; the slowest are listed.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --durations=15
 
 test: $(STAMP)
 	$(BIN)/ruff check .
