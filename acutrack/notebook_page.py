@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .scales import DIFFERENCE, DROP, interval_words
 from .stats.results import fmt
+from .stats.scales import DIFFERENCE, DROP, interval_words
 from .tables_for_people import PeopleTable, people_table
 from .words import plural
 

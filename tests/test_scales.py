@@ -20,7 +20,7 @@ from matplotlib.text import Text
 import acutrack as at
 from acutrack import analysis, plots, report
 from acutrack.report import render_html, render_pdf, report_tables
-from acutrack.scales import DIFFERENCE, DROP, PAIN, TOO_FEW, interval_words
+from acutrack.stats.scales import DIFFERENCE, DROP, PAIN, TOO_FEW, interval_words
 
 pytestmark = pytest.mark.slow  # reports: seconds each
 

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..outcomes import RESCUE_WINDOW, after_rescue
-from ..scales import DIFFERENCE, interval_words
 from ..stats import RealVsSham, compared_sessions, mean_drop_interval, real_vs_sham
 from ..stats.benefit import benefit_in_words
 from ..stats.real_sham import first_follow_ups
 from ..stats.results import fmt_p
+from ..stats.scales import DIFFERENCE, interval_words
 from .trend import fmt_signed
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from ..scales import TOO_FEW, Scale
+from ..stats.scales import TOO_FEW, Scale
 
 PAIN_LABEL = "Pain (0 no pain – 10 worst imaginable)"
 DROP_LABEL = "Drop in pain during a session (points; more is more relief)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..scales import DROP, MIN_FOR_INTERVAL
+from ..stats.scales import DROP, MIN_FOR_INTERVAL
 from ._axes import DROP_LABEL, GREY, REAL, SHAM, axes, empty, span_of, too_few, whisker
 
 __all__ = ["plot_condition_drops"]
@@ -25,7 +25,7 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     Axes
         One marker per condition and moment with data; its interval as a line cut at
         −10 and 10 (an arrow at a cut end), or, for fewer than
-        `acutrack.scales.MIN_FOR_INTERVAL` sessions, a grey marker and "too few
+        `acutrack.stats.scales.MIN_FOR_INTERVAL` sessions, a grey marker and "too few
         sessions for an interval". The vertical axis follows the intervals drawn.
     """
     ax = axes(ax)

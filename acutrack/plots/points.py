@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
 from ..catalog import POINTS, Point
-from ..scales import DIFFERENCE
+from ..stats.scales import DIFFERENCE
 from ._axes import GREY, REAL, axes, empty, span_of, whisker
 
 __all__ = ["plot_body_map", "plot_point_forest"]

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..fields import CONDITIONS
-from ..scales import DROP, MIN_FOR_INTERVAL
+from ..stats.scales import DROP, MIN_FOR_INTERVAL
 from ..words import plural
 from ._axes import DROP_LABEL, GREY, PAIN_LABEL, axes, empty, span_of, too_few, whisker
 
@@ -103,7 +103,7 @@ def plot_routine_forest(comparison: pd.DataFrame, *, ax: Axes | None = None) -> 
         whisker from ``ci_low`` to ``ci_high`` cut at −10 and 10 (``gid="ci"``; an arrow
         ``gid="ci-cut"`` at a cut end; none when the interval is NaN), and a hollow
         circle at ``adjusted_drop`` (``gid="adjusted"``). A routine with fewer than
-        `acutrack.scales.MIN_FOR_INTERVAL` sessions is grey, with "too few sessions for
+        `acutrack.stats.scales.MIN_FOR_INTERVAL` sessions is grey, with "too few sessions for
         an interval" beside it (``gid="too-few"``) instead of a whisker; the axis
         follows the other routines' intervals.
     """

@@ -13,8 +13,8 @@ import pandas as pd
 
 from .. import analysis
 from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, PainChange, fmt_signed
-from ..scales import DROP, interval_words
 from ..stats.results import fmt
+from ..stats.scales import DROP, interval_words
 from ..words import plural
 from .gather import MIN_READINGS, ReportTables
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from .. import analysis
 from ..analysis.trend import CLINICIAN_ADVICE
-from ..scales import DIFFERENCE, DROP, interval_words
 from ..stats.results import fmt
+from ..stats.scales import DIFFERENCE, DROP, interval_words
 from ..tables_for_people import MISSING, cell_text
 from .details import (
     POINTS_INTRO,

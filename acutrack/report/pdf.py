@@ -24,8 +24,8 @@ from matplotlib.textpath import text_to_path
 from .. import analysis
 from ..csvstore import private_output
 from ..errors import InvalidValue
-from ..scales import DIFFERENCE, interval_words
 from ..stats.results import fmt
+from ..stats.scales import DIFFERENCE, interval_words
 from .charts import PDF_PAGES, drawn, pain_over_time
 from .details import (
     POINTS_INTRO,

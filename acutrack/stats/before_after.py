@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..words import plural
 from .paired import hodges_lehmann, rank_biserial
-from .results import Result, fmt, fmt_ci
+from .results import Result, fmt
+from .scales import DROP, interval_words
 
 __all__ = [
     "BeforeAfter",
@@ -264,14 +266,14 @@ class BeforeAfter(Result):
         if self.n == 0:
             return "No sessions to compare yet."
         head = (
-            f"Over {self.n} session{'s' if self.n != 1 else ''}, pain went from "
+            f"Over {plural(self.n, 'session')}, pain went from "
             f"{fmt(self.mean_before)} to {fmt(self.mean_after)} on average: a mean drop of "
             f"{fmt(self.estimate)} points"
         )
         if self.n < 2:
             return head + ". One session cannot show how much drops vary: log more."
         interval = (
-            f"95 % CI {fmt_ci(self.ci)}"
+            f"95 % CI {interval_words(self.ci, DROP)}"
             if all(np.isfinite(self.ci))
             else "the drops did not vary, so there is not enough variation to give an interval"
         )

@@ -26,7 +26,8 @@ from ..words import plural
 from .benefit import MARGIN, PRIOR_SD, benefit_in_words, prob_benefit, standard_error
 from .blinding import guesses
 from .randomisation import Design, check_statistic, estimate, smallest_p
-from .results import Result, fmt, fmt_ci, fmt_p
+from .results import Result, fmt, fmt_p
+from .scales import DIFFERENCE, interval_words
 
 __all__ = [
     "RealVsSham",
@@ -344,7 +345,7 @@ def _interval(ci: tuple[float, float], alpha: float, test: str) -> str:
     level = f"{100 * (1 - alpha):.3g} %"
     if not all(np.isfinite(ci)):
         return f"(the data cannot yet bound a {level} interval; {test})"
-    return f"({level} CI {fmt_ci(ci)}; {test})"
+    return f"({level} CI {interval_words(ci, DIFFERENCE)}; {test})"
 
 
 def first_follow_ups(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .stats.results import fmt_ci
+from .results import fmt_ci
 
 __all__ = [
     "DIFFERENCE",
