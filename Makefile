@@ -5,6 +5,12 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml or this file changes.
 STAMP := $(VENV)/.installed
 
+# `make lab JOURNAL=~/my-journal ARGS=--no-browser`: a journal folder and the command's
+# own options (`acutrack lab --help`), for `lab` and `app`.
+JOURNAL ?=
+ARGS ?=
+JOURNAL_ARG := $(if $(JOURNAL),--journal "$(JOURNAL)")
+
 .PHONY: test check test-clock lab app bench bench-scale calibrate power-table mutate format clean
 
 $(STAMP): pyproject.toml Makefile
@@ -42,11 +48,11 @@ test-clock: $(STAMP)
 lab: $(STAMP)
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 		git config filter.acutrack-notebook.clean '$(PYTHON) tools/strip_notebook.py'; fi
-	$(BIN)/acutrack lab
+	$(BIN)/acutrack $(JOURNAL_ARG) lab $(ARGS)
 
 # The kit as an app, with no code in view (Voilà).
 app: $(STAMP)
-	$(BIN)/acutrack app
+	$(BIN)/acutrack $(JOURNAL_ARG) app $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
