@@ -227,8 +227,12 @@ def points_table(ranking: pd.DataFrame) -> PeopleTable | None:
     PeopleTable or None
         Columns ``Point``, ``Name``, ``Sessions with it``, ``Without it, same routine``,
         ``Own effect``, ``Interval`` (with its level, wider than 95 % when several points
-        are judged) and ``What the diary shows``; None when no point was pressed.
+        are judged) and ``What the diary shows``, for every point pressed but the sham
+        spots; None when there is none.
     """
+    from .analysis import points_to_show
+
+    ranking = points_to_show(ranking, all_points=True)  # every point pressed, no sham spot
     if ranking.empty:
         return None
     levels = zip(ranking["ci_low"], ranking["ci_high"], ranking["ci_level"], strict=True)
