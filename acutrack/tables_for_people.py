@@ -101,11 +101,14 @@ class PeopleTable:
     def _repr_html_(self) -> str:
         cell = "padding:2px 8px;white-space:normal;overflow-wrap:anywhere;vertical-align:top;"
 
-        def align(number: bool) -> str:
-            return f'style="{cell}text-align:{"right" if number else "left"}"'
+        def align(number: bool, wrap: str = "anywhere") -> str:
+            style = cell.replace("anywhere", wrap)
+            return f'style="{style}text-align:{"right" if number else "left"}"'
 
+        # A heading breaks between words only ("Sessions", never "Sessio/ns"); a cell's long
+        # text (a note, a path) may break anywhere rather than widen the page.
         head = "".join(
-            f"<th {align(n)}>{html.escape(str(c))}</th>"
+            f"<th {align(n, 'break-word')}>{html.escape(str(c))}</th>"
             for c, n in zip(self.text.columns, self._numbers, strict=True)
         )
         rows = "".join(

@@ -3,6 +3,7 @@ tables read as words."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
@@ -88,6 +89,10 @@ def test_a_people_table_has_no_index_nan_truth_values_or_midnights():
         assert raw not in html
     assert html.count("<th ") == 3 and "Mon 08 Jun 2026" in html and "—" in html
     assert "white-space:normal" in html  # long text wraps rather than running off the page
+    heads = re.findall(r"<th [^>]*>", html)
+    cells = re.findall(r"<td [^>]*>", html)
+    assert all("overflow-wrap:break-word" in h for h in heads)  # "Sessions", never "Sessio/ns"
+    assert all("overflow-wrap:anywhere" in c for c in cells)  # a long note may break anywhere
     folded = people_table(frame, summary="All weeks")._repr_html_()
     assert folded.startswith("<details><summary>All weeks</summary>")
 
