@@ -68,7 +68,7 @@ import sys
 import acutrack as at
 from acutrack.report import write_report
 write_report(at.Journal(sys.argv[1]), sys.argv[2])
-heavy = ("matplotlib", "statsmodels", "acutrack.plots", "acutrack.report.pdf")
+heavy = ("matplotlib", "scipy", "statsmodels", "acutrack.plots", "acutrack.report.pdf")
 print(" ".join(sorted(m for m in sys.modules if m.startswith(heavy))))
 """
 
@@ -85,7 +85,7 @@ def _imported(journal, out) -> set[str]:
 
 
 def test_a_report_imports_only_what_its_page_needs(tmp_path):
-    # An empty journal's page has no chart: no matplotlib, no statistics package.
+    # An empty journal's page has no chart: no matplotlib, SciPy or statistics package.
     assert _imported(tmp_path / "empty", tmp_path / "empty.html") == set()
     # The sample's page draws charts, but writes no PDF and fits its model with NumPy.
     sample = _imported(at.sample_journal().path, tmp_path / "sample.html")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats as sps
 
 __all__ = [
     "bootstrap_ci",
@@ -40,6 +39,8 @@ def bootstrap_ci(
     (e.g. two groups and the difference of their means). A sample with fewer than two
     values gives ``(nan, nan)``; samples that do not vary give the statistic twice.
     """
+    from scipy import stats as sps  # here: loading SciPy takes a second
+
     samples = tuple(np.asarray(s, dtype=float) for s in samples)
     if any(s.size < 2 for s in samples):
         return (np.nan, np.nan)
@@ -93,6 +94,8 @@ def rank_biserial(drops: np.ndarray) -> float:
     ``(R+ − R−) / (R+ + R−)`` with the ranks of the absolute non-zero drops; 0 when every
     drop is zero, NaN when there are none.
     """
+    from scipy import stats as sps  # here: loading SciPy takes a second
+
     drops = np.asarray(drops, dtype=float)
     nonzero = drops[drops != 0]
     if drops.size == 0:

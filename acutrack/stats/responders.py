@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scipy import stats as sps
-
 from ..errors import InvalidValue
 from .results import Result, fmt_ci, fmt_p
 
@@ -80,6 +78,7 @@ def compare_responders(k1: int, n1: int, k2: int, n2: int) -> Responders:
     -----
     SciPy equivalent of the test: ``scipy.stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])``.
     """
+    from scipy import stats as sps  # here: loading SciPy takes a second
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     for name, k, n in (("k1", k1, n1), ("k2", k2, n2)):
