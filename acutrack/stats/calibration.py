@@ -507,7 +507,7 @@ def calibrate(*, quick: bool = False, seed: int = 2026) -> pd.DataFrame:
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The calibration table as Markdown, for the terminal and the README."""
+    """The calibration table as Markdown, for the terminal and docs/statistics.md."""
     lines = [
         "| check | setting | figure | target | in band |",
         "|---|---|---|---|---|",
