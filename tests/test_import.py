@@ -400,4 +400,7 @@ def test_coarse_ratings_are_drawn_apart_and_never_averaged(journal):
     ax = plots.plot_weekly_trend(weekly, imported=imported)
     [crosses] = [c for c in ax.collections if "imported" in c.get_label()]
     assert crosses.get_offsets()[:, 1].tolist() == [5, 8, 3, 10]
-    assert "4 imported ratings, another scale: not in the averages" in crosses.get_label()
+    assert (
+        crosses.get_label()
+        == "4 imported ratings, not averaged:\nfrom CSV, 0–4 scale shown as 0–10"
+    )

@@ -46,7 +46,9 @@ __all__ = [
     "WHOLE_DAY",
     "ImportRefused",
     "ImportReport",
+    "by_source",
     "import_file",
+    "imported_source",
     "to_ten",
 ]
 
@@ -166,10 +168,53 @@ _KIND_WORDS = {  # (one, more, where they go)
     "imported_ratings": (
         "pain rating",
         "pain ratings",
-        " on another scale or without a time of day (their own series: Journal.imported_ratings())",
+        " on another scale or without a time of day (kept apart from your check-ins: shown "
+        "on the pain charts on their days, not averaged)",
     ),
     "medications": ("medicine", "medicines", ""),
 }
+
+
+def imported_source(app: str, scale: str) -> str:
+    """Where imported ratings came from and on what scale, in words.
+
+    Parameters
+    ----------
+    app : str
+        The app as `Journal.imported_ratings` gives it (``bearable``, ...); empty when
+        its record is lost.
+    scale : str
+        The source's scale, ``"0-4"``; empty when its record is lost.
+
+    Returns
+    -------
+    str
+        E.g. ``"from Bearable, 0–4 scale shown as 0–10"``.
+    """
+    source = f"from {APP_NAMES.get(app, 'another app')}"
+    if not scale:
+        return f"{source}, shown on 0–10"
+    scale = scale.replace("-", "–")
+    return f"{source}, {scale} scale" + ("" if scale == "0–10" else " shown as 0–10")
+
+
+def by_source(imported: Any) -> Iterator[tuple[str, Any]]:
+    """Imported ratings grouped by the app and scale they came from.
+
+    Parameters
+    ----------
+    imported : DataFrame
+        As `Journal.imported_ratings` returns.
+
+    Yields
+    ------
+    (str, DataFrame)
+        Each source in words (`imported_source`) and its ratings, in order of first
+        appearance.
+    """
+    keys = [imported["app"].fillna(""), imported["scale"].fillna("")]
+    for (app, scale), rows in imported.groupby(keys, sort=False):
+        yield imported_source(app, scale), rows
 
 
 def _times_used(items: list[Item]) -> list[str]:

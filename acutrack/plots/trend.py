@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import matplotlib.dates as mdates
@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
 
+from ..importing import by_source
 from ..words import plural
 from ._axes import GREY, PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
 
@@ -117,7 +118,8 @@ def plot_weekly_trend(
         From `acutrack.analysis.pain_alerts`; the days of each are shaded red, up to the
         last day with an entry (``weekly.attrs["last_day"]``), never into the future.
     imported : DataFrame, optional
-        `Journal.imported_ratings`: drawn apart as grey crosses (see `_imported_marks`).
+        `Journal.imported_ratings`: hollow grey diamonds on their days, keyed by where
+        they came from and their scale (``gid="imported"``); the dates cover them too.
     windows : sequence of (date, date), optional
         The first and last days that a headline compares
         (`acutrack.analysis.PainChange` ``start`` and ``end``): each shaded
@@ -156,8 +158,9 @@ def plot_weekly_trend(
     last_day = weekly.attrs.get("last_day", pd.NaT)
     _imported_marks(ax, imported)
     _alert_stripes(ax, alerts, last_day)
-    first = x.iloc[0]
-    last = x.iloc[-1] if pd.isna(last_day) else max(x.iloc[-1], last_day)
+    first, last = _covering(
+        x.iloc[0], x.iloc[-1] if pd.isna(last_day) else max(x.iloc[-1], last_day), imported
+    )
     # Half a week of room either side; a single week would otherwise have no width.
     ax.set_xlim(first - pd.Timedelta(days=3), last + pd.Timedelta(days=3))
     _date_axis(ax, first, last, "Week starting on the Monday")
@@ -226,7 +229,7 @@ def plot_daily_pain(
         As `Journal.sessions` returns: each is marked at its time by an arrow from its
         pain before to its pain after (dashed for sham), and counted in the legend.
     imported : DataFrame, optional
-        `Journal.imported_ratings`: drawn apart as grey crosses (see `_imported_marks`).
+        As for `plot_weekly_trend`; drawn even before the first check-in.
     ax : Axes, optional
 
     Returns
@@ -236,28 +239,32 @@ def plot_daily_pain(
         mark above.
     """
     ax = axes(ax)
-    if daily.empty or daily["count"].sum() == 0:
+    readings = not daily.empty and daily["count"].sum() > 0
+    if not readings and (imported is None or imported.empty):
         return empty(ax, "No pain readings yet")
     days = daily["day"]
-    ax.plot(days, daily["mean"], marker="o", color=REAL, label="average that day")
-    ax.plot(
-        days,
-        daily["max"],
-        marker="_",
-        markersize=12,
-        linestyle="none",
-        color=REAL,
-        label="highest that day",
-    )
+    if readings:
+        ax.plot(days, daily["mean"], marker="o", color=REAL, label="average that day")
+        ax.plot(
+            days,
+            daily["max"],
+            marker="_",
+            markersize=12,
+            linestyle="none",
+            color=REAL,
+            label="highest that day",
+        )
     last_day = days[daily["count"] > 0].max()
     if sessions is not None and not sessions.empty:
         _session_arrows(ax, sessions)
     _imported_marks(ax, imported)
     _alert_stripes(ax, alerts, last_day)
-    ax.set_xlim(days.min() - pd.Timedelta(days=1), last_day + pd.Timedelta(days=1))
-    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-len(daily) // 7))))
+    first, last = _covering(days.min(), last_day, imported)
+    ax.set_xlim(first - pd.Timedelta(days=1), last + pd.Timedelta(days=1))
+    shown = (last - first).days + 1
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-shown // 7))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%a\n%d %b"))
-    ax.set_xlabel(f"Day ({days.min():%Y})")
+    ax.set_xlabel(f"Day ({first:%Y})")
     ax.set_ylim(0, 10.5)
     ax.set_ylabel(PAIN_LABEL)
     ax.set_title("Pain day by day")
@@ -265,22 +272,42 @@ def plot_daily_pain(
     return ax
 
 
-def _imported_marks(ax: Axes, imported: pd.DataFrame | None) -> None:
-    """Ratings imported on a coarser scale (or with only a day) as grey crosses.
+def _imported_marks(
+    ax: Axes, imported: pd.DataFrame | None, where: Callable | None = None, **style
+) -> None:
+    """Ratings imported on another scale (or with only a day) as hollow grey diamonds on
+    their days (``gid="imported"``), one key for each app and scale they came from.
 
-    They are a series of their own: shown for the history they tell, kept out of the
-    averages, the alerts and every verdict.
+    Shown for the history they tell, kept out of the averages, the alerts and every
+    verdict. ``where`` gives a group's x and y (by default its time and pain); ``style``
+    changes the diamonds' look (the calendar colours each by its pain).
     """
     if imported is None or imported.empty:
         return
-    ax.scatter(
-        imported["local_time"],
-        imported["pain"],
-        marker="x",
-        s=18,
-        color=GREY,
-        label=f"{plural(len(imported), 'imported rating')}, another scale: not in the averages",
-    )
+    for source, some in by_source(imported):
+        x, y = where(some) if where else (some["local_time"], some["pain"])
+        look = {"s": 22, "facecolors": "none", "edgecolors": GREY, "linewidths": 1.2} | {
+            key: value(some) if callable(value) else value for key, value in style.items()
+        }
+        ax.scatter(
+            x,
+            y,
+            marker="D",
+            gid="imported",
+            # Two short lines: a long key would cover the early days it describes.
+            label=f"{plural(len(some), 'imported rating')}, not averaged:\n{source}",
+            **look,
+        )
+
+
+def _covering(first: pd.Timestamp, last: pd.Timestamp, imported: pd.DataFrame | None):
+    """``first`` and ``last`` widened to the days of the imported ratings, so that the
+    history they tell is in the picture."""
+    if imported is None or imported.empty:
+        return first, last
+    days = imported["local_time"].dt.normalize()
+    # Series.min and max skip a missing end (a chart of imported ratings alone).
+    return pd.Series([first, days.min()]).min(), pd.Series([last, days.max()]).max()
 
 
 def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
@@ -307,13 +334,20 @@ def _session_arrows(ax: Axes, sessions: pd.DataFrame) -> None:
         ax.plot(some["local_time"], some["pain_after"], "v", color=colour, markersize=5)
 
 
-def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_calendar(
+    daily: pd.DataFrame, *, imported: pd.DataFrame | None = None, ax: Axes | None = None
+) -> Axes:
     """A calendar of daily average pain: one column per week, one row per weekday.
 
     Parameters
     ----------
     daily : DataFrame
         From `acutrack.analysis.daily_pain`.
+    imported : DataFrame, optional
+        `Journal.imported_ratings`: a diamond in its day's square, filled with the colour
+        of its pain and outlined dark (side by side when a day has several), keyed by
+        where they came from and their scale (``gid="imported"``); the weeks cover them
+        too.
     ax : Axes, optional
 
     Returns
@@ -326,9 +360,10 @@ def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     if daily.empty or daily["count"].sum() == 0:
         return empty(ax, "No pain readings yet")
     days = daily["day"]
-    monday = days.min() - pd.Timedelta(days=int(days.min().day_of_week))
+    first, last = _covering(days.min(), days.max(), imported)
+    monday = first - pd.Timedelta(days=int(first.day_of_week))
     column = ((days - monday).dt.days // 7).to_numpy()
-    grid = np.full((7, column.max() + 1), np.nan)
+    grid = np.full((7, (last - monday).days // 7 + 1), np.nan)
     grid[days.dt.day_of_week.to_numpy(), column] = daily["mean"].to_numpy()
     colours = colormaps["RdYlGn_r"].with_extremes(bad=(0, 0, 0, 0))
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=colours, vmin=0, vmax=10, aspect="auto")
@@ -345,6 +380,14 @@ def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         label="nothing logged",
     )
     ax.add_patch(nothing)
+    _imported_marks(
+        ax,
+        imported,
+        lambda some: _in_squares(some, monday),
+        s=30,
+        facecolors=lambda some: colours(some["pain"].to_numpy() / 10),
+        edgecolors=SESSION,
+    )
     ax.figure.colorbar(image, ax=ax, label="Average pain that day")
     ax.set_yticks(range(7), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
     step = max(1, grid.shape[1] // 8)
@@ -352,11 +395,22 @@ def plot_calendar(daily: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xticks(ticks, [f"{monday + pd.Timedelta(weeks=t):%d %b}" for t in ticks])
     ax.set_xlabel(f"Week starting ({monday:%Y})")
     ax.set_title("Daily pain")
+    imported_keys = [c for c in ax.collections if c.get_gid() == "imported"]
     ax.legend(
-        handles=[nothing],
+        handles=[nothing, *imported_keys],
+        ncols=1 + len(imported_keys),  # side by side: the page leaves room for one row
         loc="upper left",
         bbox_to_anchor=(0, -0.18),
         fontsize="small",
         frameon=False,
     )
     return ax
+
+
+def _in_squares(imported: pd.DataFrame, monday: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+    """Where imported ratings go on the calendar: their day's square, side by side."""
+    days = imported["local_time"].dt.normalize()
+    nth = days.groupby(days).cumcount().to_numpy()
+    many = days.map(days.value_counts()).to_numpy()
+    x = ((days - monday).dt.days // 7).to_numpy() + 0.28 * (nth - (many - 1) / 2)
+    return x, days.dt.day_of_week.to_numpy()
