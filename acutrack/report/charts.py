@@ -28,7 +28,10 @@ __all__ = [
 # only those that went with more relief), and its size on its own (width, height in inches).
 CHARTS = {
     "weekly": (lambda t, ax, every: pain_over_time(t, ax), (9, 3.6)),
-    "calendar": (lambda t, ax, every: plots.plot_calendar(t.daily, ax=ax), (9, 3.2)),
+    "calendar": (
+        lambda t, ax, every: plots.plot_calendar(t.daily, imported=t.imported, ax=ax),
+        (9, 3.2),
+    ),
     "routines": (lambda t, ax, every: plots.plot_routine_forest(t.routines, ax=ax), (9, 3.5)),
     "points": (lambda t, ax, every: point_forest(t, ax, every), (9, 5.5)),
     "body": (
@@ -56,7 +59,7 @@ def pain_over_time(t: ReportTables, ax) -> None:
     # The headline's two windows, so that the chart shows what it compares.
     windows = (t.change.start, t.change.end) if t.change.enough else None
     plots.plot_pain_over_time(
-        t.weekly, t.daily, t.shortfall, alerts=t.alerts, windows=windows, ax=ax
+        t.weekly, t.daily, t.shortfall, alerts=t.alerts, imported=t.imported, windows=windows, ax=ax
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import analysis
 from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, PainChange, fmt_signed
+from ..importing import by_source
 from ..stats.results import fmt
 from ..stats.scales import DROP, interval_words
 from ..words import plural
@@ -107,6 +108,7 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
         facts=(
             f"Made on {t.made:%d %b %Y} · Period covered: {covered} · "
             f"{plural(len(t.sessions), 'session')}, {plural(len(t.ratings), 'pain check-in')}"
+            + _imported_words(t.imported)
         ),
         flag=urgent.words() if urgent else None,
         unread=t.unread,
@@ -115,6 +117,20 @@ def first_page(t: ReportTables, *, title: str = TITLE) -> FirstPage:
         rows=rows,
         chart=t.enough,
         footer=f"{CAVEAT} {more}".strip(),
+    )
+
+
+def _imported_words(imported: pd.DataFrame) -> str:
+    """The imported history in the facts, each source with its scale, and that the
+    averages leave it out."""
+    if imported.empty:
+        return ""
+    counted = "; ".join(
+        f"{plural(len(rows), 'rating')} imported {source}" for source, rows in by_source(imported)
+    )
+    return (
+        f" · {counted}. Averages use the sessions and check-ins; imported ratings are "
+        "shown, not averaged."
     )
 
 

@@ -32,6 +32,10 @@ class ReportTables:
     ----------
     sessions, ratings : DataFrame
         The entries since ``since``.
+    imported : DataFrame
+        Ratings imported on another scale or with only a day
+        (`Journal.imported_ratings`) since ``since``: drawn on the pain charts and
+        counted in the period and the episode, never averaged.
     since : date or None
     made : date
         The day the report was made.
@@ -70,6 +74,7 @@ class ReportTables:
 
     sessions: pd.DataFrame
     ratings: pd.DataFrame
+    imported: pd.DataFrame
     since: date | None
     made: date
     profile: dict[str, str]
@@ -99,7 +104,10 @@ class ReportTables:
 
     @property
     def period(self) -> tuple[date, date] | None:
-        days = pd.concat([self.sessions["local_time"], self.ratings["local_time"]])
+        """The first and last days with an entry, imported history included."""
+        days = pd.concat(
+            [table["local_time"] for table in (self.sessions, self.ratings, self.imported)]
+        )
         return (days.min().date(), days.max().date()) if len(days) else None
 
 
@@ -126,9 +134,15 @@ def _gathered(journal: Journal, since: date | None) -> ReportTables:
     sessions, ratings = (_from(table, since) for table in journal.sessions_and_ratings())
     with warnings.catch_warnings():  # unreadable rows are `validate`'s to report
         warnings.simplefilter("ignore", JournalWarning)
-        peg, pgic, medications, screens = (
+        peg, pgic, medications, screens, imported = (
             _from(table, since)
-            for table in (journal.peg(), journal.pgic(), journal.medications(), journal.screens())
+            for table in (
+                journal.peg(),
+                journal.pgic(),
+                journal.medications(),
+                journal.screens(),
+                journal.imported_ratings(),
+            )
         )
     slots = plan_slots(journal, kind="real/sham")
     change = analysis.pain_change(sessions, ratings)
@@ -137,6 +151,7 @@ def _gathered(journal: Journal, since: date | None) -> ReportTables:
     return ReportTables(
         sessions=sessions,
         ratings=ratings,
+        imported=imported,
         since=since,
         made=journal.now().date(),
         profile=journal.profile(),
@@ -146,7 +161,8 @@ def _gathered(journal: Journal, since: date | None) -> ReportTables:
         shortfall=analysis.weekly_shortfall(sessions, ratings),
         unread=unread_rows_note(journal),
         change=change,
-        episode=analysis.episode(sessions, ratings),
+        # Logging began with the imported history: its first day starts the episode.
+        episode=analysis.episode(sessions, pd.concat([ratings, imported[ratings.columns]])),
         peg=analysis.peg_change(peg),
         pgic=analysis.latest_pgic(pgic),
         rescue=analysis.rescue_doses(medications, change.start, change.end, days=change.days),
