@@ -171,15 +171,15 @@ def two_weeks_figure(journal: Journal) -> Figure:
     sessions = sessions[sessions["started_at"] >= since]
     ratings = ratings[ratings["rated_at"] >= since]
     imported = journal.imported_ratings()
+    imported = imported[imported["rated_at"] >= since]
     daily = daily_pain(pain_readings(sessions, ratings))
     with rc_context({"font.size": CHART_FONT, "legend.fontsize": CHART_FONT}):
         fig = Figure(figsize=CHART_SIZE, layout="constrained")
         ax = fig.subplots()
-        plot_daily_pain(
-            daily, sessions=sessions, imported=imported[imported["rated_at"] >= since], ax=ax
-        )
+        plot_daily_pain(daily, sessions=sessions, imported=imported, ax=ax)
         ax.set_title(
-            f"{plural(len(sessions), 'session')}, {plural(len(ratings), 'check-in')}",
+            f"{plural(len(sessions), 'session')}, {plural(len(ratings), 'check-in')}"
+            + (f", {plural(len(imported), 'imported rating')}" if len(imported) else ""),
             fontsize=CHART_FONT + 1,
         )
         legend = ax.get_legend()
