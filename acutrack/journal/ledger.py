@@ -188,7 +188,8 @@ class _ImportLedger:
         rows, problems = read_rows(self.file(spec), spec)
         if problems:
             warnings.warn(
-                f"{plural(len(problems), 'problem')} in {self.file(spec)}; see Journal.problems().",
+                f"{plural(len(problems), 'problem')} in {self.file(spec)}; `acutrack validate` "
+                "lists them by line and field.",
                 JournalWarning,
                 stacklevel=2,
             )

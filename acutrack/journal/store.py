@@ -371,7 +371,7 @@ class _Store:
         if problems:
             warnings.warn(
                 f"{plural(len(problems), 'problem')} in {self.file(spec)}; unreadable rows were "
-                "left out. See Journal.problems() or `acutrack validate`.",
+                "left out. `acutrack validate` lists them by line and field.",
                 JournalWarning,
                 stacklevel=3,
             )
