@@ -36,7 +36,8 @@ POINTS_INTRO = (
 WEEKLY_KEY = (
     "Line: weekly average; band: lowest to highest reading; dashed (from 4 weeks on): "
     "4-week average; triangles: sessions that week, bigger for more; shaded: the first and "
-    "last days the headline compares; red: pain alerts."
+    "last days the headline compares; red: pain alerts; hollow grey diamonds: ratings "
+    "imported from another app, on their days, not averaged."
 )
 
 
