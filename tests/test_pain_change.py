@@ -10,8 +10,8 @@ from fixtures import ratings_frame, sessions_frame
 from scipy import stats as sps
 
 from acutrack import analysis
-from acutrack.analysis import trend
-from acutrack.analysis.trend import change_interval
+from acutrack.analysis import pain_now
+from acutrack.analysis.pain_now import change_interval
 from acutrack.report.first_page import _headline
 from acutrack.stats.results import fmt
 
@@ -21,8 +21,8 @@ DAY = [0, 0, 1, 2, 3, 4, 5, 6, 6, 7]  # two readings on the first and on day 6
 
 def test_the_interval_on_one_setting_is_a_t_interval_worked_by_hand(monkeypatch):
     # One (φ, noise) setting: no mixture, only the pooled model's GLS, by hand.
-    monkeypatch.setattr(trend, "SPELL_DAYS", np.array([2.0]))  # φ = 0.5
-    monkeypatch.setattr(trend, "NOISE_RATIOS", np.array([1.0]))
+    monkeypatch.setattr(pain_now, "SPELL_DAYS", np.array([2.0]))  # φ = 0.5
+    monkeypatch.setattr(pain_now, "NOISE_RATIOS", np.array([1.0]))
     on = np.arange(8)
     m = np.array([2, 1, 1, 1, 1, 1, 2, 1])
     y = np.array([5.5, 7, 6, 4, 5, 3, 4.5, 3])  # daily means
@@ -46,11 +46,11 @@ def test_the_mixture_lies_between_its_narrowest_and_widest_settings(monkeypatch)
     low, high = change_interval(day, pain, 3)
     assert low + high == pytest.approx(2 * (3.75 - 6.0))  # symmetric about the difference
     halves = []
-    for spell in trend.SPELL_DAYS:
-        for noise in trend.NOISE_RATIOS:
+    for spell in pain_now.SPELL_DAYS:
+        for noise in pain_now.NOISE_RATIOS:
             with monkeypatch.context() as one:
-                one.setattr(trend, "SPELL_DAYS", np.array([spell]))
-                one.setattr(trend, "NOISE_RATIOS", np.array([noise]))
+                one.setattr(pain_now, "SPELL_DAYS", np.array([spell]))
+                one.setattr(pain_now, "NOISE_RATIOS", np.array([noise]))
                 a, b = change_interval(day, pain, 3)
             halves.append((b - a) / 2)
     assert min(halves) < (high - low) / 2 < max(halves)
@@ -88,7 +88,7 @@ def test_seven_day_windows_until_eight_weeks_then_fourteen():
     assert long.days == 14
     assert long.start == (date(2026, 1, 5), date(2026, 1, 18))
     assert long.end == (date(2026, 2, 16), date(2026, 3, 1))
-    assert trend.comparison_window(55) == 7 and trend.comparison_window(56) == 14
+    assert pain_now.comparison_window(55) == 7 and pain_now.comparison_window(56) == 14
     assert analysis.pain_change(*_diary(56), days=7).days == 7  # asked for
     # The headline says the windows in dates, and what typical pain is.
     headline, basis = _headline(long)

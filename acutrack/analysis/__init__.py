@@ -19,17 +19,16 @@ from .measures import (
     peg_change,
     rescue_doses,
 )
+from .pain_now import PainChange, pain_change
 from .points import LEAVE_ONE_OUT, points_to_show, rank_points, why_not_more_relief
 from .routines import compare_routines
 from .trend import (
     CLINICIAN_ADVICE,
     Episode,
-    PainChange,
     daily_pain,
     episode,
     pain_alerts,
     pain_alerts_summary,
-    pain_change,
     pain_readings,
     session_excess,
     weekly_readings,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import analysis
-from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, PainChange, fmt_signed
+from ..analysis.pain_now import PainChange
+from ..analysis.trend import ALERT_DAYS, ALERT_PAIN, ALERT_RISE, Episode, fmt_signed
 from ..importing import by_source
 from ..stats.results import fmt
 from ..stats.scales import DROP, interval_words

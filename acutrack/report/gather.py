@@ -10,7 +10,8 @@ import pandas as pd
 
 from .. import analysis, stats, timeline
 from ..analysis.measures import PegChange, PgicSummary, RescueDoses
-from ..analysis.trend import Episode, PainChange
+from ..analysis.pain_now import PainChange
+from ..analysis.trend import Episode
 from ..answers import Screen
 from ..journal import Journal, JournalWarning
 from ..journal_choice import unread_rows_note

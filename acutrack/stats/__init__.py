@@ -12,15 +12,9 @@ from .before_after import BeforeAfter, before_after, mean_drop_interval
 from .benefit import prob_benefit, standard_error
 from .leave_one_out import LeaveOneOut, leave_one_out
 from .paired import bootstrap_ci, hodges_lehmann, rank_biserial
+from .planned import compared_sessions
 from .randomisation import estimate, randomisation_ci, randomisation_test, smallest_p
-from .real_sham import (
-    RealVsSham,
-    carry_over,
-    compared_sessions,
-    hedges_g,
-    real_vs_sham,
-    sham_verdict,
-)
+from .real_sham import RealVsSham, carry_over, hedges_g, real_vs_sham, sham_verdict
 from .responders import Responders, compare_responders
 
 __all__ = [

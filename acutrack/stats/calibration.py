@@ -369,7 +369,7 @@ def _pain_change(diaries: int, seed: int, layouts: list[tuple[int, int]]) -> Ite
     not the two windows' own swings. With typical pain falling 2 points over the diary
     (less between the windows' middles), how often the interval excludes 0 is reported.
     """
-    from ..analysis.trend import change_interval, comparison_window
+    from ..analysis.pain_now import change_interval, comparison_window
     from .simulate import typical_trend
 
     for days, per_day in layouts:

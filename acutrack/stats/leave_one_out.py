@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .benefit import MARGIN
+from .planned import _planned, _slots, _statistic
 from .randomisation import estimate, smallest_p
-from .real_sham import _interval, _planned, _slots, _statistic, sham_verdict
+from .real_sham import _interval, sham_verdict
 from .results import Result, fmt, fmt_p
 
 __all__ = ["LeaveOneOut", "leave_one_out"]
