@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nbformat
@@ -38,7 +39,7 @@ def text_of(nb) -> str:
     parts = []
     for out in outputs(nb):
         parts.append(out.get("text", ""))
-        parts.append(out.get("data", {}).get("text/html", ""))
+        parts.append(html.unescape(out.get("data", {}).get("text/html", "")))
         parts.append(out.get("data", {}).get("text/plain", ""))
     return "".join(parts)
 
