@@ -105,24 +105,26 @@ def weekly_table(
     -------
     PeopleTable or None
         Columns ``Week starting``, ``Average pain``, ``Lowest``, ``Highest``,
-        ``Readings``, ``4-week average`` and ``Sessions``; or, while ``shortfall`` is set,
+        ``Readings``, ``4-week average`` (once `rolling_shown`) and ``Sessions``; or,
+        while ``shortfall`` is set,
         ``Day``, ``Average pain``, ``Highest`` and ``Readings`` for each day with a
         reading. None when there is nothing to list.
     """
+    from .analysis.trend import rolling_shown
+
     if not shortfall:
-        return people_table(
-            pd.DataFrame(
-                {
-                    "Week starting": weekly["week_start"],
-                    "Average pain": weekly["mean"],
-                    "Lowest": weekly["min"],
-                    "Highest": weekly["max"],
-                    "Readings": weekly["count"],
-                    "4-week average": weekly["rolling_4w"],
-                    "Sessions": weekly["sessions"],
-                }
-            )
-        )
+        columns = {
+            "Week starting": weekly["week_start"],
+            "Average pain": weekly["mean"],
+            "Lowest": weekly["min"],
+            "Highest": weekly["max"],
+            "Readings": weekly["count"],
+            "4-week average": weekly["rolling_4w"],
+            "Sessions": weekly["sessions"],
+        }
+        if not rolling_shown(weekly):  # as the chart: no 4-week average before 4 weeks
+            del columns["4-week average"]
+        return people_table(pd.DataFrame(columns))
     shown = daily[daily["count"] > 0]
     if shown.empty:
         return None

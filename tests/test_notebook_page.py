@@ -187,6 +187,9 @@ def test_the_tables_read_as_words(sample):
     week = weekly_table(weekly, daily, None)
     assert list(week.frame.columns)[:2] == ["Week starting", "Average pain"]
     assert len(week.frame) == len(weekly)
+    assert "4-week average" in week.frame.columns  # 16 weeks: shown, as on the chart
+    two = weekly_table(weekly.iloc[:2], daily, None)  # two weeks: not yet, as on the chart
+    assert "4-week average" not in two.frame.columns
     days = weekly_table(weekly, daily, "2 weeks of check-ins are needed")
     assert list(days.frame.columns) == ["Day", "Average pain", "Highest", "Readings"]
     assert weekly_table(weekly, daily.iloc[:0], "needed") is None

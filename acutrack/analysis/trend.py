@@ -24,6 +24,7 @@ __all__ = [
     "pain_alerts",
     "pain_alerts_summary",
     "pain_readings",
+    "rolling_shown",
     "session_excess",
     "weekly_readings",
     "weekly_shortfall",
@@ -145,6 +146,16 @@ def weekly_readings(readings: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 def _week_start(moments: pd.Series) -> pd.Series:
     days = pd.to_datetime(moments).dt.normalize()
     return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+
+
+#: The 4-week average is shown (charted, listed) once this many weeks have readings.
+ROLLING_WEEKS = 4
+
+
+def rolling_shown(weekly: pd.DataFrame) -> bool:
+    """Whether a `weekly_trend` table has enough weeks with readings to show its 4-week
+    average (`ROLLING_WEEKS`): before that it would average two or three weeks."""
+    return int((weekly["count"] > 0).sum()) >= ROLLING_WEEKS
 
 
 def weekly_trend(sessions: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
 
+from ..analysis.trend import rolling_shown
 from ..importing import by_source
 from ..words import plural
 from ._axes import GREY, PAIN_LABEL, REAL, SESSION, SHAM, axes, empty
@@ -55,7 +56,6 @@ def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, label: str) ->
 
 
 #: Weeks with readings before the 4-week average is drawn: with fewer it is no such thing.
-ROLLING_WEEKS = 4
 WINDOW_COLOUR = "#5e35b1"
 
 
@@ -131,7 +131,7 @@ def plot_weekly_trend(
     -------
     Axes
         The weekly average (the first line), the 4-week average (the second line,
-        ``gid="rolling"``) only once `ROLLING_WEEKS` weeks have readings, the weeks
+        ``gid="rolling"``) only once enough weeks have readings (`rolling_shown`), the weeks
         with sessions as triangles sized by their number, with a key of sizes.
     """
     ax = axes(ax)
@@ -142,7 +142,7 @@ def plot_weekly_trend(
         x, weekly["min"], weekly["max"], color=REAL, alpha=0.15, label="lowest to highest that week"
     )
     ax.plot(x, weekly["mean"], marker="o", color=REAL, label="weekly average")
-    if (weekly["count"] > 0).sum() >= ROLLING_WEEKS:
+    if rolling_shown(weekly):
         ax.plot(
             x,
             weekly["rolling_4w"],
