@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,7 +99,7 @@ class ReportTables:
     notes: pd.DataFrame
     drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
-    @property
+    @functools.cached_property  # asked by every page and chart: read the readings once
     def enough(self) -> bool:
         """Whether there is enough for charts (at least three pain readings)."""
         return len(analysis.pain_readings(self.sessions, self.ratings)) >= MIN_READINGS
