@@ -8,7 +8,7 @@ is. The model is deliberately simple and sceptical:
   sessions in the order they were done);
 - the prior on the true difference is normal, centred on no difference, with SD 1.5
   points: a difference of 3 points or more either way is thought unlikely (about 5 %)
-  before any data, as trials of acupressure suggest.
+  before any data.
 
 How well the probability holds is measured on realistic simulated diaries with true
 differences spread from 0 to 2 points (`acutrack.stats.calibration`, a reliability
