@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from .randomisation import Design
+
 __all__ = ["MARGIN", "PRIOR_SD", "benefit_in_words", "prob_benefit", "standard_error"]
 
 #: The difference that matters: real relieving at least this many points more than sham.
@@ -44,27 +46,21 @@ def standard_error(
     (float, float)
         Estimate and standard error; NaN when the data cannot give them.
     """
+    design = Design(real, blocks, before, "adjusted")
     y = np.asarray(drops, dtype=float)
-    labels = np.asarray(real, dtype=float)
-    groups = np.unique(np.asarray(blocks), return_inverse=True)[1]
-    columns = [np.eye(groups.max() + 1)[groups]]
-    if before is not None and np.ptp(before) > 0:
-        columns.append(np.asarray(before, dtype=float)[:, None])
-    nuisance = np.column_stack(columns)
-    design = np.column_stack([labels, nuisance])
-    n, k = design.shape
-    if n - np.linalg.matrix_rank(design) < 2:
+    n, k = y.size, design.basis.shape[1] + 1  # the label, the blocks and the starting pain
+    if design.real.all() or not design.real.any() or n - k < 2:
         return math.nan, math.nan
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    # The label's part of the design, the nuisance columns taken out (Frisch–Waugh).
-    x = labels - nuisance @ np.linalg.lstsq(nuisance, labels, rcond=None)[0]
-    u = x * (y - design @ coef)
+    estimate = design.estimate(y)
+    # The label's part of the design, the blocks and starting pain taken out (Frisch–Waugh).
+    x = design.values(design.real.astype(float), 0.0)
+    u = x * design.values(y, estimate)  # each session's residual, times its label's part
     lags = math.ceil(n ** (1 / 3))
     long_run = u @ u + 2 * sum((1 - h / (lags + 1)) * (u[h:] @ u[:-h]) for h in range(1, lags + 1))
     # Never below the independent-sessions variance: the labels alternate within blocks,
     # and a negative lag term would claim more certainty than the sessions hold.
     variance = max(long_run, u @ u) * n / (n - k) / (x @ x) ** 2
-    return float(coef[0]), math.sqrt(variance)
+    return estimate, math.sqrt(variance)
 
 
 def prob_benefit(estimate: float, se: float, *, margin: float = MARGIN) -> float:

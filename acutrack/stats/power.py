@@ -13,6 +13,7 @@ command line looks figures up and simulates nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def simulate_power_table(diaries: int = 800, seed: int = 2026) -> list[dict]:
     return rows
 
 
+@functools.cache  # read once: the words look it up several times
 def _table() -> list[dict]:
     with TABLE.open(encoding="utf-8", newline="") as f:
         return [
