@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
+from matplotlib.textpath import text_to_path as TextPath
 
 import acutrack as at
 from acutrack import analysis, report
@@ -383,6 +385,39 @@ def test_the_first_pdf_page_fits_one_sheet(tables, name, paper):
     assert len(spans) == len(t.alerts)
     limit = mdates.date2num(last + pd.Timedelta(days=1))
     assert all(p.get_x() + p.get_width() <= limit + 1e-9 for p in spans)
+
+
+WORDS_OF_ANY_SCRIPT = (
+    "Après la séance, douleur 3 — 背中の痛み 漢字 😀 → ≥ 2 points; "
+    "https://example.org/a/very/long/address/that/no/line/can/hold/whole/at/this/size/at/all "
+    + "Wall of Text; AVATAR Type Yoke LTA "
+    * 8
+)
+
+
+@pytest.mark.parametrize("size", [7.5, 9.5, 12.5])
+def test_pdf_lines_of_any_script_fit_their_width_and_waste_little(size):
+    font = report.pdf.FontProperties(size=size)
+    width = 3.2  # inches
+    lines = report.pdf._Sheet._wrap(WORDS_OF_ANY_SCRIPT, font, width).split("\n")
+    assert " ".join(lines).replace(" ", "") == WORDS_OF_ANY_SCRIPT.strip().replace(" ", "")
+
+    def drawn(s: str) -> float:  # as the font's layout draws it, kerning and fallbacks included
+        return TextPath.get_text_width_height_descent(s, font, ismath=False)[0]
+
+    limit = width * 72
+    assert all(drawn(line) <= limit for line in lines)
+    # Greedy, and measured closely: the next word would not have fitted.
+    for line, after in itertools.pairwise(lines):
+        assert drawn(f"{line} {after.split(' ')[0]}") > 0.99 * limit, (line, after)
+
+
+def test_a_pdf_with_notes_in_any_script(week, tables):
+    t = tables["week"]
+    notes = t.notes.assign(text=WORDS_OF_ANY_SCRIPT)
+    buffer = io.BytesIO()
+    assert render_pdf(replace(t, notes=notes), buffer, notes=True) >= 2
+    assert buffer.getvalue().startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])

@@ -7,6 +7,7 @@ details follow, then two pages of charts.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from functools import lru_cache
@@ -16,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import Kerning
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -95,7 +97,7 @@ class _Sheet:
         for paragraph in text.split("\n"):
             line, words = "", paragraph.split(" ")
             while words:
-                n = _words_that_fit(line, words, fits, _guess(line, words, font, limit))
+                n = _words_that_fit(line, words, font, limit)
                 line = _joined(line, words[:n])
                 if n == len(words):
                     break
@@ -222,10 +224,27 @@ class _Sheet:
         return self.fig.add_axes(rect)
 
 
-@lru_cache(maxsize=8192)
 def _width(text: str, font: FontProperties) -> float:
-    """Width of ``text`` in points, from the font's own outlines (no hinting): as in the PDF."""
-    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
+    """Width of ``text`` in points: its letters' advances and kerning in the font, unhinted.
+
+    Within the bearings at its ends (a few hundredths of a point) of the width the PDF
+    draws; measuring each line with the font's whole layout costs a hundred times more.
+    """
+    advances, kerns = _metrics(font)
+    pairs = list(itertools.pairwise(text))
+    if not advances.keys() >= set(text) or not kerns.keys() >= set(pairs):
+        face = get_font(findfont(font))
+        face.set_size(font.get_size_in_points(), 72)  # the face is shared: set it first
+        for c in set(text) - advances.keys():
+            try:
+                advances[c] = face.load_char(ord(c)).linearHoriAdvance / 65536
+            except RuntimeError:  # not in this font: drawn from a fallback, measure it so
+                advances[c] = text_to_path.get_text_width_height_descent(c, font, False)[0]
+                face.set_size(font.get_size_in_points(), 72)
+        for a, b in set(pairs) - kerns.keys():
+            left, right = face.get_char_index(ord(a)), face.get_char_index(ord(b))
+            kerns[a, b] = face.get_kerning(left, right, Kerning.UNFITTED) / 64
+    return sum(advances[c] for c in text) + sum(kerns[p] for p in pairs)
 
 
 def _joined(line: str, words: Sequence[str]) -> str:
@@ -236,48 +255,20 @@ def _joined(line: str, words: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=64)
-def _advances(font: FontProperties) -> dict[str, float]:
-    """How far each letter met so far moves the pen in ``font`` (points, unhinted), filled
-    by `_guess`. A text's letters' advances add up to its width but for kerning and the
-    bearings at its ends."""
-    return {}
+def _metrics(font: FontProperties) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
+    """How far each letter met so far moves the pen in ``font``, and how much each pair of
+    letters is kerned (points): filled by `_width`."""
+    return {}, {}
 
 
-def _guess(line: str, words: Sequence[str], font: FontProperties, limit: float) -> int:
-    """How many of ``words`` fit after ``line``, guessed from the letters' advances."""
-    advances = _advances(font)
-    face = get_font(findfont(font))
-    face.set_size(font.get_size_in_points(), 72)
-
-    def advance(letters: str) -> float:
-        for c in letters:
-            if c not in advances:
-                advances[c] = face.load_char(ord(c)).linearHoriAdvance / 65536
-        return sum(advances[c] for c in letters)
-
-    width = advance(line)
+def _words_that_fit(line: str, words: Sequence[str], font: FontProperties, limit: float) -> int:
+    """How many of ``words`` fit after ``line`` within ``limit`` points (widths add up)."""
+    width = _width(line, font)
     for n, word in enumerate(words):
-        width += advance(f" {word}")
+        width += _width(f" {word}" if line or n else word, font)
         if width > limit:
             return n
     return len(words)
-
-
-def _words_that_fit(line: str, words: Sequence[str], fits, guess: int) -> int:
-    """How many of ``words`` fit after ``line``, measured exactly, starting from ``guess``.
-
-    A line grows with each word, so the answer is the last count that fits: usually two
-    measurements of the whole line, where adding the words one by one takes one a word.
-    """
-    n = guess
-    if n and not fits(_joined(line, words[:n])):
-        n -= 1
-        while n and not fits(_joined(line, words[:n])):
-            n -= 1
-        return n
-    while n < len(words) and fits(_joined(line, words[: n + 1])):
-        n += 1
-    return n
 
 
 def _longest_start(word: str, fits) -> int:
