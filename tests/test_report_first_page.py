@@ -395,6 +395,10 @@ WORDS_OF_ANY_SCRIPT = (
 )
 
 
+MISSING_GLYPHS = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
+
+
+@MISSING_GLYPHS
 @pytest.mark.parametrize("size", [7.5, 9.5, 12.5])
 def test_pdf_lines_of_any_script_fit_their_width_and_waste_little(size):
     font = report.pdf.FontProperties(size=size)
@@ -412,6 +416,7 @@ def test_pdf_lines_of_any_script_fit_their_width_and_waste_little(size):
         assert drawn(f"{line} {after.split(' ')[0]}") > 0.99 * limit, (line, after)
 
 
+@MISSING_GLYPHS
 def test_a_pdf_with_notes_in_any_script(week, tables):
     t = tables["week"]
     notes = t.notes.assign(text=WORDS_OF_ANY_SCRIPT)

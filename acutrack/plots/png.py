@@ -11,6 +11,9 @@ from matplotlib.image import imsave
 
 #: Dots per inch of every PNG: sharp on a screen, and small enough to embed.
 DPI = 110
+#: zlib's effort: 3 compresses a chart's flat colours in two thirds of the default's (6)
+#: time, for a file about a tenth larger.
+COMPRESSION = 3
 
 
 def figure_pixels(fig: Figure, *, dpi: float = DPI) -> tuple[np.ndarray, bytes]:
@@ -37,7 +40,14 @@ def figure_pixels(fig: Figure, *, dpi: float = DPI) -> tuple[np.ndarray, bytes]:
     canvas.draw()  # runs the figure's layout engine, as `savefig` would
     pixels = np.array(canvas.buffer_rgba())  # a copy: the buffer is the renderer's
     buffer = io.BytesIO()
-    imsave(buffer, pixels, format="png", dpi=dpi, metadata={"Software": None})
+    imsave(
+        buffer,
+        pixels,
+        format="png",
+        dpi=dpi,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": COMPRESSION},
+    )
     return pixels, buffer.getvalue()
 
 
