@@ -16,14 +16,17 @@ from html.parser import HTMLParser
 import matplotlib.dates as mdates
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
 from matplotlib.colors import to_rgba
+from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path as TextPath
 
 import acutrack as at
 from acutrack import analysis, report
 from acutrack.cli import main
 from acutrack.plots.trend import ALERT_COLOUR
-from acutrack.report import PAPERS, first_page, render_html, render_pdf, report_tables
+from acutrack.report import PAPERS, first_page, measure, render_html, render_pdf, report_tables
 from acutrack.screening import QUESTIONS
 from acutrack.stats.results import fmt, fmt_ci, fmt_p
 
@@ -321,7 +324,6 @@ def test_points_not_shown_are_counted_by_reason(tables):
 
 
 def test_the_body_map_names_every_point(tables):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
@@ -349,6 +351,12 @@ def _apart(a, b, slack: float = 1.0) -> bool:
     )
 
 
+def _pdf_renderer(fig):
+    """What lays the figure out in its PDF: matplotlib's PDF renderer, in points."""
+    fig.set_dpi(72)
+    return RendererPdf(PdfFile(io.BytesIO()), 72, *fig.get_size_inches()[::-1])
+
+
 def _said(fig) -> str:
     return " ".join(a.get_text() for a in fig.texts).replace("\n", " ")
 
@@ -359,8 +367,7 @@ def test_the_first_pdf_page_fits_one_sheet(tables, name, paper):
     t = tables[name]
     fig = report._first_pdf_page(t, first_page(t), paper)
     assert tuple(fig.get_size_inches()) == PAPERS[paper]
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)
+    renderer = _pdf_renderer(fig)
     page = fig.bbox
     words, said = first_page(t), _said(fig)
     # The first page's words, every one of them, whole.
@@ -377,7 +384,7 @@ def test_the_first_pdf_page_fits_one_sheet(tables, name, paper):
     tight = chart.get_tightbbox(renderer)
     assert tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= page.x1 and tight.y1 <= page.y1
     assert all(_apart(tight, box) for box in boxes)
-    assert tight.height / fig.dpi >= 2.4  # a chart one can read
+    assert tight.height / 72 >= 2.4  # a chart one can read
     # Pain alerts end with the last day logged, never in the future.
     last = t.weekly.attrs["last_day"] if not t.shortfall else t.daily["day"].max()
     red = to_rgba(ALERT_COLOUR, 0.15)
@@ -414,6 +421,20 @@ def test_pdf_lines_of_any_script_fit_their_width_and_waste_little(size):
     # Greedy, and measured closely: the next word would not have fitted.
     for line, after in itertools.pairwise(lines):
         assert drawn(f"{line} {after.split(' ')[0]}") > 0.99 * limit, (line, after)
+
+
+@MISSING_GLYPHS
+@pytest.mark.parametrize("style", [{}, {"weight": "bold"}, {"style": "italic"}])
+def test_text_is_measured_as_the_pdf_renderer_measures_it(style):
+    renderer = RendererPdf(PdfFile(io.BytesIO()), 72, 11, 8.5)
+    for size in (7.5, 9.5, 12.5):
+        font = FontProperties(size=size, **style)
+        for line in WORDS_OF_ANY_SCRIPT.split(";"):
+            w, h, d = renderer.get_text_width_height_descent(line, font, ismath=False)
+            ours = measure.Measure(72).get_text_width_height_descent(line, font)
+            assert ours[1:] == pytest.approx((h, d), abs=0.01)
+            # Advances, where the renderer's width is the ink's: apart by the end bearings.
+            assert ours[0] == pytest.approx(w, abs=0.1 * size)
 
 
 @MISSING_GLYPHS

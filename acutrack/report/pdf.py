@@ -7,27 +7,23 @@ details follow, then two pages of charts.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import BinaryIO
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import Kerning
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.textpath import text_to_path
 
 from .. import analysis
 from ..csvstore import private_output
 from ..errors import InvalidValue
 from ..stats.results import fmt
 from ..stats.scales import DIFFERENCE, interval_words
+from . import measure
 from .charts import PDF_PAGES, drawn, pain_over_time
 from .details import (
     POINTS_INTRO,
@@ -71,9 +67,7 @@ class _Sheet:
         self.new_page()
 
     def new_page(self) -> None:
-        fig = Figure(figsize=self.size)
-        FigureCanvasAgg(fig)
-        self.pages.append(fig)
+        self.pages.append(Figure(figsize=self.size))
         self.top, self.bottom = self.size[1] - _MARGIN, _MARGIN
 
     @property
@@ -91,7 +85,7 @@ class _Sheet:
         limit = width * 72 * 0.99
 
         def fits(s: str) -> bool:
-            return _width(s, font) <= limit
+            return measure.width(s, font) <= limit
 
         lines = []
         for paragraph in text.split("\n"):
@@ -125,7 +119,7 @@ class _Sheet:
             ha="left",
             parse_math=False,
         )
-        box = artist.get_window_extent(self.fig.canvas.get_renderer())
+        box = artist.get_window_extent(measure.Measure(self.fig.dpi))
         return artist, box.height / self.fig.dpi
 
     def block(
@@ -206,7 +200,7 @@ class _Sheet:
             va="bottom",
             parse_math=False,
         )
-        height = artist.get_window_extent(self.fig.canvas.get_renderer()).height / self.fig.dpi
+        height = artist.get_window_extent(measure.Measure(self.fig.dpi)).height / self.fig.dpi
         self.bottom = _MARGIN + height + 0.12
 
     def axes(self, height: float):
@@ -224,29 +218,6 @@ class _Sheet:
         return self.fig.add_axes(rect)
 
 
-def _width(text: str, font: FontProperties) -> float:
-    """Width of ``text`` in points: its letters' advances and kerning in the font, unhinted.
-
-    Within the bearings at its ends (a few hundredths of a point) of the width the PDF
-    draws; measuring each line with the font's whole layout costs a hundred times more.
-    """
-    advances, kerns = _metrics(font)
-    pairs = list(itertools.pairwise(text))
-    if not advances.keys() >= set(text) or not kerns.keys() >= set(pairs):
-        face = get_font(findfont(font))
-        face.set_size(font.get_size_in_points(), 72)  # the face is shared: set it first
-        for c in set(text) - advances.keys():
-            try:
-                advances[c] = face.load_char(ord(c)).linearHoriAdvance / 65536
-            except RuntimeError:  # not in this font: drawn from a fallback, measure it so
-                advances[c] = text_to_path.get_text_width_height_descent(c, font, False)[0]
-                face.set_size(font.get_size_in_points(), 72)
-        for a, b in set(pairs) - kerns.keys():
-            left, right = face.get_char_index(ord(a)), face.get_char_index(ord(b))
-            kerns[a, b] = face.get_kerning(left, right, Kerning.UNFITTED) / 64
-    return sum(advances[c] for c in text) + sum(kerns[p] for p in pairs)
-
-
 def _joined(line: str, words: Sequence[str]) -> str:
     """``line`` with ``words`` added, a space before each (none at the start of a line)."""
     for word in words:
@@ -254,18 +225,11 @@ def _joined(line: str, words: Sequence[str]) -> str:
     return line
 
 
-@lru_cache(maxsize=64)
-def _metrics(font: FontProperties) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
-    """How far each letter met so far moves the pen in ``font``, and how much each pair of
-    letters is kerned (points): filled by `_width`."""
-    return {}, {}
-
-
 def _words_that_fit(line: str, words: Sequence[str], font: FontProperties, limit: float) -> int:
     """How many of ``words`` fit after ``line`` within ``limit`` points (widths add up)."""
-    width = _width(line, font)
+    width = measure.width(line, font)
     for n, word in enumerate(words):
-        width += _width(f" {word}" if line or n else word, font)
+        width += measure.width(f" {word}" if line or n else word, font)
         if width > limit:
             return n
     return len(words)
