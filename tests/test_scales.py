@@ -313,3 +313,15 @@ def test_the_points_reasons_stay_on_the_figure(tables):
     for text in reasons:
         box = text.get_window_extent(renderer)
         assert box.x1 <= fig.bbox.x1 and box.x0 >= 0
+
+
+def test_the_points_chart_is_as_tall_as_its_rows(tables):
+    shown = {e: len(analysis.points_to_show(tables.points, all_points=e)) for e in (False, True)}
+    assert shown[False] < shown[True]  # this journal hides some points by default
+    heights = {
+        every: report.charts.figure(tables, "points", all_points=every).get_size_inches()[1]
+        for every in (False, True)
+    }
+    assert heights[False] < heights[True] <= report.charts.CHARTS["points"][1][1]
+    if not shown[False]:  # a line of words, not an empty half page
+        assert heights[False] <= 1.5

@@ -22,6 +22,7 @@ __all__ = [
     "figure",
     "pain_over_time",
     "png_base64",
+    "size",
 ]
 
 # Each chart: how to draw it (the tables, the Axes, and whether every point is shown or
@@ -41,6 +42,8 @@ CHARTS = {
         (8, 6),
     ),
 }
+#: The points chart's height (inches): its title and axis, and each point's row.
+POINTS_BASE, POINTS_ROW = 1.5, 0.32
 # The PDF's chart pages after the first, two charts to a page.
 PDF_PAGES = (("calendar", "routines"), ("points", "body"))
 #: Margins (left, right, bottom, top, in inches) of the charts whose labels do not grow
@@ -70,9 +73,20 @@ def point_forest(t: ReportTables, ax, every: bool) -> None:
     plots.plot_point_forest(shown, ax=ax, nothing="No point went with more relief yet")
 
 
+def size(t: ReportTables, key: str, *, all_points: bool = False) -> tuple[float, float]:
+    """Chart ``key``'s width and height in inches: the points chart as tall as its rows (a
+    line of words when no point is shown), the others as `CHARTS` has them."""
+    width, height = CHARTS[key][1]
+    if key == "points":
+        rows = len(analysis.points_to_show(t.points, all_points=all_points))
+        height = min(height, POINTS_BASE + POINTS_ROW * rows)
+    return width, height
+
+
 def figure(t: ReportTables, key: str, *, all_points: bool = False) -> Figure:
     """One chart on a figure of its own, which belongs to no window (no GUI, no pyplot)."""
-    draw, (width, height) = CHARTS[key]
+    draw = CHARTS[key][0]
+    width, height = size(t, key, all_points=all_points)
     if key not in MARGINS:
         fig = Figure(figsize=(width, height), layout="tight")
     else:
