@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import ipywidgets as w
 import matplotlib
@@ -160,6 +160,41 @@ def test_the_today_card_says_what_is_due_and_follows_every_save(timed_journal, c
     # The next day the check-in is due again.
     clock.advance(24)
     assert "check_in" in AppPage(journal).today.due
+
+
+def test_a_page_left_open_past_midnight_says_what_the_new_day_holds(timed_journal, clock):
+    clock.now = datetime(2026, 11, 24, 23, 40, tzinfo=timezone(timedelta(hours=1)))
+    page = AppPage(timed_journal)
+    _check_in(page, 4)
+    chart = page.two_weeks.chart.value
+    assert page.today.words["check_in"] == "done today at 23:40" and not page.new_day()
+    clock.advance(0.5)  # 00:10 the next day, the page still open
+    assert page.new_day() and not page.new_day()
+    assert page.today.words["check_in"] == "due: none yet today. How much does it hurt now?"
+    assert "check_in" in page.today.due
+    assert page.two_weeks.chart.value != chart  # the chart now ends on the new day
+
+
+def test_an_open_page_looks_for_a_new_day_on_its_own(timed_journal, clock, monkeypatch):
+    import asyncio
+
+    from acutrack.app import page as app_page
+
+    monkeypatch.setattr(app_page, "DAY_CHECK", 0.01)
+    clock.now = datetime(2026, 11, 24, 23, 55, tzinfo=UTC)
+
+    async def overnight():
+        page = AppPage(timed_journal)  # in a kernel, as Voilà runs it: an event loop turns
+        _check_in(page, 4)
+        clock.advance(0.25)
+        await asyncio.sleep(0.1)
+        said = page.today.words["check_in"]
+        page.close()
+        return said
+
+    assert asyncio.run(overnight()).startswith("due: none yet today")
+    # Outside an event loop (a script) nothing is scheduled.
+    assert AppPage(timed_journal)._timer is None
 
 
 def test_the_page_opens_on_the_screen_whenever_it_is_due(timed_journal, clock):

@@ -7,6 +7,7 @@ log shows at once in the Today card, the chart and the check-in.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import tempfile
@@ -25,7 +26,7 @@ from ..forms import (
     ScreenForm,
     SessionForm,
 )
-from ..forms.base import Form
+from ..forms.base import Form, refresh_forms
 from ..forms.flags import RedFlagBanner
 from ..journal import Journal
 from ..outcomes import PEG_EVERY, peg_due, pgic_due, pgic_next
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 __all__ = ["AppPage", "ReportMaker", "TodayCard", "TwoWeeksChart", "two_weeks_figure"]
 
 DAYS_SHOWN = 14
+#: How often an open page looks whether the day has turned (seconds): a page left open
+#: past midnight says what is due on the new day within this.
+DAY_CHECK = 300.0
 
 #: The Today card's lines, in the order shown.
 TODAY = {
@@ -418,9 +422,32 @@ class AppPage:
             ]
         )
         self.widget.add_class("acutrack-app")
+        self._day = journal.now().date()
+        self._timer = _every(DAY_CHECK, self.new_day)
+
+    def new_day(self) -> bool:
+        """Bring the page up to date if the day has turned since it last looked.
+
+        A page left open past midnight would otherwise still say "done today" of
+        yesterday's check-in, and end its chart on yesterday. The page calls this every
+        `DAY_CHECK` seconds while a kernel runs it.
+
+        Returns
+        -------
+        bool
+            Whether the day had turned (and every form read the journal again).
+        """
+        day = self.journal.now().date()
+        if day == self._day:
+            return False
+        self._day = day
+        refresh_forms(self.journal)
+        return True
 
     def close(self) -> None:
         """Close the page's widgets; its forms no longer follow the journal."""
+        if self._timer:
+            self._timer.cancel()
         for form in (
             *(self.banner, self.today, self.session, self.guided, self.check_in),
             *(self.medication, self.change, self.correction, self.screen),
@@ -436,6 +463,31 @@ class AppPage:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+class _Every:
+    """Calls an action every so many seconds on the event loop that runs the page's kernel."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float, action) -> None:
+        self.loop, self.seconds, self.action = loop, seconds, action
+        self.handle = loop.call_later(seconds, self._tick)
+
+    def _tick(self) -> None:
+        self.action()
+        self.handle = self.loop.call_later(self.seconds, self._tick)
+
+    def cancel(self) -> None:
+        self.handle.cancel()
+
+
+def _every(seconds: float, action) -> _Every | None:
+    """``action`` called every ``seconds`` while a kernel runs the page; None outside one
+    (a script: no event loop turns between its lines)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return _Every(loop, seconds, action)
 
 
 def __getattr__(name: str):

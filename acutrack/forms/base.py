@@ -320,6 +320,14 @@ def _close_all(widget: w.Widget) -> None:
     widget.close()
 
 
+def refresh_forms(journal: Journal) -> None:
+    """Bring every open form on ``journal``'s folder up to date (after a save, or when the
+    day turns under an open page)."""
+    with journal.snapshot():  # one reading of each file for them all
+        for form in list(_OPEN.get(journal.path, ())):
+            form._attempt(form.refresh)
+
+
 class Form:
     """A plain class that owns its widgets and shows itself through ``widget``.
 
@@ -360,9 +368,7 @@ class Form:
 
     def _saved(self) -> None:
         """After a write: bring this form and every other open one on the journal up to date."""
-        with self.journal.snapshot():  # one reading of each file for them all
-            for form in list(_OPEN.get(self.journal.path, ())):
-                form._attempt(form.refresh)
+        refresh_forms(self.journal)
 
     def _attempt(self, action: Callable[[], Any], done: str = "") -> tuple[bool, Any]:
         """Run ``action``: ``(True, result)``, or show the error and return ``(False, None)``.
