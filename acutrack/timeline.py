@@ -102,9 +102,14 @@ class Entry:
     location: str = ""
 
     def label(self) -> str:
-        """``Wed 25 Nov 09:30 · session · back (real) · pain 6 → 3``."""
-        pain = f"pain {self.pain}" if self.pain else ""
-        parts = (f"{self.when:%a %d %b %H:%M}", self.kind, self.what, pain)
+        """``Wed 25 Nov 09:30 · session · back (real) · pain 6 → 3``: short enough for a
+        menu on a phone. A follow-up check-in says "after a session" (not the session's
+        id), and a kind its description starts with is not said twice (``· PEG 3.0 …``)."""
+        nbsp = "\u00a0"  # "pain 6 → 3" is never broken across lines
+        pain = f"pain {self.pain}".replace(" ", nbsp) if self.pain else ""
+        what = "after a session" if self.what.startswith("after s-") else self.what
+        kind = "" if what.startswith(self.kind) else self.kind
+        parts = (f"{self.when:%a %d %b %H:%M}", kind, what, pain)
         return " · ".join(p for p in parts if p)
 
     def describe(self) -> str:

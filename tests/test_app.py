@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -201,8 +202,9 @@ def test_a_session_logged_with_the_buttons_is_stored_charted_and_reported(
 PHONES = {"phone": (390, 844), "small phone": (360, 740)}
 
 #: Every element with its own words, every control: each must show all of it, inside the
-#: screen. A ``select`` is measured by its chosen option's text (its scrollWidth does not
-#: grow with it); inline elements (no clientWidth) by their box against the viewport.
+#: screen. A ``select`` is measured by its widest option's text, which a person may choose
+#: (its scrollWidth does not grow with it); inline elements (no clientWidth) by their box
+#: against the viewport.
 _CUT_OFF = """
 () => {
   const cut = [];
@@ -223,10 +225,9 @@ _CUT_OFF = """
     if (box.left < -1 || box.right > width + 1)
       cut.push(`${where(el)} runs off the screen (${box.left}..${box.right} of ${width})`);
     if (el.tagName === 'SELECT') {
-      const option = el.options[el.selectedIndex];
-      if (!option) continue;
+      if (!el.options.length) continue;
       canvas.font = style.font;
-      const text = canvas.measureText(option.text).width;
+      const text = Math.max(...[...el.options].map(o => canvas.measureText(o.text).width));
       const room = el.clientWidth - parseFloat(style.paddingLeft)
         - parseFloat(style.paddingRight);
       if (text > room + 1) cut.push(`${where(el)} shows ${room} px of its ${text} px`);
@@ -288,6 +289,11 @@ def _smallest_chart_text(journal):
 def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, browser):
     """At the first phone size the page is checked as opened, with messages shown and
     during a guided session; then, with all of that on the page, at each other size."""
+    # Entries whose words are long, for the correction menu to show whole.
+    journal = at.Journal(app["journal"])
+    on = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    journal.log_peg(3, 2, 3, answered_at=on)
+    journal.log_medication("co-codamol 30/500", 2, "tablets", as_needed=True, taken_at=on)
     first, *others = PHONES
     width, height = PHONES[first]
     page = browser.new_page(viewport={"width": width, "height": height})
@@ -308,8 +314,8 @@ def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, brows
     bar = ".acutrack-guided-session .widget-hprogress .progress-bar"
     page.wait_for_selector(bar, timeout=30_000)
     points, dpi = _smallest_chart_text(app["journal"])
-    for phone in (first, *others):
-        width, height = PHONES[phone]
+    for phone in (first, *others, "computer"):
+        width, height = {**PHONES, "computer": (1280, 800)}[phone]
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)  # the layout follows the new width
         _check_phone_layout(page, f"during a guided session, messages shown, at {phone}")

@@ -56,3 +56,16 @@ def test_timeline_and_report_take_their_words_from_session_words(journal, monkey
     [entry] = latest_entries(journal)
     assert entry.what == "WTrue" and entry.describe().startswith("2026-11-25 09:30 WTrue pain")
     assert report_tables(journal).notes["entry"].tolist() == ["WTrue session"]
+
+
+def test_a_menu_label_says_each_thing_once_and_names_no_id(journal):
+    session = journal.sessions().iloc[-1]
+    journal.log_rating(2, rated_at=T.replace(hour=11), session_id=session["id"])
+    journal.log_peg(5, 4, 6, answered_at=T.replace(hour=12))
+    entries = timeline.other_entries(journal, 10) + latest_entries(journal)
+    labels = {e.kind: e.label() for e in entries}
+    # "pain 6 → 3" held together by non-breaking spaces: a list wraps it whole.
+    assert labels["session"] == "Wed 25 Nov 09:30 · session · back (real) · pain\xa06\xa0→\xa03"
+    assert labels["check-in"] == "Wed 25 Nov 11:30 · check-in · after a session · pain\xa02"
+    assert session["id"] not in labels["check-in"]
+    assert labels["PEG"].startswith("Wed 25 Nov 12:30 · PEG ") and "PEG · PEG" not in labels["PEG"]

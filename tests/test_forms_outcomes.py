@@ -243,7 +243,7 @@ def test_the_correct_tab_changes_the_note_of_any_entry_and_deletes_it(journal):
     form = CorrectionForm(journal)
     labels = dict((v, k) for k, v in form.entry.options)
     assert "medicine · ibuprofen 400 mg (as-needed)" in labels[med.id]
-    assert "PEG · PEG 6.0 (enjoyment 5, activity 7) · pain 6" in labels[peg.id]
+    assert " · PEG 6.0 (enjoyment 5, activity 7) · pain\xa06" in labels[peg.id]
     form.entry.value = peg.id
     assert "PEG 6.0" in form.other.value and "--set" in form.other.value
     assert form.location.layout.display == "none"

@@ -88,6 +88,9 @@ STYLE = """
   align-self: center; }
 .acutrack-app .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 32em; }
 @media (max-width: 600px) {
+  /* Voilà's margins around the page's one output would cost a phone 40 px of its width. */
+  .lm-BoxPanel-child, .jp-Cell, .jp-OutputArea-output { padding-left: 0 !important;
+    padding-right: 0 !important; margin-left: 0 !important; }
   /* On a phone each label goes above its control, which gets the whole width. */
   .acutrack-app .widget-inline-hbox { flex-wrap: wrap; }
   .acutrack-app .widget-inline-hbox > .widget-label { width: 100% !important;
@@ -101,8 +104,12 @@ STYLE = """
 /* Radio answers as long as a sentence wrap, each line of it in its own room. */
 .acutrack-app .widget-radio-box label { height: auto; min-height: 44px; display: flex;
   align-items: center; white-space: normal; line-height: 1.3; }
+.acutrack-app .widget-radio-box input { order: -1; flex: 0 0 auto; margin: 0 8px 0 0; }
 .acutrack-app .widget-select, .acutrack-app .widget-radio, .acutrack-app .widget-checkbox,
 .acutrack-app .widget-datetimepicker { max-width: 100%; }
+/* A list as wide as its longest entry (the points' names), never scrolling sideways. */
+.acutrack-app .widget-select { width: auto; }
+.acutrack-app .widget-select > select { width: auto; flex: 0 1 auto; min-width: 0; }
 .acutrack-app h4 { display: none; }
 .acutrack-today { border: 1px solid #1f6f8b; border-radius: 6px; padding: 4px 12px;
   background: #f3f8fa; }

@@ -18,7 +18,7 @@ class CorrectionForm(Form):
 
     Attributes
     ----------
-    entry : Dropdown
+    entry : RadioButtons
         The latest entries of every kind, newest first, kept in step with the other
         forms on the journal; "no entries yet" (value None) on an empty journal.
     pain_before, pain_after, minutes, condition : controls for a session
@@ -35,7 +35,8 @@ class CorrectionForm(Form):
     def __init__(self, journal: Journal, *, count: int = 15) -> None:
         super().__init__(journal)
         self.count = count
-        self.entry = w.Dropdown(
+        # A list, not a menu: an entry's words wrap on a phone, where a menu cuts them.
+        self.entry = w.RadioButtons(
             description=LABELS["id"], style=WIDE, layout=w.Layout(width="40em", max_width="100%")
         )
         self.entry.add_class("acutrack-entry")
