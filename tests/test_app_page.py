@@ -7,6 +7,7 @@ import base64
 import html
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import ipywidgets as w
 import matplotlib
@@ -195,6 +196,31 @@ def test_an_open_page_looks_for_a_new_day_on_its_own(timed_journal, clock, monke
     assert asyncio.run(overnight()).startswith("due: none yet today")
     # Outside an event loop (a script) nothing is scheduled.
     assert AppPage(timed_journal)._timer is None
+
+
+def test_what_the_report_needs_is_imported_while_the_page_is_read(timed_journal, monkeypatch):
+    import asyncio
+    import importlib
+
+    from acutrack.app import page as app_page
+
+    monkeypatch.setattr(app_page, "WARM_AFTER", 0.01)
+    imported = []
+    load = importlib.import_module
+    monkeypatch.setattr(
+        app_page,
+        "importlib",
+        SimpleNamespace(import_module=lambda m: imported.append(m) or load(m)),
+    )
+
+    async def reading():
+        page = AppPage(timed_journal)
+        assert not imported  # not while the page is being built
+        await asyncio.sleep(0.1)
+        page.close()
+
+    asyncio.run(reading())
+    assert imported == list(app_page.REPORT_MODULES)
 
 
 def test_the_page_opens_on_the_screen_whenever_it_is_due(timed_journal, clock):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import importlib
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,10 @@ DAYS_SHOWN = 14
 #: How often an open page looks whether the day has turned (seconds): a page left open
 #: past midnight says what is due on the new day within this.
 DAY_CHECK = 300.0
+#: What making the report imports, loaded this many seconds after the page is built, while
+#: the person reads it: the button then takes about 3 s, not 5.
+REPORT_MODULES = ("scipy.stats", "acutrack.report.html", "acutrack.report.pdf")
+WARM_AFTER = 2.0
 
 #: The Today card's lines, in the order shown.
 TODAY = {
@@ -226,6 +231,7 @@ class ReportMaker(Form):
         self.links = w.HTML()
         self.links.add_class("acutrack-report-links")
         self.widget = w.VBox([w.HBox([self.make, self.feedback]), self.links])
+        _later(WARM_AFTER, _warm_report)
 
     def _make(self, _button: object = None) -> None:
         from ..report import write_report
@@ -485,6 +491,20 @@ class _Every:
 
     def cancel(self) -> None:
         self.handle.cancel()
+
+
+def _warm_report() -> None:
+    for name in REPORT_MODULES:
+        importlib.import_module(name)
+
+
+def _later(seconds: float, action) -> asyncio.TimerHandle | None:
+    """``action`` called once, ``seconds`` from now, while a kernel runs the page; None
+    outside one."""
+    try:
+        return asyncio.get_running_loop().call_later(seconds, action)
+    except RuntimeError:
+        return None
 
 
 def _every(seconds: float, action) -> _Every | None:
