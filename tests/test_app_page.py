@@ -163,6 +163,22 @@ def test_the_today_card_says_what_is_due_and_follows_every_save(timed_journal, c
     assert "check_in" in AppPage(journal).today.due
 
 
+def _in_a_thread(action):
+    """``action()``'s result, called in a thread of its own: another test's browser may hold
+    an event loop in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(action).result()
+
+
+def _in_a_kernel_loop(coroutine):
+    """Run ``coroutine()`` on an event loop of its own, as a kernel runs a page."""
+    import asyncio
+
+    return _in_a_thread(lambda: asyncio.run(coroutine()))
+
+
 def test_a_page_left_open_past_midnight_says_what_the_new_day_holds(timed_journal, clock):
     clock.now = datetime(2026, 11, 24, 23, 40, tzinfo=timezone(timedelta(hours=1)))
     page = AppPage(timed_journal)
@@ -193,9 +209,9 @@ def test_an_open_page_looks_for_a_new_day_on_its_own(timed_journal, clock, monke
         page.close()
         return said
 
-    assert asyncio.run(overnight()).startswith("due: none yet today")
+    assert _in_a_kernel_loop(overnight).startswith("due: none yet today")
     # Outside an event loop (a script) nothing is scheduled.
-    assert AppPage(timed_journal)._timer is None
+    assert _in_a_thread(lambda: AppPage(timed_journal)._timer) is None
 
 
 def test_what_the_report_needs_is_imported_while_the_page_is_read(timed_journal, monkeypatch):
@@ -219,7 +235,7 @@ def test_what_the_report_needs_is_imported_while_the_page_is_read(timed_journal,
         await asyncio.sleep(0.1)
         page.close()
 
-    asyncio.run(reading())
+    _in_a_kernel_loop(reading)
     assert imported == list(app_page.REPORT_MODULES)
 
 
