@@ -120,6 +120,12 @@ def journal_heading(journal: Journal) -> str:
     held = f"{plural(len(sessions), 'session')} and {plural(len(ratings), 'check-in')}"
     if days:
         held += f" from {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
+    imported = journal.imported_ratings()
+    if len(imported):  # the history a person imported belongs to what the journal holds
+        since = imported["local_time"].min()
+        held += f", and {plural(len(imported), 'rating')} imported from another app since"
+        held += f" {since:%d %b %Y}"
+        days = days or [since.date()]
     path = html.escape(str(journal.path))
     if journal.path == sample_journal().path:
         return (

@@ -178,3 +178,9 @@ def test_the_app_chart_draws_those_of_the_last_two_weeks(journal, imported):
     assert "2 imported ratings" in ax.get_title()
     key = " ".join(t.get_text() for t in fig.legends[0].get_texts()).replace("\n", " ")
     assert SOURCE_KEY in key and not PYTHON_CALL.search(key)
+
+
+def test_the_notebooks_heading_counts_the_imported_history(journal, imported):
+    heading = at.journal_heading(journal)
+    assert "10 ratings imported from another app since 16 Nov 2026" in heading
+    assert "check-ins from 24 Nov 2026" in heading  # the person's own, as before
