@@ -22,6 +22,7 @@ __all__ = [
     "Catalog",
     "Point",
     "Routine",
+    "point_label",
 ]
 
 CAUTIONS = (
@@ -67,6 +68,12 @@ class Point:
     caution: str = ""
     sham: bool = False
     map: tuple[tuple[str, float, float], ...] = ()
+
+
+def point_label(code: str, name: str) -> str:
+    """A point as every page names it: ``"BL23 Shenshu"``, or the name alone when it starts
+    with the code (``"Yintang (EX-HN3)"``, not ``"Yintang Yintang (EX-HN3)"``)."""
+    return name if name.startswith(code) else f"{code} {name}".strip()
 
 
 def _both(view: str, x: float, y: float) -> tuple[tuple[str, float, float], ...]:

@@ -150,3 +150,14 @@ def test_no_per_session_responder_rate_beside_gerac():
             if "GERAC" in cell.source and cell.cell_type == "code":
                 # Only GERAC's own published arms, never the person's sessions.
                 assert "sessions" not in cell.source and "slots" not in cell.source
+
+
+def test_a_point_is_named_once_wherever_it_is_listed(tmp_path):
+    from acutrack.catalog import point_label
+    from acutrack.forms import SessionForm
+
+    assert point_label("BL23", "Shenshu") == "BL23 Shenshu"
+    assert point_label("Yintang", "Yintang (EX-HN3)") == "Yintang (EX-HN3)"
+    labels = [label for label, _ in SessionForm(at.Journal(tmp_path / "j")).points.options]
+    assert "Yintang (EX-HN3)" in labels
+    assert not [label for label in labels if label.split()[0] == label.split()[1]]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from ..catalog import point_label
 from ..journal import Journal
 from ..plan import shown
 from ..records import Session, Slot
@@ -77,7 +78,7 @@ class SessionForm(Form):
             layout=w.Layout(width="32em"),
         )
         self.points = w.SelectMultiple(
-            options=[(f"{p.code} {p.name}", p.code) for p in catalog.points.values()],
+            options=[(point_label(p.code, p.name), p.code) for p in catalog.points.values()],
             rows=6,
             description=LABELS["points"],
             style=WIDE,

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
-from ..catalog import POINTS, Point
+from ..catalog import POINTS, Point, point_label
 from ..stats.scales import DIFFERENCE
 from ._axes import GREY, REAL, axes, empty, span_of, whisker
 
@@ -86,7 +86,7 @@ def plot_point_forest(
                 fontsize="small",
                 gid="reason",
             )
-    ax.set_yticks(range(len(rows)), [f"{r.point} {r.name}" for r in rows.itertuples()])
+    ax.set_yticks(range(len(rows)), [point_label(r.point, r.name) for r in rows.itertuples()])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color=GREY, linewidth=1)
     ax.set_xlabel("Extra drop in pain when this point is pressed (points)")
@@ -169,7 +169,7 @@ def _label_column(ax: Axes, points: dict[str, Point], dx: float, *, side: int) -
     column = dx + side * 1.05
     for ((x, y), code, name), height in zip(spots, heights, strict=True):
         ax.annotate(
-            name if name.startswith(code) else f"{code} {name}".strip(),  # "Yintang (EX-HN3)"
+            point_label(code, name),
             (dx + x, y),
             xytext=(column, height),
             ha="right" if side < 0 else "left",

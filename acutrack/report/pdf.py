@@ -19,6 +19,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from .. import analysis
+from ..catalog import point_label
 from ..csvstore import private_output
 from ..errors import InvalidValue
 from ..stats.results import fmt
@@ -308,7 +309,7 @@ def _details_pdf(t: ReportTables, paper: str, *, notes: bool, all_points: bool) 
     if t.enough:
         points, hidden = points_shown(t.points, all_points)
         listed = [
-            f"{p.point} {p.name}: {fmt(p.estimate)} points "
+            f"{point_label(p.point, p.name)}: {fmt(p.estimate)} points "
             f"({interval_words((p.ci_low, p.ci_high), DIFFERENCE)})"
             for p in points.itertuples()
         ]
