@@ -180,6 +180,13 @@ def test_condition_drops(sample):
     assert sorted(line.get_ydata()[0] for line in markers) == pytest.approx(
         sorted(table["mean_drop"])
     )
+    assert not [t for t in ax.texts if t.get_gid() == "no-ratings"]  # both moments have data
+    # Without follow-up ratings, that column says so rather than standing empty.
+    ax = plots.plot_condition_drops(
+        table.assign(n=table["n"].where(table["moment"] == "after the session", 0)), ax=_ax()
+    )
+    (said,) = [t for t in ax.texts if t.get_gid() == "no-ratings"]
+    assert said.get_text() == "no ratings yet" and said.get_position()[0] == 1
 
 
 def test_pain_over_time_is_by_week_or_by_day_while_weeks_are_too_few(sample):

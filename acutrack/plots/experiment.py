@@ -26,7 +26,9 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
         One marker per condition and moment with data; its interval as a line cut at
         −10 and 10 (an arrow at a cut end), or, for fewer than
         `acutrack.stats.scales.MIN_FOR_INTERVAL` sessions, a grey marker and "too few
-        sessions for an interval". The vertical axis follows the intervals drawn.
+        sessions for an interval". A moment without any (no follow-up ratings yet) says
+        "no ratings yet" (``gid="no-ratings"``). The vertical axis follows the intervals
+        drawn.
     """
     ax = axes(ax)
     shown = table[table["n"] > 0]
@@ -67,6 +69,17 @@ def plot_condition_drops(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_ylim(*span_of(reach, 0.7, DROP))
     for x, y, n in small_groups:
         too_few(ax, x, y, lead=f"n={n}: ")
+    for x, moment in enumerate(moments):  # a column left empty says why
+        if moment not in set(shown["moment"]):
+            ax.text(
+                x,
+                0.5,
+                "no ratings yet",
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                color=GREY,
+                gid="no-ratings",
+            )
     ax.set_ylabel(DROP_LABEL)
     ax.set_title("Real and sham: relief during the session and later, with 95 % intervals")
     ax.legend(fontsize="small")
