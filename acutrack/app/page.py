@@ -93,8 +93,10 @@ STYLE = """
   align-self: center; }
 .acutrack-app .widget-dropdown > select { flex: 1 1 auto; min-width: 0; max-width: 32em; }
 @media (max-width: 600px) {
-  /* Voilà's margins around the page's one output would cost a phone 40 px of its width. */
-  .lm-BoxPanel-child, .jp-Cell, .jp-OutputArea-output { padding-left: 0 !important;
+  /* Voilà's margins around the page's one output would cost a phone 40 px of its width
+     (Voilà's page is body.jp-Notebook; JupyterLab's is not, and keeps its own). */
+  body.jp-Notebook .lm-BoxPanel-child, body.jp-Notebook .jp-Cell,
+  body.jp-Notebook .jp-OutputArea-output { padding-left: 0 !important;
     padding-right: 0 !important; margin-left: 0 !important; }
   /* On a phone each label goes above its control, which gets the whole width. */
   .acutrack-app .widget-inline-hbox { flex-wrap: wrap; }
@@ -494,6 +496,7 @@ class _Every:
 
 
 def _warm_report() -> None:
+    """Import `REPORT_MODULES`, so that *Make the report* need not."""
     for name in REPORT_MODULES:
         importlib.import_module(name)
 
