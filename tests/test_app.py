@@ -25,6 +25,7 @@ def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_pa
     token = env["JUPYTER_TOKEN"]
     assert len(token) >= 24 and not any(token in arg for arg in argv)
     assert "--Voila.ip=127.0.0.1" in argv and "--token" in argv and "--no-browser" in argv
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in argv  # half an hour by default
     assert url == f"http://127.0.0.1:8123/?token={token}"
     assert env["ACUTRACK_HOME"] == str((tmp_path / "j").absolute())
     assert str(APP_NOTEBOOK) in argv and APP_NOTEBOOK.exists()
@@ -334,3 +335,44 @@ def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, brows
             page.set_viewport_size({"width": width, "height": tall})
             page.screenshot(path=f"{shots}/app-{phone.replace(' ', '-')}.png", full_page=True)
     page.close()
+
+
+@pytest.mark.slow
+def test_a_page_left_gives_its_kernel_back(tmp_path):
+    """Voilà starts a kernel for every page and keeps it (about 140 MB) when the page is
+    closed or reloaded: the app shuts down kernels no page is connected to (here after 2 s,
+    by default 30 min; a page still open stays connected and keeps its own)."""
+    import psutil
+
+    argv, env, url = app_command(tmp_path / "journal", port=free_port(), idle_kernel=2)
+    env.update(HOME=str(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(tmp_path / "home" / ".j"))
+    log = tmp_path / "voila.log"
+    server = subprocess.Popen(
+        argv,
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+
+    def kernels() -> int:
+        children = psutil.Process(server.pid).children(recursive=True)
+        return sum("ipykernel" in " ".join(child.cmdline()) for child in children)
+
+    try:
+        started = time.monotonic()
+        while get(url.split("/?")[0] + "/login") == 0:  # the app page would start a kernel
+            assert server.poll() is None and time.monotonic() - started < 60, log.read_text()
+            time.sleep(0.2)
+        # A page fetched and left (no browser stays connected): its kernel ran the page.
+        with DIRECT.open(url, timeout=120) as page:
+            assert b"acutrack" in page.read()
+        assert kernels() == 1
+        while kernels():
+            assert time.monotonic() - started < 120, "the page's kernel was kept"
+            time.sleep(0.5)
+        assert "Culling 'idle' kernel" in log.read_text(errors="replace")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
