@@ -70,10 +70,11 @@ class Point:
     map: tuple[tuple[str, float, float], ...] = ()
 
 
-def point_label(code: str, name: str) -> str:
-    """A point as every page names it: ``"BL23 Shenshu"``, or the name alone when it starts
-    with the code (``"Yintang (EX-HN3)"``, not ``"Yintang Yintang (EX-HN3)"``)."""
-    return name if name.startswith(code) else f"{code} {name}".strip()
+def point_label(code: str, name: str, sep: str = " ") -> str:
+    """A point as every page names it: ``"BL23 Shenshu"`` (``sep`` between code and name),
+    or the name alone when it starts with the code (``"Yintang (EX-HN3)"``, not
+    ``"Yintang Yintang (EX-HN3)"``)."""
+    return name if name.startswith(code) else f"{code}{sep}{name}".strip()
 
 
 def _both(view: str, x: float, y: float) -> tuple[tuple[str, float, float], ...]:

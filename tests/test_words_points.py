@@ -158,6 +158,7 @@ def test_a_point_is_named_once_wherever_it_is_listed(tmp_path):
 
     assert point_label("BL23", "Shenshu") == "BL23 Shenshu"
     assert point_label("Yintang", "Yintang (EX-HN3)") == "Yintang (EX-HN3)"
+    assert point_label("BL23", "Shenshu", " · ") == "BL23 · Shenshu"  # the guided heading
     labels = [label for label, _ in SessionForm(at.Journal(tmp_path / "j")).points.options]
     assert "Yintang (EX-HN3)" in labels
     assert not [label for label in labels if label.split()[0] == label.split()[1]]

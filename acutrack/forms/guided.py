@@ -441,7 +441,7 @@ class GuidedSession(Form):
         self._draw(point)
         caution = point.caution or CAUTIONS[0]
         self.point.value = (
-            f"<h3>{html.escape(point_label(point.code, point.name))}</h3>"
+            f"<h3>{html.escape(point_label(point.code, point.name, ' · '))}</h3>"
             f"<p><b>Where:</b> {html.escape(point.location)}</p>"
             f"<p><b>How:</b> {html.escape(point.how)} "
             f"{'' if self._spots else f'Pressure: {html.escape(routine.pressure)}.'}</p>"
