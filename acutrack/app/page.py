@@ -501,23 +501,25 @@ def _warm_report() -> None:
         importlib.import_module(name)
 
 
-def _later(seconds: float, action) -> asyncio.TimerHandle | None:
-    """``action`` called once, ``seconds`` from now, while a kernel runs the page; None
-    outside one."""
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the kernel running the page; None outside one (a script: no event
+    loop turns between its lines)."""
     try:
-        return asyncio.get_running_loop().call_later(seconds, action)
+        return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def _later(seconds: float, action) -> asyncio.TimerHandle | None:
+    """``action`` called once, ``seconds`` from now, while a kernel runs the page."""
+    loop = _kernel_loop()
+    return loop.call_later(seconds, action) if loop else None
 
 
 def _every(seconds: float, action) -> _Every | None:
-    """``action`` called every ``seconds`` while a kernel runs the page; None outside one
-    (a script: no event loop turns between its lines)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-    return _Every(loop, seconds, action)
+    """``action`` called every ``seconds`` while a kernel runs the page."""
+    loop = _kernel_loop()
+    return _Every(loop, seconds, action) if loop else None
 
 
 def __getattr__(name: str):

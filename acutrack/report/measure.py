@@ -71,7 +71,10 @@ def width(text: str, font: FontProperties) -> float:
     -------
     float
     """
-    known = _learnt(text, font)
+    return _width(text, _learnt(text, font))
+
+
+def _width(text: str, known: _Letters) -> float:
     return sum(known.advance[c] for c in text) + sum(
         known.kern[pair] for pair in itertools.pairwise(text)
     )
@@ -98,4 +101,4 @@ class Measure:
         low = min((known.ink[c][0] for c in s), default=0.0)
         high = max((known.ink[c][1] for c in s), default=0.0)
         scale = self.dpi / 72
-        return width(s, prop) * scale, (high - low) * scale, -low * scale
+        return _width(s, known) * scale, (high - low) * scale, -low * scale
