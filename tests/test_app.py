@@ -356,9 +356,15 @@ def test_a_page_left_gives_its_kernel_back(tmp_path):
         stderr=log.open("wb"),
     )
 
+    def running(child) -> bool:
+        # A kernel being shut down is a zombie until Voilà reaps it, or gone already.
+        try:
+            return "ipykernel" in " ".join(child.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            return False
+
     def kernels() -> int:
-        children = psutil.Process(server.pid).children(recursive=True)
-        return sum("ipykernel" in " ".join(child.cmdline()) for child in children)
+        return sum(map(running, psutil.Process(server.pid).children(recursive=True)))
 
     try:
         started = time.monotonic()
