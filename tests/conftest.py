@@ -162,6 +162,43 @@ def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **en
     return proc, url, port
 
 
+def start_app(journal: Path, token: str, *, base: Path, timeout: float = 90, **env: str):
+    """Start `acutrack app` without a browser, as a person starts it; return the process
+    and its URL once the page answers. ``env`` adds to its environment (for example
+    ``ACUTRACK_TEST_NOW``, the clock of the page's kernel)."""
+    port = free_port()
+    command = [venv_bin("acutrack"), "--journal", str(journal), "app", "--no-browser"]
+    proc = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=subprocess_env(
+            JUPYTER_TOKEN=token,
+            HOME=str(base / "home"),
+            JUPYTER_CONFIG_DIR=str(base / "home" / ".jupyter"),
+            **env,
+        ),
+        cwd=base,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(base / "app.log").open("wb"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while get(f"{url}/?token={token}", follow=False) == 0:
+        assert proc.poll() is None, (base / "app.log").read_text(errors="replace")
+        assert time.monotonic() < deadline, f"the app did not start within {timeout} s"
+        time.sleep(0.2)
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server as Ctrl+C would; kill it if it will not go."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def kill_after(script: str, args: list[str], lines: int, timeout: float = 60) -> list[str]:
     """Run a Python ``script`` that prints a line per write; SIGKILL it after ``lines``.
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import DIRECT, free_port, get, need_chromium, subprocess_env, venv_bin
+from conftest import DIRECT, free_port, get, need_chromium, start_app, stop
 
 import acutrack as at
 from acutrack.app import APP_NOTEBOOK, app_command
@@ -96,38 +96,19 @@ def test_acutrack_app_hands_the_address_to_the_opener_by_a_pipe(tmp_path, monkey
     assert started == []
 
 
+#: The clock of the app's kernels: the tests never depend on the computer's.
+NOW = datetime(2026, 6, 20, 10, 0, tzinfo=UTC)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """One Voilà server for the module, on a new journal, started as a person starts it."""
     need_chromium()
     base = tmp_path_factory.mktemp("app")
     journal = base / "journal"
-    port = free_port()
-    started = time.monotonic()
-    command = [venv_bin("acutrack"), "--journal", str(journal), "app", "--no-browser"]
-    proc = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=subprocess_env(
-            JUPYTER_TOKEN=TOKEN,
-            HOME=str(base / "home"),
-            JUPYTER_CONFIG_DIR=str(base / "home" / ".jupyter"),
-        ),
-        cwd=base,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=(base / "app.log").open("wb"),
-    )
-    url = f"http://127.0.0.1:{port}"
-    while get(f"{url}/?token={TOKEN}", follow=False) == 0:
-        assert proc.poll() is None, (base / "app.log").read_text(errors="replace")
-        assert time.monotonic() - started < 90, "the app did not start within 90 s"
-        time.sleep(0.2)
-    yield {"url": url, "journal": journal, "proc": proc, "started": started, "base": base}
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proc, url = start_app(journal, TOKEN, base=base, ACUTRACK_TEST_NOW=NOW.isoformat())
+    yield {"url": url, "journal": journal, "proc": proc, "base": base}
+    stop(proc)
     shutil.rmtree(base, ignore_errors=True)
 
 
@@ -278,7 +259,7 @@ def _smallest_chart_text(journal):
     from acutrack.app.page import two_weeks_figure
     from acutrack.plots.png import DPI
 
-    fig = two_weeks_figure(at.Journal(journal))
+    fig = two_weeks_figure(at.Journal(journal, clock=lambda: NOW))
     fig.canvas.draw() if fig.canvas else None
     sizes = [
         t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()

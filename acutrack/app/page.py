@@ -33,6 +33,7 @@ from ..journal import Journal
 from ..outcomes import PEG_EVERY, peg_due, pgic_due, pgic_next
 from ..plan import Due, next_slot, progress
 from ..screening import SCREEN_EVERY, screen_due
+from ..testclock import clock_from_environment
 from ..words import plural
 
 if TYPE_CHECKING:
@@ -473,8 +474,9 @@ class AppPage:
 
     @classmethod
     def for_default_journal(cls) -> AppPage:
-        """The page on ``$ACUTRACK_HOME`` (set by ``acutrack app``), else ``~/acutrack``."""
-        return cls(Journal.default())
+        """The page on ``$ACUTRACK_HOME`` (set by ``acutrack app``), else ``~/acutrack``; on
+        the clock the test suite may set (`acutrack.testclock`)."""
+        return cls(Journal.default(clock=clock_from_environment()))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

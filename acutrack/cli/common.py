@@ -5,11 +5,12 @@ says how many rows could not be read."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+from ..testclock import clock_from_environment
 
 # How a module of this package declares a command: ``command(name, run, help)`` gives the
 # parser to add the command's options to (see `acutrack.cli._parser`), or a stand-in that
@@ -35,21 +36,11 @@ def _journal(args: argparse.Namespace):
 
 
 def _test_clock() -> Callable[[], datetime] | None:
-    """A fixed "now" from ``$ACUTRACK_TEST_NOW``, which only the test suite sets.
-
-    Tests run the command in a subprocess; this is how they choose its clock, so that a
-    test passes on any date. Unset (as it always is for people), the computer's clock rules.
-    """
-    text = os.environ.get("ACUTRACK_TEST_NOW")
-    if not text:
-        return None
+    """The clock tests give a command (`acutrack.testclock`); a wrong one is a usage error."""
     try:
-        now = datetime.fromisoformat(text)
-    except ValueError:
-        now = None
-    if now is None or now.tzinfo is None:
-        raise _Usage(f"ACUTRACK_TEST_NOW: expected a time with its UTC offset, not {text!r}")
-    return lambda: now
+        return clock_from_environment()
+    except ValueError as err:
+        raise _Usage(str(err)) from None
 
 
 def _path(text: str) -> Path:
