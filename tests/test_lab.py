@@ -71,3 +71,30 @@ def test_lab_is_private_and_stops_cleanly(lab, tmp_path):
         pytest.fail("JupyterLab did not stop on Ctrl+C:\n" + (tmp_path / "lab.log").read_text())
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2)
+
+
+def test_servers_start_without_the_slow_iri_checker(tmp_path):
+    """`acutrack.serve` runs a module as ``python -m`` does, its arguments passed on, with
+    `jsonschema` unable to import ``rfc3987_syntax`` (about 3 s of Voilà's start here)."""
+    import sys
+
+    from conftest import subprocess_env
+
+    (tmp_path / "probe_module.py").write_text(
+        "import sys\nimport jsonschema._format\n"
+        "print(__name__, sys.argv[1:], 'rfc3987_syntax' in sys.modules,"
+        " sys.modules.get('rfc3987_syntax'))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-m", "acutrack.serve", "probe_module", "--port", "8"],
+        env=subprocess_env(PYTHONPATH=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.split() == ["__main__", "['--port',", "'8']", "True", "None"]
+    from acutrack.app import app_command
+    from acutrack.lab import lab_command
+
+    for argv in (app_command(tmp_path, port=8123)[0], lab_command(port=8124)[0]):
+        assert argv[1:3] == ["-m", "acutrack.serve"]

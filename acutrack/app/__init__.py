@@ -53,6 +53,7 @@ def app_command(
     argv = [
         sys.executable,
         "-m",
+        "acutrack.serve",  # Voilà, a few seconds faster to start
         "voila",
         str(APP_NOTEBOOK),
         f"--Voila.ip={HOST}",
