@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import re
 import shutil
 import subprocess
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +29,8 @@ def test_the_command_keeps_the_token_out_of_argv_and_listens_on_localhost(tmp_pa
     assert len(token) >= 24 and not any(token in arg for arg in argv)
     assert "--Voila.ip=127.0.0.1" in argv and "--token" in argv and "--no-browser" in argv
     assert "--MappingKernelManager.cull_idle_timeout=1800" in argv  # half an hour by default
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv  # a kernel warm for the next page
+    assert "--VoilaConfiguration.default_pool_size=1" in argv
     assert url == f"http://127.0.0.1:8123/?token={token}"
     assert env["ACUTRACK_HOME"] == str((tmp_path / "j").absolute())
     assert str(APP_NOTEBOOK) in argv and APP_NOTEBOOK.exists()
@@ -318,14 +323,55 @@ def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, brows
     page.close()
 
 
-@pytest.mark.slow
-def test_a_page_left_gives_its_kernel_back(tmp_path):
-    """Voilà starts a kernel for every page and keeps it (about 140 MB) when the page is
-    closed or reloaded: the app shuts down kernels no page is connected to (here after 2 s,
-    by default 30 min; a page still open stays connected and keeps its own)."""
+def _kernel_ids(server: int) -> set[str]:
+    """The kernels a server runs, by id (a kernel's command line names its connection file,
+    ``kernel-<id>.json``); one being shut down, a zombie for a moment, is not counted."""
     import psutil
 
-    argv, env, url = app_command(tmp_path / "journal", port=free_port(), idle_kernel=2)
+    ids = set()
+    for child in psutil.Process(server).children(recursive=True):
+        try:
+            found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+        except psutil.NoSuchProcess:  # (gone, or a zombie)
+            continue
+        if found:
+            ids.add(found[1])
+    return ids
+
+
+def _page_kernel(page) -> str:
+    return page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+
+
+@pytest.mark.browser
+def test_a_reload_is_served_by_a_warm_kernel_and_reads_the_journal_afresh(app, browser):
+    """Voilà keeps a kernel warm for the next page; what the page shows is read from the
+    journal when the page is asked for, not when that kernel warmed."""
+    page = _open(browser, app, "desktop")
+    first = _page_kernel(page)
+    deadline = time.monotonic() + 60
+    while len(_kernel_ids(app["proc"].pid) - {first}) < 1:  # the next page's kernel
+        assert time.monotonic() < deadline, "no kernel was started for the next page"
+        time.sleep(0.2)
+    page.wait_for_timeout(3000)  # it has warmed, and waits for a page to be asked for
+    running = _kernel_ids(app["proc"].pid)
+    written = f"{NOW.astimezone():%a %d %b %H:%M} · check-in · pain\u00a09"  # as listed
+    entries = page.locator(".acutrack-correction-form .acutrack-entry")
+    assert written not in entries.inner_text()
+    at.Journal(app["journal"], clock=lambda: NOW).log_rating(9)
+    page.reload()
+    page.wait_for_selector(".acutrack-app .acutrack-pain", timeout=90_000)
+    assert _page_kernel(page) in running - {first}  # no kernel started for this page
+    assert written in entries.inner_text()
+    page.close()
+
+
+@contextlib.contextmanager
+def _voila(tmp_path, **options):
+    """The app's server as `app_command` starts it (``options`` to it), once it answers."""
+    argv, env, url = app_command(tmp_path / "journal", port=free_port(), **options)
     env.update(HOME=str(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(tmp_path / "home" / ".j"))
     log = tmp_path / "voila.log"
     server = subprocess.Popen(
@@ -336,30 +382,58 @@ def test_a_page_left_gives_its_kernel_back(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=log.open("wb"),
     )
-
-    def running(child) -> bool:
-        # A kernel being shut down is a zombie until Voilà reaps it, or gone already.
-        try:
-            return "ipykernel" in " ".join(child.cmdline())
-        except (psutil.ZombieProcess, psutil.NoSuchProcess):
-            return False
-
-    def kernels() -> int:
-        return sum(map(running, psutil.Process(server.pid).children(recursive=True)))
-
     try:
         started = time.monotonic()
-        while get(url.split("/?")[0] + "/login") == 0:  # the app page would start a kernel
+        while get(url.split("/?")[0] + "/login") == 0:  # the app page would take a kernel
             assert server.poll() is None and time.monotonic() - started < 60, log.read_text()
             time.sleep(0.2)
-        # A page fetched and left (no browser stays connected): its kernel ran the page.
+        yield server, url, log
+    finally:
+        stop(server)
+
+
+@pytest.mark.slow
+def test_a_page_left_gives_its_kernel_back(tmp_path):
+    """Voilà starts a kernel for every page and keeps it (about 140 MB) when the page is
+    closed or reloaded: the app shuts down kernels no page is connected to (here after 2 s,
+    by default 30 min; a page still open stays connected and keeps its own)."""
+    with _voila(tmp_path, idle_kernel=2) as (server, url, log):
+        started = time.monotonic()
+        # A page fetched and left (no browser stays connected): its kernel ran the page,
+        # and another is warming for the next page; the first goes, the warm one stays.
         with DIRECT.open(url, timeout=120) as page:
             assert b"acutrack" in page.read()
-        assert kernels() == 1
-        while kernels():
+        while len(_kernel_ids(server.pid)) < 2:
+            assert time.monotonic() - started < 120, "no kernel was warmed for the next page"
+            time.sleep(0.2)
+        while len(_kernel_ids(server.pid)) > 1:
             assert time.monotonic() - started < 120, "the page's kernel was kept"
             time.sleep(0.5)
+        time.sleep(3)  # longer than the idle time: the warm kernel is not shut down
+        assert len(_kernel_ids(server.pid)) == 1
         assert "Culling 'idle' kernel" in log.read_text(errors="replace")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_warm_kernel_is_not_handed_the_token(tmp_path):
+    """Voilà tells a warm kernel about the request for its page through a websocket that
+    asks for no token, at an address made of the kernel's id, which ``ps`` shows: what it
+    hands over must not hold the token (the page's address does)."""
+    from websockets.sync.client import connect
+
+    with _voila(tmp_path) as (server, url, log):
+        deadline = time.monotonic() + 60
+        while not _kernel_ids(server.pid):
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        [warm] = _kernel_ids(server.pid)
+        port = url.split(":")[2].split("/")[0]
+        # Another user of the computer listens where the warm kernel would, with no token...
+        with connect(f"ws://127.0.0.1:{port}/voila/query/{warm}", open_timeout=10) as spy:
+            # ...while the person opens the app (that page waits for the kernel the spy
+            # stands in for: it is left to time out).
+            asking = threading.Thread(target=get, args=(url,), daemon=True)
+            asking.start()
+            handed = spy.recv(timeout=60)
+        assert "SCRIPT_NAME" in handed  # the request's details...
+        assert url.split("token=")[1] not in handed  # ...without its token

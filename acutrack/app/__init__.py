@@ -62,6 +62,10 @@ def app_command(
         "--token",
         # The page shows its own title; Voilà's "Voilà" tab title and margins go.
         "--VoilaConfiguration.show_margins=False",
+        # One kernel kept warm for the next page: the notebook runs up to where it waits
+        # for a request (`acutrack.app.kernel`), so a reload or a new tab skips the imports.
+        "--VoilaConfiguration.preheat_kernel=True",
+        "--VoilaConfiguration.default_pool_size=1",
         f"--MappingKernelManager.cull_idle_timeout={idle_kernel}",
         f"--MappingKernelManager.cull_interval={max(1, min(60, idle_kernel // 2))}",
         # Voilà would open the browser without the token: ``acutrack app`` opens it with
