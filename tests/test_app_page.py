@@ -235,6 +235,12 @@ def test_what_the_report_needs_is_imported_while_the_page_is_read(timed_journal,
         await asyncio.sleep(0.1)
         page.close()
 
+    async def closed_at_once():  # as the app's kernel warms: a page built, then dropped
+        AppPage(timed_journal).close()
+        await asyncio.sleep(0.1)
+
+    _in_a_kernel_loop(closed_at_once)
+    assert not imported  # a closed page asks for nothing more
     _in_a_kernel_loop(reading)
     assert imported == list(app_page.REPORT_MODULES)
 

@@ -234,7 +234,13 @@ class ReportMaker(Form):
         self.links = w.HTML()
         self.links.add_class("acutrack-report-links")
         self.widget = w.VBox([w.HBox([self.make, self.feedback]), self.links])
-        _later(WARM_AFTER, _warm_report)
+        self._warming = _later(WARM_AFTER, _warm_report)
+
+    def close(self) -> None:
+        """Close the widgets, and load nothing more for a report no one can ask for."""
+        if self._warming:
+            self._warming.cancel()
+        super().close()
 
     def _make(self, _button: object = None) -> None:
         from ..report import write_report
@@ -395,17 +401,18 @@ class AppPage:
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
-        self.banner = RedFlagBanner(journal)
-        self.today = TodayCard(journal)
-        self.session = self.quick = SessionForm(journal)
-        self.guided = GuidedSession(journal)
-        self.check_in = CheckInForm(journal)
-        self.change = ChangeForm(journal)
-        self.medication = MedicationForm(journal)
-        self.screen = ScreenForm(journal)
-        self.correction = CorrectionForm(journal)
-        self.two_weeks = TwoWeeksChart(journal)
-        self.report = ReportMaker(journal)
+        with journal.snapshot():  # each file read once for the whole page, not per form
+            self.banner = RedFlagBanner(journal)
+            self.today = TodayCard(journal)
+            self.session = self.quick = SessionForm(journal)
+            self.guided = GuidedSession(journal)
+            self.check_in = CheckInForm(journal)
+            self.change = ChangeForm(journal)
+            self.medication = MedicationForm(journal)
+            self.screen = ScreenForm(journal)
+            self.correction = CorrectionForm(journal)
+            self.two_weeks = TwoWeeksChart(journal)
+            self.report = ReportMaker(journal)
         screen = {"Red flags": self.screen.widget}
         # Decided once, as the kit does: a screen just saved stays where it was answered.
         self.sections: dict[str, w.Widget] = {
