@@ -18,6 +18,7 @@ from conftest import DIRECT, free_port, get, need_chromium, start_app, stop
 
 import acutrack as at
 from acutrack.app import APP_NOTEBOOK, app_command
+from acutrack.screening import QUESTIONS
 
 TOKEN = "app-test-token-5d1c"
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
@@ -250,6 +251,14 @@ _SHORT_TAPS = """
 """
 
 
+#: Each red-flag question's box and its buttons' box, as [left, top, right, bottom].
+_QUESTION_ROWS = """
+() => [...document.querySelectorAll('.acutrack-app .acutrack-question')].map(row => [
+  row.querySelector('.widget-html'), row.querySelector('.widget-toggle-buttons')].map(el => {
+    const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }))
+"""
+
+
 def _check_phone_layout(page, when):
     # Voilà scrolls the page inside an element, not the document: look at every scroller.
     wrong = page.evaluate(_SIDEWAYS)
@@ -306,6 +315,12 @@ def test_on_a_phone_nothing_is_cut_off_and_every_button_is_big_enough(app, brows
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)  # the layout follows the new width
         _check_phone_layout(page, f"during a guided session, messages shown, at {phone}")
+        # Each red-flag question beside its yes/no, or above them: never read after them.
+        rows = page.evaluate(_QUESTION_ROWS)
+        assert len(rows) == len(QUESTIONS), rows
+        assert all(text[3] <= buttons[1] + 1 or text[1] < buttons[3] for text, buttons in rows)
+        if phone != "computer":
+            assert all(text[3] <= buttons[1] + 1 for text, buttons in rows), rows
         # The chart's smallest words, as shrunk to the phone: at least 11 px.
         shrink = page.evaluate(
             "() => { const i = document.querySelector('.acutrack-two-weeks');"

@@ -106,6 +106,8 @@ STYLE = """
   .acutrack-app .widget-vbox > .widget-hprogress, .acutrack-app .widget-vbox > .widget-dropdown
     { width: auto !important; align-self: stretch; }
   .acutrack-app .widget-hbox > .widget-html { flex-basis: 100%; }
+  /* A question above its yes/no buttons, not under them, where they cannot sit side by side. */
+  .acutrack-app .acutrack-question { flex-direction: column-reverse; flex-wrap: nowrap; }
   .acutrack-app .widget-dropdown > select { font-size: 12px; padding-left: 4px;
     padding-right: 4px; }
 }

@@ -73,11 +73,8 @@ class ScreenForm(Form):
         rows: list[w.Widget] = []
         for key, tier in TIERS.items():
             rows.append(w.HTML(f"<b>{html.escape(tier.title)}</b> if yes to any of these:"))
-            rows += [
-                w.HBox([self.answers[q.name].widget, w.HTML(html.escape(q.text))])
-                for q in QUESTIONS
-                if q.tier == key
-            ]
+            asked = (q for q in QUESTIONS if q.tier == key)
+            rows += [_question(self.answers[q.name].widget, q.text) for q in asked]
         self.status = w.HTML()
         self.result = w.HTML()
         self.due = True
@@ -144,3 +141,11 @@ class ScreenForm(Form):
                 f"{said}no to every question. Nothing in it needs a doctor now; it is "
                 "asked again in 4 weeks."
             )
+
+
+def _question(answer: w.Widget, text: str) -> w.HBox:
+    """The yes/no buttons beside their question (CSS class ``acutrack-question``: where a
+    row is too narrow for both, the app puts the question first)."""
+    row = w.HBox([answer, w.HTML(html.escape(text))])
+    row.add_class("acutrack-question")
+    return row
