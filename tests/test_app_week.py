@@ -159,6 +159,12 @@ def test_a_week_in_the_app_at_phone_size_stores_exactly_what_was_tapped(week, br
     _field(correction, "Notes").fill("day 3, felt better later")
     correction.locator("button", has_text="Save correction").click()
     page.wait_for_selector(".acutrack-correction-form :text('changed: pain after, notes')")
+    entries.filter(has_text=f"{_local(2026, 11, 24, 9, 0)} · medicine").click()
+    dose = correction.locator(".widget-html:has(small:text-is('Dose')) + .widget-text input")
+    assert dose.input_value() == "400"
+    dose.fill("200")
+    correction.locator("button", has_text="Save correction").click()
+    page.wait_for_selector(".acutrack-correction-form :text('changed: dose')")
     mistaken = re.compile(rf"{_local(2026, 11, 27, 9, 0)} · check-in · pain\u00a04$")
     entries.filter(has_text=mistaken).click()
     correction.locator("label", has_text="Yes, delete this entry").click()
@@ -199,7 +205,7 @@ def test_a_week_in_the_app_at_phone_size_stores_exactly_what_was_tapped(week, br
     [medicine] = saved.medications().itertuples()
     assert (medicine.name, medicine.dose, medicine.unit, medicine.use) == (
         "ibuprofen",
-        400,
+        200,
         "mg",
         "as-needed",
     )

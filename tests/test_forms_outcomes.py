@@ -245,8 +245,13 @@ def test_the_correct_tab_changes_the_note_of_any_entry_and_deletes_it(journal):
     assert "medicine · ibuprofen 400 mg (as-needed)" in labels[med.id]
     assert " · PEG 6.0 (enjoyment 5, activity 7) · pain\xa06" in labels[peg.id]
     form.entry.value = peg.id
-    assert "PEG 6.0" in form.other.value and "--set" in form.other.value
+    assert "PEG 6.0" in form.other.value
     assert form.location.layout.display == "none"
+    assert {k: box.value for k, box in form.values.items()} == {
+        "pain": "6",
+        "enjoyment": "5",
+        "activity": "7",
+    }
     form.notes.value = "answered for the week before"
     form.save.click()
     assert "Corrected" in form.feedback.value
@@ -256,3 +261,55 @@ def test_the_correct_tab_changes_the_note_of_any_entry_and_deletes_it(journal):
     form.confirm_delete.value = True
     form.delete.click()
     assert journal.medications().empty and f"Deleted {med.id}" in form.feedback.value
+
+
+def test_the_correct_tab_changes_the_values_of_any_kind_in_the_journal_s_words(journal):
+    """A PEG or PGIC answer, a medicine or a screen: every value but its time, typed as the
+    journal writes it and checked as ``acutrack correct --set`` checks it; only what was
+    changed is sent."""
+    from acutrack.forms import CorrectionForm
+    from acutrack.screening import QUESTIONS
+
+    when = journal.now() - timedelta(hours=2)
+    peg = journal.log_peg(6, 5, 7, answered_at=when)
+    med = journal.log_medication("ibuprofen", 400, "mg", as_needed=True, taken_at=when)
+    screen = journal.log_screen({q.name: "no" for q in QUESTIONS}, answered_at=when)
+    pgic = journal.log_pgic(5, answered_at=when)
+    form = CorrectionForm(journal)
+
+    form.entry.value = med.id
+    assert {k: box.value for k, box in form.values.items()} == {
+        "name": "ibuprofen",
+        "dose": "400",  # as typed, not 400.0
+        "unit": "mg",
+        "use": "as-needed",
+    }
+    form.values["dose"].value, form.values["use"].value = "200", "regular"
+    form.save.click()
+    assert "changed: dose, regular or as needed" in html.unescape(form.feedback.value)
+    [taken] = journal.medications().itertuples()
+    assert (taken.name, taken.dose, taken.unit, taken.use) == ("ibuprofen", 200, "mg", "regular")
+
+    form.entry.value = peg.id
+    form.values["enjoyment"].value = "eleven"
+    form.save.click()  # refused in the form's words, nothing written
+    said = html.unescape(form.feedback.value)
+    assert "Enjoyment of life: 'eleven' is not allowed" in said and "0 to 10" in said
+    assert journal.peg().loc[0, "enjoyment"] == 5
+    form.values["enjoyment"].value = "4"
+    form.save.click()
+    assert journal.peg()[["pain", "enjoyment", "activity"]].values.tolist() == [[6, 4, 7]]
+
+    form.entry.value = screen.id
+    assert set(form.values) == {q.name for q in QUESTIONS}
+    form.values["fever"].value = "yes"
+    form.save.click()
+    answers = journal.screens().iloc[0]
+    assert answers["fever"] == "yes" and answers["injury"] == "no"
+
+    form.entry.value = pgic.id
+    form.values["change"].value = "6"
+    form.save.click()
+    assert journal.pgic()["change"].tolist() == [6]
+    form.save.click()  # nothing changed since: nothing sent
+    assert "Nothing was changed" in form.feedback.value

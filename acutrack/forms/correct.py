@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
+from datetime import datetime
 
 import ipywidgets as w
 
 from ..journal import Journal
+from ..screening import QUESTIONS
 from ..timeline import every_entry
 from .base import LABELS, WIDE, Form, PainPicker, location_box, notes_box, stress_dropdown
 
@@ -26,11 +29,14 @@ class CorrectionForm(Form):
     location : control for both
     notes : control for every kind
     other : HTML
-        What a PEG or PGIC answer, a medicine or a screen holds: of these, the form
-        changes the note, or deletes the entry (``acutrack correct ID --set`` changes
-        the rest).
+        What a PEG or PGIC answer, a medicine or a screen holds, in a line.
+    values : dict of str to Text
+        Its fields (not its time or note), by name, each in a text box as the journal
+        writes it; the journal checks what is typed, as for ``acutrack correct --set``.
     save, confirm_delete, delete : the actions; delete needs ``confirm_delete`` ticked.
     """
+
+    labels = LABELS | {q.name: q.text for q in QUESTIONS}
 
     def __init__(self, journal: Journal, *, count: int = 15) -> None:
         super().__init__(journal)
@@ -60,6 +66,8 @@ class CorrectionForm(Form):
         )
         self.rating_box = w.VBox([self.pain.widget, self.stress])
         self.other = w.HTML()
+        self.values: dict[str, w.Text] = {}
+        self.values_box = w.VBox()
         self.entry.observe(self._load, names="value")
         self.save.on_click(lambda _: self._save_once_read())
         self.delete.on_click(lambda _: self._delete())
@@ -70,6 +78,7 @@ class CorrectionForm(Form):
                 self.session_box,
                 self.rating_box,
                 self.other,
+                self.values_box,
                 self.location,
                 self.notes,
                 w.HBox([self.save, self.confirm_delete, self.delete]),
@@ -125,7 +134,14 @@ class CorrectionForm(Form):
         record = self.journal.find(self.entry.value)
         if record is None:
             return None
-        return "other", {"notes": record.notes, "what": record.describe()}
+        fields: dict[str, object] = {}
+        for name in (f.name for f in dataclasses.fields(record) if f.name not in ("id", "notes")):
+            value = getattr(record, name)
+            if isinstance(value, dict):  # a screen's answers, each a field of its own
+                fields.update(value)
+            elif not isinstance(value, datetime):  # (its time: `acutrack correct --at`)
+                fields[name] = value
+        return "other", {"notes": record.notes, "what": record.describe(), "fields": fields}
 
     def _shown(self) -> dict:
         """The values the form shows for the chosen entry's fields."""
@@ -140,7 +156,9 @@ class CorrectionForm(Form):
         elif self._kind == "ratings":
             shown = {"pain": self.pain.value, "stress": self.stress.value}
         else:
-            return {"notes": self.notes.value}
+            return {name: box.value for name, box in self.values.items()} | {
+                "notes": self.notes.value
+            }
         return shown | {"location": self.location.value, "notes": self.notes.value}
 
     def _load(self, _change: object = None) -> None:
@@ -148,6 +166,7 @@ class CorrectionForm(Form):
         self._kind, self._loaded, self._blind = None, None, False
         self.session_box.layout.display = self.rating_box.layout.display = "none"
         self.other.value = ""
+        self.values, self.values_box.children = {}, ()
         self.location.layout.display = ""
         if self.entry.value is None:
             return
@@ -160,12 +179,13 @@ class CorrectionForm(Form):
         self._kind, row = found
         if self._kind == "other":
             self.location.layout.display = "none"
-            self.other.value = (
-                f"<b>{html.escape(row['what'])}</b><br><i>Here you can change its note or "
-                "delete it; to change a number, delete it and record it again, or use "
-                f"<code>acutrack correct {html.escape(self.entry.value)} --set "
-                "FIELD=VALUE</code>.</i>"
-            )
+            self.other.value = f"<b>{html.escape(row['what'])}</b>"
+            self.values = {name: w.Text(value=_text(v)) for name, v in row["fields"].items()}
+            self.values_box.children = [
+                part
+                for name, box in self.values.items()
+                for part in (w.HTML(f"<small>{html.escape(self.labels[name])}</small>"), box)
+            ]
             self.notes.value = row["notes"]
             self._loaded = self._shown()
             return
@@ -245,3 +265,12 @@ class CorrectionForm(Form):
         self.show_ok(f"Deleted {entry_id}; its earlier rows stay in the file as history.")
         self.reload()
         self._saved()
+
+
+def _text(value: object) -> str:
+    """A value as a person would type it: ``400``, not ``400.0``; nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
