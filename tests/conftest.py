@@ -164,30 +164,35 @@ def start_lab(journal: Path, token: str, *, cwd: Path, timeout: float = 90, **en
 
 def start_app(journal: Path, token: str, *, base: Path, timeout: float = 90, **env: str):
     """Start `acutrack app` without a browser, as a person starts it; return the process
-    and its URL once the page answers. ``env`` adds to its environment (for example
+    and its URL once the server answers. ``env`` adds to its environment (for example
     ``ACUTRACK_TEST_NOW``, the clock of the page's kernel)."""
     port = free_port()
     command = [venv_bin("acutrack"), "--journal", str(journal), "app", "--no-browser"]
+    environment = subprocess_env(JUPYTER_TOKEN=token, **env)
+    proc = serve([*command, "--port", str(port)], environment, port, base=base, timeout=timeout)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def serve(argv: list[str], env: dict[str, str], port: int, *, base: Path, timeout: float = 90):
+    """Start the app's server (``argv``, listening on ``port``) with a home of its own in
+    ``base`` (its log: ``app.log``); return the process once it answers. Its login page
+    is asked, not the app's: a page asked for takes the kernel kept warm for the next."""
+    env = {**env, "HOME": str(base / "home"), "JUPYTER_CONFIG_DIR": str(base / "home" / ".j")}
+    log = base / "app.log"
     proc = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=subprocess_env(
-            JUPYTER_TOKEN=token,
-            HOME=str(base / "home"),
-            JUPYTER_CONFIG_DIR=str(base / "home" / ".jupyter"),
-            **env,
-        ),
+        argv,
+        env=env,
         cwd=base,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=(base / "app.log").open("wb"),
+        stderr=log.open("wb"),  # a file: a full pipe would stall the server
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
-    while get(f"{url}/?token={token}", follow=False) == 0:
-        assert proc.poll() is None, (base / "app.log").read_text(errors="replace")
+    while get(f"http://127.0.0.1:{port}/login") == 0:
+        assert proc.poll() is None, log.read_text(errors="replace")
         assert time.monotonic() < deadline, f"the app did not start within {timeout} s"
         time.sleep(0.2)
-    return proc, url
+    return proc
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import DIRECT, free_port, get, need_chromium, start_app, stop
+from conftest import DIRECT, free_port, get, need_chromium, serve, start_app, stop
 
 import acutrack as at
 from acutrack.app import APP_NOTEBOOK, app_command
@@ -386,23 +386,11 @@ def test_a_reload_is_served_by_a_warm_kernel_and_reads_the_journal_afresh(app, b
 @contextlib.contextmanager
 def _voila(tmp_path, **options):
     """The app's server as `app_command` starts it (``options`` to it), once it answers."""
-    argv, env, url = app_command(tmp_path / "journal", port=free_port(), **options)
-    env.update(HOME=str(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(tmp_path / "home" / ".j"))
-    log = tmp_path / "voila.log"
-    server = subprocess.Popen(
-        argv,
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),
-    )
+    port = free_port()
+    argv, env, url = app_command(tmp_path / "journal", port=port, **options)
+    server = serve(argv, env, port, base=tmp_path, timeout=60)
     try:
-        started = time.monotonic()
-        while get(url.split("/?")[0] + "/login") == 0:  # the app page would take a kernel
-            assert server.poll() is None and time.monotonic() - started < 60, log.read_text()
-            time.sleep(0.2)
-        yield server, url, log
+        yield server, url, tmp_path / "app.log"
     finally:
         stop(server)
 

@@ -70,14 +70,15 @@ class LoggingKit:
     """
 
     def __init__(self, journal: Journal) -> None:
-        self.banner = RedFlagBanner(journal)
-        self.session = SessionForm(journal)
-        self.guided = GuidedSession(journal)
-        self.check_in = CheckInForm(journal)
-        self.medication = MedicationForm(journal)
-        self.change = ChangeForm(journal)
-        self.screen = ScreenForm(journal)
-        self.correction = CorrectionForm(journal)
+        with journal.snapshot():  # each file read once for the whole kit, not per form
+            self.banner = RedFlagBanner(journal)
+            self.session = SessionForm(journal)
+            self.guided = GuidedSession(journal)
+            self.check_in = CheckInForm(journal)
+            self.medication = MedicationForm(journal)
+            self.change = ChangeForm(journal)
+            self.screen = ScreenForm(journal)
+            self.correction = CorrectionForm(journal)
         forms = {
             "Log a session": self.session,
             "Guided": self.guided,
